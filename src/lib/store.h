@@ -1,0 +1,232 @@
+#ifndef STORE_H_
+#define STORE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custody.h"
+#include "directory.h"
+#include "keys.h"
+
+/*
+ * The storage interface.  Callers never see SQL: every query lives in a
+ * backend file (store_sqlite.c; a PostgreSQL backend follows the same
+ * interface).  A handle may be used from several threads; calls are
+ * serialised inside the handle.  A transaction begun by store_begin() belongs
+ * to the calling thread until store_commit() or store_rollback(); other
+ * threads' calls wait for it.
+ *
+ * Durability: store_commit() (and any call made outside an explicit
+ * transaction, which commits by itself) returns 0 only once the write is on
+ * stable storage.
+ *
+ * Return values: STORE_OK (0) on success, STORE_NOTFOUND or STORE_CONFLICT
+ * where documented, STORE_ERR (-1) on any other failure (already reported
+ * once through the log hook).  On failure nothing was changed.
+ */
+#define STORE_OK 0
+#define STORE_ERR (-1)
+#define STORE_NOTFOUND 1
+#define STORE_CONFLICT 2
+
+/* Member status. */
+#define STORE_MEMBER_PENDING 0   /* created, enrollment code not yet used */
+#define STORE_MEMBER_ACTIVE 1
+#define STORE_MEMBER_SUSPENDED 2
+
+/* Size of an encrypted TOTP secret: nonce || secret(20) || tag. */
+#define STORE_TOTP_BOX_BYTES 60
+#define STORE_HASH_BYTES 32
+#define STORE_META_KEY_MAX 64
+#define STORE_META_VALUE_MAX 1024
+
+struct store;
+
+struct store_org {
+	char id[DIRECTORY_ORG_ID_MAX + 1];
+	char name[DIRECTORY_ORG_NAME_MAX + 1];
+	int64_t created_at;
+};
+
+struct store_member {
+	char id[DIRECTORY_MEMBER_ID_LEN + 1];
+	char handle[DIRECTORY_HANDLE_MAX + 1];
+	char display_name[DIRECTORY_DISPLAY_NAME_MAX + 1];
+	char org_id[DIRECTORY_ORG_ID_MAX + 1];
+	unsigned int roles;      /* ROLE_* mask */
+	int eligible;            /* 1 if may co-sign */
+	int status;              /* STORE_MEMBER_* */
+	int64_t created_at;
+	uint32_t key_epoch;      /* 0 while pending */
+	struct keys_public keys; /* zero while pending */
+};
+
+/* What the server keeps for a member's account custody. */
+struct store_custody {
+	struct custody_kdf kdf;
+	uint8_t verifier[CUSTODY_VERIFIER_BYTES];
+	uint8_t wrapped_seed[CUSTODY_WRAPPED_BYTES];
+	uint8_t recovery_verifier[CUSTODY_VERIFIER_BYTES];
+	uint8_t recovery_wrapped_seed[CUSTODY_WRAPPED_BYTES];
+};
+
+/* Login throttling and second factor state of a member. */
+struct store_login {
+	uint32_t failures;       /* consecutive failed logins */
+	int64_t locked_until;    /* Unix time; 0 if not locked */
+	int totp_enabled;
+	int totp_has_secret;     /* a secret is set (maybe not yet enabled) */
+	uint8_t totp_box[STORE_TOTP_BOX_BYTES];
+	int64_t totp_last_step;  /* last accepted TOTP step (replay guard) */
+};
+
+struct store_session {
+	uint8_t token_hash[STORE_HASH_BYTES];
+	char member_id[DIRECTORY_MEMBER_ID_LEN + 1];
+	int64_t created_at;
+	int64_t last_seen;
+	int64_t expires_at;      /* absolute expiry */
+};
+
+/* One entry of a member's key history (every epoch ever registered). */
+struct store_key_record {
+	char member_id[DIRECTORY_MEMBER_ID_LEN + 1];
+	uint32_t epoch;
+	struct keys_public keys;
+	int64_t created_at;
+};
+
+/**
+ * store_open(s, url, now):
+ * Open the store named by ${url} ("sqlite:PATH" or a plain PATH to a SQLite
+ * file, created if missing) and apply any pending migrations, taking ${now}
+ * as the current Unix time for the migration records.  Refuse a database
+ * whose schema is newer than this binary knows.  Return 0 and the handle in
+ * ${s}, or -1.
+ */
+int store_open(struct store **s, const char *url, int64_t now)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_free(s):
+ * Close ${s}.  NULL is a no-op.
+ */
+void store_free(struct store *s);
+
+/**
+ * store_schema_version(s, version):
+ * Store the schema version of the open database in ${version}.
+ */
+int store_schema_version(struct store *s, int *version);
+
+/**
+ * store_schema_latest():
+ * Return the newest schema version this binary knows.
+ */
+int store_schema_latest(void);
+
+/**
+ * store_begin(s), store_commit(s), store_rollback(s):
+ * Begin a write transaction owned by the calling thread; make it durable; or
+ * abandon it.  store_rollback() after a failed store_commit() is allowed and
+ * required.
+ */
+int store_begin(struct store *s) __attribute__((warn_unused_result));
+int store_commit(struct store *s) __attribute__((warn_unused_result));
+void store_rollback(struct store *s);
+
+/**
+ * store_meta_get(s, key, value, cap), store_meta_set(s, key, value):
+ * Read or write an instance setting (e.g. "instance_id", "channel_org").
+ * Get returns STORE_NOTFOUND when unset.
+ */
+int store_meta_get(struct store *s, const char *key, char *value, size_t cap);
+int store_meta_set(struct store *s, const char *key, const char *value);
+
+/* Organisations. */
+/** Insert; STORE_CONFLICT if the id exists. */
+int store_org_insert(struct store *s, const struct store_org *org);
+/** Fetch by id; STORE_NOTFOUND. */
+int store_org_get(struct store *s, const char *id, struct store_org *org);
+/** All organisations ordered by id, in a malloc'd array (free()). */
+int store_org_list(struct store *s, struct store_org **orgs, size_t *n);
+
+/* Members. */
+/** Insert a pending member; STORE_CONFLICT if the id or handle exists. */
+int store_member_insert(struct store *s, const struct store_member *m);
+/** Fetch by id or handle; STORE_NOTFOUND. */
+int store_member_get(struct store *s, const char *id, struct store_member *m);
+int store_member_get_by_handle(struct store *s, const char *handle,
+    struct store_member *m);
+/**
+ * List members ordered by handle, optionally only those of ${org_id} (NULL
+ * for all), skipping ${offset} and returning at most ${limit} in a malloc'd
+ * array (free()); ${total} receives the count before paging.
+ */
+int store_member_list(struct store *s, const char *org_id, size_t offset,
+    size_t limit, struct store_member **ms, size_t *n, size_t *total);
+/** Change roles, eligibility, display name or status; STORE_NOTFOUND. */
+int store_member_set_roles(struct store *s, const char *id, unsigned int roles);
+int store_member_set_eligible(struct store *s, const char *id, int eligible);
+int store_member_set_display_name(struct store *s, const char *id,
+    const char *name);
+int store_member_set_status(struct store *s, const char *id, int status);
+/**
+ * Complete enrollment of a pending member: set its first keys (epoch 1) and
+ * custody, make it active and add the keys to the key history.
+ * STORE_NOTFOUND if no such member, STORE_CONFLICT if it is not pending.
+ */
+int store_member_activate(struct store *s, const char *id,
+    const struct keys_public *keys, const struct store_custody *c,
+    int64_t now);
+/**
+ * Replace a member's keys with ${keys} at ${epoch} (must be the current
+ * epoch + 1, else STORE_CONFLICT) together with the custody that wraps the
+ * new seed, and add them to the key history.
+ */
+int store_member_rotate_keys(struct store *s, const char *id, uint32_t epoch,
+    const struct keys_public *keys, const struct store_custody *c,
+    int64_t now);
+/** A member's key history, oldest first, in a malloc'd array (free()). */
+int store_key_history(struct store *s, const char *id,
+    struct store_key_record **recs, size_t *n);
+
+/* Account custody. */
+/** Fetch; STORE_NOTFOUND if the member is unknown or still pending. */
+int store_custody_get(struct store *s, const char *id, struct store_custody *c);
+/** Replace the whole custody record (password change, recovery). */
+int store_custody_set(struct store *s, const char *id,
+    const struct store_custody *c);
+
+/* Login state. */
+int store_login_get(struct store *s, const char *id, struct store_login *l);
+int store_login_set(struct store *s, const char *id,
+    const struct store_login *l);
+
+/* Enrollment codes (only their hash is stored). */
+/** Record a code for a pending member, replacing any earlier code. */
+int store_enrollment_put(struct store *s,
+    const uint8_t code_hash[STORE_HASH_BYTES], const char *member_id,
+    int64_t expires_at);
+/** Look a code up; STORE_NOTFOUND if unknown (expiry is the caller's). */
+int store_enrollment_get(struct store *s,
+    const uint8_t code_hash[STORE_HASH_BYTES], char member_id[DIRECTORY_MEMBER_ID_LEN + 1],
+    int64_t *expires_at);
+/** Delete every code of a member. */
+int store_enrollment_delete_member(struct store *s, const char *member_id);
+
+/* Sessions (only the token's hash is stored). */
+int store_session_put(struct store *s, const struct store_session *sess);
+/** STORE_NOTFOUND if unknown. */
+int store_session_get(struct store *s,
+    const uint8_t token_hash[STORE_HASH_BYTES], struct store_session *sess);
+int store_session_touch(struct store *s,
+    const uint8_t token_hash[STORE_HASH_BYTES], int64_t last_seen);
+int store_session_delete(struct store *s,
+    const uint8_t token_hash[STORE_HASH_BYTES]);
+/** End every session of a member (suspension, password change). */
+int store_session_delete_member(struct store *s, const char *member_id);
+/** Remove sessions whose absolute expiry is before ${now}. */
+int store_session_purge(struct store *s, int64_t now);
+
+#endif /* !STORE_H_ */
