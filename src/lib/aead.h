@@ -30,6 +30,17 @@ int aead_seal(uint8_t *box, const uint8_t *msg, size_t msglen,
     __attribute__((warn_unused_result));
 
 /**
+ * aead_seal_with_nonce(box, msg, msglen, ad, adlen, key, nonce):
+ * As aead_seal(), with the given ${nonce} instead of a random one.  For
+ * known-answer vectors and tests only: production code uses aead_seal(),
+ * since a nonce reused under one key loses confidentiality and
+ * authenticity.
+ */
+int aead_seal_with_nonce(uint8_t *box, const uint8_t *msg, size_t msglen,
+    const uint8_t *ad, size_t adlen, const uint8_t key[AEAD_KEY_BYTES],
+    const uint8_t nonce[AEAD_NONCE_BYTES]) __attribute__((warn_unused_result));
+
+/**
  * aead_open(msg, box, boxlen, ad, adlen, key):
  * Decrypt and authenticate ${box} into ${msg} (${boxlen} - AEAD_OVERHEAD
  * bytes).  Return 0, or -1 if ${box} is too short or fails to authenticate

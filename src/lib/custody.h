@@ -19,6 +19,7 @@
 #define CUSTODY_VERIFIER_BYTES 32
 /* nonce (24) || ciphertext of the seed (32) || tag (16) */
 #define CUSTODY_WRAPPED_BYTES 72
+#define CUSTODY_NONCE_BYTES 24
 
 /* Default Argon2id cost for clients: 3 passes over 64 MiB. */
 #define CUSTODY_OPSLIMIT_DEFAULT 3ULL
@@ -99,6 +100,19 @@ int custody_wrap_seed(uint8_t out[CUSTODY_WRAPPED_BYTES],
     const char *purpose) __attribute__((warn_unused_result));
 
 /**
+ * custody_wrap_seed_with_nonce(out, seed, wrap_key, member_id, purpose,
+ *     nonce):
+ * As custody_wrap_seed(), with the given ${nonce} instead of a random one.
+ * For known-answer vectors and tests only: production code uses
+ * custody_wrap_seed().
+ */
+int custody_wrap_seed_with_nonce(uint8_t out[CUSTODY_WRAPPED_BYTES],
+    const uint8_t seed[KEYS_SEED_BYTES],
+    const uint8_t wrap_key[CUSTODY_KEY_BYTES], const char *member_id,
+    const char *purpose, const uint8_t nonce[CUSTODY_NONCE_BYTES])
+    __attribute__((warn_unused_result));
+
+/**
  * custody_unwrap_seed(seed, wrapped, wrap_key, member_id, purpose):
  * Reverse custody_wrap_seed().  Return 0, or -1 (seed wiped) if the key,
  * member id or purpose is wrong or the data was altered.
@@ -113,6 +127,15 @@ int custody_unwrap_seed(uint8_t seed[KEYS_SEED_BYTES],
  * Make a new random recovery code, NUL-terminated in ${code}.
  */
 void custody_recovery_new(char code[CUSTODY_RECOVERY_CODE_LEN + 1]);
+
+/**
+ * custody_recovery_format(code, raw):
+ * Write the recovery code that carries the CUSTODY_RECOVERY_RAW_BYTES of
+ * ${raw}, NUL-terminated in ${code}.  custody_recovery_new() uses it with
+ * random bytes; known-answer vectors and tests use it with fixed ones.
+ */
+void custody_recovery_format(char code[CUSTODY_RECOVERY_CODE_LEN + 1],
+    const uint8_t raw[CUSTODY_RECOVERY_RAW_BYTES]);
 
 /**
  * custody_recovery_keys(auth_key, wrap_key, code):

@@ -37,7 +37,8 @@ int directory_org_id_valid(const char *id);
 
 /**
  * directory_handle_valid(handle):
- * Return 1 if ${handle} is 1..DIRECTORY_HANDLE_MAX of [a-z0-9._@-],
+ * Return 1 if ${handle} is 1..DIRECTORY_HANDLE_MAX of [a-z0-9.@-] (never
+ * "_", so a handle cannot look like a member id "m_..."),
  * starting with a letter or digit, else 0.
  */
 int directory_handle_valid(const char *handle);
@@ -45,7 +46,8 @@ int directory_handle_valid(const char *handle);
 /**
  * directory_name_valid(name, max):
  * Return 1 if ${name} is valid UTF-8 of 1..${max} bytes with no control
- * characters and no leading or trailing space, else 0.  Used for display
+ * or bidirectional formatting characters and no leading or trailing space,
+ * else 0.  Used for display
  * names and organisation names.
  */
 int directory_name_valid(const char *name, size_t max);

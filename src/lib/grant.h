@@ -13,6 +13,7 @@
  * grant opened under the wrong purpose or context is refused.
  */
 #define GRANT_KEY_BYTES 32
+#define GRANT_PURPOSE_MAX 64
 #define GRANT_CONTEXT_MAX 128
 /* Upper bound of a sealed grant's size. */
 #define GRANT_SEALED_MAX 512

@@ -120,6 +120,24 @@ int keys_rotation_verify(const uint8_t sig[KEYS_SIG_BYTES],
     __attribute__((warn_unused_result));
 
 /**
+ * keys_public_check(pub):
+ * Return 0 if every key of ${pub} is a canonical encoding of a usable
+ * public key: sign_pk a point of Ed25519's prime-order subgroup, box_pk an
+ * X25519 key that is not of small order, ring_pk a ristretto255 point other
+ * than the identity.  Else return -1.
+ */
+int keys_public_check(const struct keys_public *pub)
+    __attribute__((warn_unused_result));
+
+/**
+ * keys_box_pk_check(box_pk):
+ * Return 0 if ${box_pk} is a canonical X25519 public key (top bit clear,
+ * below 2^255 - 19) that is not of small order, else -1.
+ */
+int keys_box_pk_check(const uint8_t box_pk[KEYS_BOX_PK_BYTES])
+    __attribute__((warn_unused_result));
+
+/**
  * keys_fingerprint(out, pub):
  * A short human-comparable fingerprint of ${pub}: the first 20 bytes of
  * dhash("dissent/key-fingerprint/v1", sign_pk || box_pk || ring_pk) in

@@ -97,6 +97,15 @@ struct store_key_record {
 };
 
 /**
+ * store_set_log(fn, ctx):
+ * Send every store error message to ${fn}(${ctx}, message) from now on, for
+ * all handles of the process; NULL restores the default, which writes
+ * "store: message" to standard error.  Messages say what failed, never the
+ * values involved.
+ */
+void store_set_log(void (*fn)(void *ctx, const char *msg), void *ctx);
+
+/**
  * store_open(s, url, now):
  * Open the store named by ${url} ("sqlite:PATH" or a plain PATH to a SQLite
  * file, created if missing) and apply any pending migrations, taking ${now}
@@ -152,7 +161,10 @@ int store_org_get(struct store *s, const char *id, struct store_org *org);
 int store_org_list(struct store *s, struct store_org **orgs, size_t *n);
 
 /* Members. */
-/** Insert a pending member; STORE_CONFLICT if the id or handle exists. */
+/**
+ * Insert a pending member; STORE_CONFLICT if the id or handle exists,
+ * STORE_NOTFOUND if its organisation does not.
+ */
 int store_member_insert(struct store *s, const struct store_member *m);
 /** Fetch by id or handle; STORE_NOTFOUND. */
 int store_member_get(struct store *s, const char *id, struct store_member *m);
@@ -165,7 +177,12 @@ int store_member_get_by_handle(struct store *s, const char *handle,
  */
 int store_member_list(struct store *s, const char *org_id, size_t offset,
     size_t limit, struct store_member **ms, size_t *n, size_t *total);
-/** Change roles, eligibility, display name or status; STORE_NOTFOUND. */
+/**
+ * Change roles, eligibility, display name or status; STORE_NOTFOUND.  Only
+ * activation makes a member active the first time: a status of ACTIVE for a
+ * member that never enrolled, or PENDING for one that did, is
+ * STORE_CONFLICT.
+ */
 int store_member_set_roles(struct store *s, const char *id, unsigned int roles);
 int store_member_set_eligible(struct store *s, const char *id, int eligible);
 int store_member_set_display_name(struct store *s, const char *id,
@@ -182,29 +199,43 @@ int store_member_activate(struct store *s, const char *id,
 /**
  * Replace a member's keys with ${keys} at ${epoch} (must be the current
  * epoch + 1, else STORE_CONFLICT) together with the custody that wraps the
- * new seed, and add them to the key history.
+ * new seed, and add them to the key history.  STORE_NOTFOUND if no such
+ * member, STORE_CONFLICT if it is not active.
  */
 int store_member_rotate_keys(struct store *s, const char *id, uint32_t epoch,
     const struct keys_public *keys, const struct store_custody *c,
     int64_t now);
-/** A member's key history, oldest first, in a malloc'd array (free()). */
+/**
+ * A member's key history, oldest first, in a malloc'd array (free());
+ * STORE_NOTFOUND if no such member (a pending one has an empty history).
+ */
 int store_key_history(struct store *s, const char *id,
     struct store_key_record **recs, size_t *n);
 
 /* Account custody. */
 /** Fetch; STORE_NOTFOUND if the member is unknown or still pending. */
 int store_custody_get(struct store *s, const char *id, struct store_custody *c);
-/** Replace the whole custody record (password change, recovery). */
+/**
+ * Replace the whole custody record (password change, recovery);
+ * STORE_NOTFOUND if the member is unknown or still pending.
+ */
 int store_custody_set(struct store *s, const char *id,
     const struct store_custody *c);
 
-/* Login state. */
+/*
+ * Login state; activation creates the zero state, so both calls return
+ * STORE_NOTFOUND for a member that is unknown or still pending.
+ */
 int store_login_get(struct store *s, const char *id, struct store_login *l);
 int store_login_set(struct store *s, const char *id,
     const struct store_login *l);
 
 /* Enrollment codes (only their hash is stored). */
-/** Record a code for a pending member, replacing any earlier code. */
+/**
+ * Record a code for a pending member, replacing any earlier code.
+ * STORE_NOTFOUND if no such member; STORE_CONFLICT if it is not pending or
+ * the hash is already taken.
+ */
 int store_enrollment_put(struct store *s,
     const uint8_t code_hash[STORE_HASH_BYTES], const char *member_id,
     int64_t expires_at);
@@ -216,12 +247,15 @@ int store_enrollment_get(struct store *s,
 int store_enrollment_delete_member(struct store *s, const char *member_id);
 
 /* Sessions (only the token's hash is stored). */
+/** STORE_CONFLICT if the hash exists, STORE_NOTFOUND if the member does not. */
 int store_session_put(struct store *s, const struct store_session *sess);
 /** STORE_NOTFOUND if unknown. */
 int store_session_get(struct store *s,
     const uint8_t token_hash[STORE_HASH_BYTES], struct store_session *sess);
+/** Record activity; STORE_NOTFOUND if unknown. */
 int store_session_touch(struct store *s,
     const uint8_t token_hash[STORE_HASH_BYTES], int64_t last_seen);
+/** End a session; an unknown one is already ended (STORE_OK). */
 int store_session_delete(struct store *s,
     const uint8_t token_hash[STORE_HASH_BYTES]);
 /** End every session of a member (suspension, password change). */

@@ -89,6 +89,7 @@ as alice key rotate --password-fd 3 --recovery-code-file "$T_DIR/alice.recovery2
 	3< <(echo "a brand new passphrase") >/dev/null
 fp_after=$(as alice key show --json | grep -o '"fingerprint":"[^"]*"')
 [ "$fp_before" != "$fp_after" ] || fail "key rotation did not change the fingerprint"
+login bob
 as bob key show alice --json | grep -q '"epoch":2' || fail "rotated keys not at epoch 2"
 as alice logout >/dev/null
 as alice login --handle alice --password-fd 3 3< <(echo "a brand new passphrase") >/dev/null

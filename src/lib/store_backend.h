@@ -1,0 +1,118 @@
+#ifndef STORE_BACKEND_H_
+#define STORE_BACKEND_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/*
+ * Internal to the store: what a storage backend provides.  store.c owns the
+ * public functions, the per-handle lock, transactions and argument checks,
+ * and calls one of these tables; each backend file (store_sqlite.c, later
+ * store_postgresql.c) holds all of its queries.  Callers of the store never
+ * include this header.
+ *
+ * Every operation is called with the handle's lock held and ${db} being
+ * the value the backend's open() returned.  Arguments were already checked
+ * by store.c (strings are NUL-terminated and fit their limits, enums are in
+ * range).  The operations marked "in a transaction" issue several
+ * statements: store.c calls them inside a transaction or savepoint and
+ * undoes everything when they fail.  An operation returns a STORE_* code
+ * and reports a STORE_ERR once through store_log(); STORE_NOTFOUND and
+ * STORE_CONFLICT are answers, not errors, and are not reported.  Outputs
+ * are only meaningful on STORE_OK.
+ *
+ * Schema versions are numbered alike in every backend: version N of one
+ * holds the same tables as version N of another.
+ */
+struct store_backend {
+	/* URL scheme that selects this backend ("sqlite"). */
+	const char *scheme;
+	/* Newest schema version this backend can create. */
+	int schema_latest;
+
+	/* Open or create ${path}, migrate it, return 0 and the handle, or -1.
+	 */
+	int (*open)(void **db, const char *path, int64_t now);
+	void (*close)(void *db);
+	int (*schema_version)(void *db, int *version);
+
+	/* Transactions (0/-1), and savepoints nested inside one. */
+	int (*txn_begin)(void *db, int write);
+	int (*txn_commit)(void *db);
+	void (*txn_rollback)(void *db);
+	/* 1 if a transaction is open (it may have been lost to an error). */
+	int (*txn_active)(void *db);
+	int (*savepoint)(void *db);
+	int (*savepoint_release)(void *db);
+	void (*savepoint_rollback)(void *db);
+
+	int (*meta_get)(void *db, const char *key, char *value, size_t cap);
+	int (*meta_set)(void *db, const char *key, const char *value);
+
+	int (*org_insert)(void *db, const struct store_org *org);
+	int (*org_get)(void *db, const char *id, struct store_org *org);
+	/* In a transaction. */
+	int (*org_list)(void *db, struct store_org **orgs, size_t *n);
+
+	int (*member_insert)(void *db, const struct store_member *m);
+	int (*member_get)(void *db, const char *id, struct store_member *m);
+	int (*member_get_by_handle)(
+	    void *db, const char *handle, struct store_member *m);
+	/* In a transaction. */
+	int (*member_list)(void *db, const char *org_id, size_t offset,
+	    size_t limit, struct store_member **ms, size_t *n, size_t *total);
+	int (*member_set_roles)(void *db, const char *id, unsigned int roles);
+	int (*member_set_eligible)(void *db, const char *id, int eligible);
+	int (*member_set_display_name)(
+	    void *db, const char *id, const char *name);
+	/* In a transaction. */
+	int (*member_set_status)(void *db, const char *id, int status);
+	/* In a transaction. */
+	int (*member_activate)(void *db, const char *id,
+	    const struct keys_public *keys, const struct store_custody *c,
+	    int64_t now);
+	/* In a transaction. */
+	int (*member_rotate_keys)(void *db, const char *id, uint32_t epoch,
+	    const struct keys_public *keys, const struct store_custody *c,
+	    int64_t now);
+	/* In a transaction. */
+	int (*key_history)(void *db, const char *id,
+	    struct store_key_record **recs, size_t *n);
+
+	int (*custody_get)(void *db, const char *id, struct store_custody *c);
+	int (*custody_set)(
+	    void *db, const char *id, const struct store_custody *c);
+
+	int (*login_get)(void *db, const char *id, struct store_login *l);
+	int (*login_set)(void *db, const char *id, const struct store_login *l);
+
+	/* In a transaction. */
+	int (*enrollment_put)(void *db, const uint8_t *code_hash,
+	    const char *member_id, int64_t expires_at);
+	int (*enrollment_get)(void *db, const uint8_t *code_hash,
+	    char *member_id, int64_t *expires_at);
+	int (*enrollment_delete_member)(void *db, const char *member_id);
+
+	int (*session_put)(void *db, const struct store_session *sess);
+	int (*session_get)(
+	    void *db, const uint8_t *token_hash, struct store_session *sess);
+	int (*session_touch)(
+	    void *db, const uint8_t *token_hash, int64_t last_seen);
+	int (*session_delete)(void *db, const uint8_t *token_hash);
+	int (*session_delete_member)(void *db, const char *member_id);
+	int (*session_purge)(void *db, int64_t now);
+};
+
+/* The SQLite backend (store_sqlite.c). */
+extern const struct store_backend store_sqlite_backend;
+
+/**
+ * store_log(fmt, ...):
+ * Report an error message through the hook set by store_set_log().  The
+ * message must name what failed, never the values involved.
+ */
+void store_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* !STORE_BACKEND_H_ */

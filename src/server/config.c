@@ -1,0 +1,696 @@
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "custody.h"
+#include "directory.h"
+
+/* Most seconds any lifetime may be set to: one year. */
+#define TTL_MAX (365LL * 86400)
+
+enum key_type {
+	K_ADDR,
+	K_PORT,
+	K_PATH,
+	K_NAME,
+	K_PROFILE,
+	K_TZ,
+	K_UINT,
+	K_LEVEL
+};
+
+struct key_def {
+	const char *name;
+	enum key_type type;
+	size_t offset;               /* into struct config */
+	size_t size;                 /* of the field */
+	unsigned long long min, max; /* K_UINT range */
+};
+
+#define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
+
+static const struct key_def keys[] = {
+    {"listen", K_ADDR, FIELD(listen), 0, 0},
+    {"port", K_PORT, FIELD(port), 0, 65535},
+    {"data_dir", K_PATH, FIELD(data_dir), 0, 0},
+    {"tls_cert", K_PATH, FIELD(tls_cert), 0, 0},
+    {"tls_key", K_PATH, FIELD(tls_key), 0, 0},
+    {"instance_name", K_NAME, FIELD(instance_name), 0, 0},
+    {"policy_profile", K_PROFILE, FIELD(policy_profile), 0, 0},
+    {"time_zone", K_TZ, FIELD(time_zone), 0, 0},
+    {"threads", K_UINT, FIELD(threads), 1, 256},
+    {"max_connections", K_UINT, FIELD(max_connections), 1, 1000000},
+    {"connection_timeout", K_UINT, FIELD(connection_timeout), 1, 86400},
+    {"session_ttl", K_UINT, FIELD(session_ttl), 1, TTL_MAX},
+    {"session_idle_ttl", K_UINT, FIELD(session_idle_ttl), 1, TTL_MAX},
+    {"enrollment_ttl", K_UINT, FIELD(enrollment_ttl), 1, TTL_MAX},
+    {"login_max_failures", K_UINT, FIELD(login_max_failures), 1, 1000},
+    {"login_lock_seconds", K_UINT, FIELD(login_lock_seconds), 1, 3600},
+    {"rate_limit_per_minute", K_UINT, FIELD(rate_limit_per_minute), 0, 1000000},
+    /* Argon2id's own floor (libsodium) up to what custody accepts. */
+    {"kdf_min_opslimit", K_UINT, FIELD(kdf_min_opslimit), 1,
+	CUSTODY_OPSLIMIT_MAX},
+    {"kdf_min_memlimit", K_UINT, FIELD(kdf_min_memlimit), 8192,
+	CUSTODY_MEMLIMIT_MAX},
+    {"log_level", K_LEVEL, FIELD(log_level), 0, 0},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const char *const profile_names[] = {
+    "state-dissent", "eu-whistleblowing"};
+
+static void seterr(char *err, size_t errcap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Format an error message into ${err}. */
+static void
+seterr(char *err, size_t errcap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errcap == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errcap, fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * config_defaults(c):
+ * Fill ${c} with the default configuration (no data directory).
+ */
+void
+config_defaults(struct config *c)
+{
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->listen, "127.0.0.1", sizeof("127.0.0.1"));
+	c->port = 8080;
+	c->policy_profile = CONFIG_PROFILE_STATE_DISSENT;
+	memcpy(c->time_zone, "UTC", sizeof("UTC"));
+	c->threads = 0;
+	c->max_connections = 4096;
+	c->connection_timeout = 30;
+	c->session_ttl = 43200;
+	c->session_idle_ttl = 1800;
+	c->enrollment_ttl = 604800;
+	c->login_max_failures = 5;
+	c->login_lock_seconds = 60;
+	c->rate_limit_per_minute = 60;
+	c->kdf_min_opslimit = CUSTODY_OPSLIMIT_MIN;
+	c->kdf_min_memlimit = CUSTODY_MEMLIMIT_MIN;
+	c->log_level = LOG_INFO;
+}
+
+/**
+ * config_profile_name(p):
+ * Return the name of the policy profile ${p}.
+ */
+const char *
+config_profile_name(enum config_profile p)
+{
+
+	if ((size_t)p < sizeof(profile_names) / sizeof(profile_names[0]))
+		return (profile_names[p]);
+	return ("unknown");
+}
+
+/**
+ * config_time_zone_valid(name):
+ * Return 1 if ${name} names a time zone file under CONFIG_ZONEINFO_DIR (or
+ * is "UTC"), with no ".." component and not absolute, else 0.
+ */
+int
+config_time_zone_valid(const char *name)
+{
+	char path[sizeof(CONFIG_ZONEINFO_DIR) + CONFIG_TZ_MAX + 1];
+	struct stat st;
+	const char *p;
+	int len;
+
+	if (strcmp(name, "UTC") == 0)
+		return (1);
+	if (name[0] == '\0' || name[0] == '/' || strlen(name) >= CONFIG_TZ_MAX)
+		return (0);
+	/* Only the characters of IANA zone names; never "..". */
+	for (p = name; *p != '\0'; p++) {
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			(*p >= '0' && *p <= '9') || *p == '/' || *p == '_' ||
+			*p == '-' || *p == '+' || *p == '.'))
+			return (0);
+	}
+	if (strstr(name, "..") != NULL || strstr(name, "//") != NULL)
+		return (0);
+	len = snprintf(path, sizeof(path), "%s/%s", CONFIG_ZONEINFO_DIR, name);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return (0);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return (0);
+	return (1);
+}
+
+/* Parse a decimal integer with no sign, spaces or leading zeros. */
+static int
+parse_uint(const char *s, unsigned long long min, unsigned long long max,
+    unsigned long long *out)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+		return (-1);
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return (-1);
+		if (v > (ULLONG_MAX - (unsigned long long)(*p - '0')) / 10)
+			return (-1);
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	if (v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+/* Store ${v} into the integer field of ${size} bytes at ${field}. */
+static void
+store_uint(void *field, size_t size, unsigned long long v)
+{
+
+	switch (size) {
+	case sizeof(uint64_t): {
+		uint64_t x = (uint64_t)v;
+		memcpy(field, &x, sizeof(x));
+		break;
+	}
+	case sizeof(uint32_t): {
+		uint32_t x = (uint32_t)v;
+		memcpy(field, &x, sizeof(x));
+		break;
+	}
+	default:
+		abort(); /* A key table error, caught by the tests. */
+	}
+}
+
+/* Return 1 if ${s} has no control characters, else 0. */
+static int
+printable(const char *s)
+{
+
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return (0);
+	return (1);
+}
+
+/**
+ * config_set(c, key, value, err, errcap):
+ * Set the configuration key ${key} to the text ${value} after checking it.
+ * Return 0, or -1 with a message in ${err} (never quoting ${value}).
+ */
+int
+config_set(struct config *c, const char *key, const char *value, char *err,
+    size_t errcap)
+{
+	const struct key_def *k = NULL;
+	unsigned char addr[sizeof(struct in6_addr)];
+	unsigned long long v;
+	enum log_level level;
+	size_t i, len;
+	char *field;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].name, key) == 0) {
+			k = &keys[i];
+			break;
+		}
+	}
+	if (k == NULL) {
+		seterr(err, errcap, "unknown key");
+		return (-1);
+	}
+	field = (char *)c + k->offset;
+	len = strlen(value);
+
+	switch (k->type) {
+	case K_ADDR:
+		if (len >= k->size ||
+		    (inet_pton(AF_INET, value, addr) != 1 &&
+			inet_pton(AF_INET6, value, addr) != 1))
+			goto bad;
+		memcpy(field, value, len + 1);
+		break;
+	case K_PORT:
+	case K_UINT:
+		if (parse_uint(value, k->min, k->max, &v) != 0) {
+			seterr(err, errcap,
+			    "%s must be an integer from %llu to "
+			    "%llu",
+			    k->name, k->min, k->max);
+			return (-1);
+		}
+		store_uint(field, k->size, v);
+		break;
+	case K_PATH:
+		if (len == 0 || len >= k->size || !printable(value))
+			goto bad;
+		memcpy(field, value, len + 1);
+		break;
+	case K_NAME:
+		if (len >= k->size ||
+		    !directory_name_valid(value, CONFIG_NAME_MAX))
+			goto bad;
+		memcpy(field, value, len + 1);
+		break;
+	case K_PROFILE:
+		for (i = 0;
+		     i < sizeof(profile_names) / sizeof(profile_names[0]);
+		     i++) {
+			if (strcmp(value, profile_names[i]) == 0) {
+				c->policy_profile = (enum config_profile)i;
+				return (0);
+			}
+		}
+		seterr(err, errcap,
+		    "policy_profile must be state-dissent or "
+		    "eu-whistleblowing");
+		return (-1);
+	case K_TZ:
+		if (len >= k->size || !config_time_zone_valid(value)) {
+			seterr(err, errcap,
+			    "time_zone is not a time zone under "
+			    "%s",
+			    CONFIG_ZONEINFO_DIR);
+			return (-1);
+		}
+		memcpy(field, value, len + 1);
+		break;
+	case K_LEVEL:
+		if (log_level_parse(value, &level) != 0) {
+			seterr(err, errcap,
+			    "log_level must be error, warn, info or debug");
+			return (-1);
+		}
+		c->log_level = level;
+		break;
+	}
+	return (0);
+
+bad:
+	seterr(err, errcap, "invalid value for %s", k->name);
+	return (-1);
+}
+
+/* Index of ${key} in the key table, or -1. */
+static int
+key_index(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, key) == 0)
+			return ((int)i);
+	return (-1);
+}
+
+/* Trim spaces and tabs at both ends of [*s, *e). */
+static void
+trim(const char **s, const char **e)
+{
+
+	while (*s < *e && (**s == ' ' || **s == '\t'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
+}
+
+/**
+ * config_parse_buf(c, buf, len, name, err, errcap):
+ * Apply the configuration text ${buf} (${len} bytes; ${name} is used in
+ * messages) to ${c}.  Return 0, or -1 with a message naming the line in
+ * ${err}; ${c} may then be partly changed.
+ */
+int
+config_parse_buf(struct config *c, const char *buf, size_t len,
+    const char *name, char *err, size_t errcap)
+{
+	unsigned char seen[NKEYS];
+	char key[64], value[CONFIG_LINE_MAX];
+	char msg[CONFIG_ERR_MAX];
+	const char *p = buf, *end = buf + len, *eol, *ls, *le, *eq, *ks, *ke,
+		   *vs, *ve;
+	unsigned int lineno = 0;
+	int idx;
+
+	memset(seen, 0, sizeof(seen));
+	if (len > CONFIG_FILE_MAX) {
+		seterr(err, errcap, "%s: file too large", name);
+		return (-1);
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		seterr(err, errcap, "%s: file contains a NUL byte", name);
+		return (-1);
+	}
+	while (p < end) {
+		lineno++;
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		ls = p;
+		le = eol;
+		p = eol < end ? eol + 1 : end;
+		if (le > ls && le[-1] == '\r')
+			le--;
+		if ((size_t)(le - ls) >= CONFIG_LINE_MAX) {
+			seterr(
+			    err, errcap, "%s:%u: line too long", name, lineno);
+			return (-1);
+		}
+		trim(&ls, &le);
+		if (ls == le || *ls == '#')
+			continue;
+		if ((eq = memchr(ls, '=', (size_t)(le - ls))) == NULL) {
+			seterr(err, errcap, "%s:%u: expected \"key = value\"",
+			    name, lineno);
+			return (-1);
+		}
+		ks = ls;
+		ke = eq;
+		vs = eq + 1;
+		ve = le;
+		trim(&ks, &ke);
+		trim(&vs, &ve);
+		if (ks == ke || (size_t)(ke - ks) >= sizeof(key)) {
+			seterr(err, errcap, "%s:%u: missing or overlong key",
+			    name, lineno);
+			return (-1);
+		}
+		memcpy(key, ks, (size_t)(ke - ks));
+		key[ke - ks] = '\0';
+		memcpy(value, vs, (size_t)(ve - vs));
+		value[ve - vs] = '\0';
+		if ((idx = key_index(key)) < 0) {
+			/* Key names are printable: checked before echoing. */
+			if (printable(key))
+				seterr(err, errcap, "%s:%u: unknown key \"%s\"",
+				    name, lineno, key);
+			else
+				seterr(err, errcap, "%s:%u: unknown key", name,
+				    lineno);
+			return (-1);
+		}
+		if (seen[idx]) {
+			seterr(err, errcap, "%s:%u: %s given twice", name,
+			    lineno, key);
+			return (-1);
+		}
+		seen[idx] = 1;
+		if (vs == ve) {
+			seterr(err, errcap, "%s:%u: %s has no value", name,
+			    lineno, key);
+			return (-1);
+		}
+		if (config_set(c, key, value, msg, sizeof(msg)) != 0) {
+			seterr(err, errcap, "%s:%u: %s", name, lineno, msg);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/**
+ * config_parse_file(c, path, err, errcap):
+ * Read and apply the configuration file ${path}.  Return 0 or -1 with a
+ * message in ${err}.
+ */
+int
+config_parse_file(struct config *c, const char *path, char *err, size_t errcap)
+{
+	char *buf;
+	size_t len = 0;
+	ssize_t r;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		seterr(err, errcap, "%s: %s", path, strerror(errno));
+		goto err0;
+	}
+	/* One byte more than allowed, to notice an overlong file. */
+	if ((buf = malloc(CONFIG_FILE_MAX + 1)) == NULL) {
+		seterr(err, errcap, "%s: out of memory", path);
+		goto err1;
+	}
+	while (len < CONFIG_FILE_MAX + 1) {
+		r = read(fd, buf + len, CONFIG_FILE_MAX + 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			seterr(err, errcap, "%s: %s", path, strerror(errno));
+			goto err2;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	rc = config_parse_buf(c, buf, len, path, err, errcap);
+	free(buf);
+	close(fd);
+	if (rc == 0) {
+		len = strlen(path);
+		if (len >= sizeof(c->config_file)) {
+			seterr(err, errcap, "configuration path too long");
+			return (-1);
+		}
+		memcpy(c->config_file, path, len + 1);
+	}
+	return (rc);
+
+err2:
+	free(buf);
+err1:
+	close(fd);
+err0:
+	return (-1);
+}
+
+/**
+ * config_check(c, err, errcap):
+ * Check what single keys cannot: a data directory is set, the TLS
+ * certificate and key come together, the idle timeout is not longer than
+ * the absolute one.  Return 0 or -1 with a message in ${err}.
+ */
+int
+config_check(const struct config *c, char *err, size_t errcap)
+{
+
+	if (c->data_dir[0] == '\0') {
+		seterr(
+		    err, errcap, "no data directory (--data-dir or data_dir)");
+		return (-1);
+	}
+	if ((c->tls_cert[0] == '\0') != (c->tls_key[0] == '\0')) {
+		seterr(
+		    err, errcap, "tls_cert and tls_key must be set together");
+		return (-1);
+	}
+	if (c->session_idle_ttl > c->session_ttl) {
+		seterr(err, errcap,
+		    "session_idle_ttl must not exceed session_ttl");
+		return (-1);
+	}
+	return (0);
+}
+
+/* The flags that stand for a configuration key. */
+static const struct {
+	const char *flag;
+	const char *key;
+} flag_keys[] = {
+    {"--data-dir", "data_dir"},
+    {"--listen", "listen"},
+    {"--port", "port"},
+    {"--tls-cert", "tls_cert"},
+    {"--tls-key", "tls_key"},
+    {"--policy-profile", "policy_profile"},
+    {"--time-zone", "time_zone"},
+    {"--log-level", "log_level"},
+};
+
+struct override {
+	const char *flag; /* for messages */
+	char key[64];
+	const char *value;
+};
+
+/* Copy the NUL-terminated ${s} into ${out} of ${cap}; 0 or -1 if too long. */
+static int
+copy_str(char *out, size_t cap, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len >= cap)
+		return (-1);
+	memcpy(out, s, len + 1);
+	return (0);
+}
+
+/* Return 1 if ${path} exists, else 0. */
+static int
+file_exists(const char *path)
+{
+	struct stat st;
+
+	return (stat(path, &st) == 0);
+}
+
+/**
+ * config_from_args(c, argc, argv, action, err, errcap):
+ * Build the configuration of "dissentd [flags]": defaults, then the file
+ * given by --config (or DATA_DIR/dissentd.conf if it exists), then the
+ * flags.  ${argv}[0] is the program name.  Store CONFIG_HELP or
+ * CONFIG_VERSION in ${action} if asked for (${c} is then not complete),
+ * else CONFIG_RUN.  Return 0, or -1 with a message in ${err}.
+ */
+int
+config_from_args(struct config *c, int argc, char *argv[],
+    enum config_action *action, char *err, size_t errcap)
+{
+	struct override *ov;
+	char msg[CONFIG_ERR_MAX];
+	char path[CONFIG_PATH_MAX + 32];
+	const char *config_path = NULL, *port_file = NULL, *data_dir = NULL;
+	const char *arg, *value, *eq;
+	size_t nov = 0, i, flen;
+	int a, k, len;
+
+	config_defaults(c);
+	*action = CONFIG_RUN;
+	if (argc < 1)
+		return (0);
+	if ((ov = calloc((size_t)argc, sizeof(*ov))) == NULL) {
+		seterr(err, errcap, "out of memory");
+		return (-1);
+	}
+
+	for (a = 1; a < argc; a++) {
+		arg = argv[a];
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			*action = CONFIG_HELP;
+			goto done;
+		}
+		if (strcmp(arg, "--version") == 0) {
+			*action = CONFIG_VERSION;
+			goto done;
+		}
+		if (strncmp(arg, "--", 2) != 0) {
+			seterr(err, errcap, "unexpected argument \"%s\"", arg);
+			goto err1;
+		}
+		/* "--flag=value" or "--flag value". */
+		if ((eq = strchr(arg, '=')) != NULL) {
+			flen = (size_t)(eq - arg);
+			value = eq + 1;
+		} else {
+			flen = strlen(arg);
+			if (a + 1 >= argc) {
+				seterr(err, errcap, "%s needs a value", arg);
+				goto err1;
+			}
+			value = argv[++a];
+		}
+		ov[nov].flag = arg;
+
+		if (flen == 8 && strncmp(arg, "--config", 8) == 0) {
+			config_path = value;
+			continue;
+		}
+		if (flen == 11 && strncmp(arg, "--port-file", 11) == 0) {
+			port_file = value;
+			continue;
+		}
+		if (flen == 5 && strncmp(arg, "--set", 5) == 0) {
+			if ((eq = strchr(value, '=')) == NULL ||
+			    (size_t)(eq - value) >= sizeof(ov[nov].key)) {
+				seterr(err, errcap, "--set needs key=value");
+				goto err1;
+			}
+			memcpy(ov[nov].key, value, (size_t)(eq - value));
+			ov[nov].key[eq - value] = '\0';
+			ov[nov].value = eq + 1;
+			if (key_index(ov[nov].key) < 0) {
+				seterr(err, errcap, "--set: unknown key \"%s\"",
+				    printable(ov[nov].key) ? ov[nov].key : "?");
+				goto err1;
+			}
+			nov++;
+			continue;
+		}
+		for (k = 0; k < (int)(sizeof(flag_keys) / sizeof(flag_keys[0]));
+		     k++) {
+			if (strlen(flag_keys[k].flag) == flen &&
+			    strncmp(arg, flag_keys[k].flag, flen) == 0)
+				break;
+		}
+		if (k == (int)(sizeof(flag_keys) / sizeof(flag_keys[0]))) {
+			seterr(err, errcap, "unknown option \"%.*s\"",
+			    (int)(flen > 64 ? 64 : flen), arg);
+			goto err1;
+		}
+		(void)copy_str(
+		    ov[nov].key, sizeof(ov[nov].key), flag_keys[k].key);
+		ov[nov].value = value;
+		nov++;
+	}
+
+	/* The data directory decides where the default file is. */
+	for (i = 0; i < nov; i++)
+		if (strcmp(ov[i].key, "data_dir") == 0)
+			data_dir = ov[i].value;
+	if (config_path != NULL) {
+		if (config_parse_file(c, config_path, err, errcap) != 0)
+			goto err1;
+	} else if (data_dir != NULL) {
+		len =
+		    snprintf(path, sizeof(path), "%s/dissentd.conf", data_dir);
+		if (len < 0 || (size_t)len >= sizeof(path)) {
+			seterr(err, errcap, "data directory path too long");
+			goto err1;
+		}
+		if (file_exists(path) &&
+		    config_parse_file(c, path, err, errcap) != 0)
+			goto err1;
+	}
+
+	/* Flags override the file, later flags earlier ones. */
+	for (i = 0; i < nov; i++) {
+		if (config_set(c, ov[i].key, ov[i].value, msg, sizeof(msg)) !=
+		    0) {
+			seterr(err, errcap, "%s: %s", ov[i].flag, msg);
+			goto err1;
+		}
+	}
+	if (port_file != NULL &&
+	    copy_str(c->port_file, sizeof(c->port_file), port_file) != 0) {
+		seterr(err, errcap, "--port-file: path too long");
+		goto err1;
+	}
+	if (config_check(c, err, errcap) != 0)
+		goto err1;
+
+done:
+	free(ov);
+	return (0);
+
+err1:
+	free(ov);
+	return (-1);
+}

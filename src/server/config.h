@@ -1,0 +1,131 @@
+#ifndef CONFIG_H_
+#define CONFIG_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+
+/*
+ * dissentd's configuration (docs/OPERATIONS.md, "Configuration"): a file of
+ * "key = value" lines with '#' comments, then command-line flags, which
+ * override the file.  Parsing is strict: an unknown key, a key given twice
+ * in the file or a value out of range is an error naming the line.
+ */
+
+#define CONFIG_PATH_MAX 1024
+#define CONFIG_NAME_MAX 128
+#define CONFIG_ADDR_MAX 64
+#define CONFIG_TZ_MAX 64
+/* Longest line of a configuration file; longest file. */
+#define CONFIG_LINE_MAX 4096
+#define CONFIG_FILE_MAX (256 * 1024)
+/* Length of an error message from this module. */
+#define CONFIG_ERR_MAX 256
+
+/* Where time zones are looked up. */
+#define CONFIG_ZONEINFO_DIR "/usr/share/zoneinfo"
+
+enum config_profile {
+	CONFIG_PROFILE_STATE_DISSENT = 0,
+	CONFIG_PROFILE_EU_WHISTLEBLOWING
+};
+
+struct config {
+	char listen[CONFIG_ADDR_MAX];
+	unsigned int port;
+	char data_dir[CONFIG_PATH_MAX];
+	char tls_cert[CONFIG_PATH_MAX]; /* empty: no TLS */
+	char tls_key[CONFIG_PATH_MAX];
+	char
+	    instance_name[CONFIG_NAME_MAX + 1]; /* empty: as recorded at init */
+	enum config_profile policy_profile;
+	char time_zone[CONFIG_TZ_MAX];
+	unsigned int threads; /* 0: one per CPU */
+	unsigned int max_connections;
+	unsigned int connection_timeout; /* seconds */
+	int64_t session_ttl;
+	int64_t session_idle_ttl;
+	int64_t enrollment_ttl;
+	uint32_t login_max_failures;
+	int64_t login_lock_seconds;
+	unsigned int rate_limit_per_minute; /* 0: no per-address limit */
+	uint64_t kdf_min_opslimit;
+	uint64_t kdf_min_memlimit;
+	enum log_level log_level;
+
+	/* Flags only (not file keys). */
+	char config_file[CONFIG_PATH_MAX]; /* the file actually read, or "" */
+	char port_file[CONFIG_PATH_MAX];
+};
+
+/* What config_from_args() found on the command line. */
+enum config_action { CONFIG_RUN = 0, CONFIG_HELP, CONFIG_VERSION };
+
+/**
+ * config_defaults(c):
+ * Fill ${c} with the default configuration (no data directory).
+ */
+void config_defaults(struct config *c);
+
+/**
+ * config_set(c, key, value, err, errcap):
+ * Set the configuration key ${key} to the text ${value} after checking it.
+ * Return 0, or -1 with a message in ${err} (never quoting ${value}).
+ */
+int config_set(struct config *c, const char *key, const char *value, char *err,
+    size_t errcap) __attribute__((warn_unused_result));
+
+/**
+ * config_parse_buf(c, buf, len, name, err, errcap):
+ * Apply the configuration text ${buf} (${len} bytes; ${name} is used in
+ * messages) to ${c}.  Return 0, or -1 with a message naming the line in
+ * ${err}; ${c} may then be partly changed.
+ */
+int config_parse_buf(struct config *c, const char *buf, size_t len,
+    const char *name, char *err, size_t errcap)
+    __attribute__((warn_unused_result));
+
+/**
+ * config_parse_file(c, path, err, errcap):
+ * Read and apply the configuration file ${path}.  Return 0 or -1 with a
+ * message in ${err}.
+ */
+int config_parse_file(struct config *c, const char *path, char *err,
+    size_t errcap) __attribute__((warn_unused_result));
+
+/**
+ * config_check(c, err, errcap):
+ * Check what single keys cannot: a data directory is set, the TLS
+ * certificate and key come together, the idle timeout is not longer than
+ * the absolute one.  Return 0 or -1 with a message in ${err}.
+ */
+int config_check(const struct config *c, char *err, size_t errcap)
+    __attribute__((warn_unused_result));
+
+/**
+ * config_from_args(c, argc, argv, action, err, errcap):
+ * Build the configuration of "dissentd [flags]": defaults, then the file
+ * given by --config (or DATA_DIR/dissentd.conf if it exists), then the
+ * flags.  ${argv}[0] is the program name.  Store CONFIG_HELP or
+ * CONFIG_VERSION in ${action} if asked for (${c} is then not complete),
+ * else CONFIG_RUN.  Return 0, or -1 with a message in ${err}.
+ */
+int config_from_args(struct config *c, int argc, char *argv[],
+    enum config_action *action, char *err, size_t errcap)
+    __attribute__((warn_unused_result));
+
+/**
+ * config_profile_name(p):
+ * Return the name of the policy profile ${p}.
+ */
+const char *config_profile_name(enum config_profile p);
+
+/**
+ * config_time_zone_valid(name):
+ * Return 1 if ${name} names a time zone file under CONFIG_ZONEINFO_DIR (or
+ * is "UTC"), with no ".." component and not absolute, else 0.
+ */
+int config_time_zone_valid(const char *name);
+
+#endif /* !CONFIG_H_ */

@@ -1,0 +1,36 @@
+#include "routes.h"
+
+/**
+ * routes_health_get(ctx):
+ * GET /api/v1/health: {"status":"ok","version","schema"}.
+ */
+void
+routes_health_get(struct route_ctx *ctx)
+{
+
+	(void)http_reply_json(ctx->req, 200,
+	    json_pack("{s:s,s:s,s:i}", "status", "ok", "version",
+		DISSENT_VERSION, "schema", ctx->inst->schema));
+}
+
+/**
+ * routes_health_instance(ctx):
+ * GET /api/v1/instance: the instance's public description.
+ */
+void
+routes_health_instance(struct route_ctx *ctx)
+{
+	const struct config *c = ctx->cfg;
+
+	(void)http_reply_json(ctx->req, 200,
+	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:I,s:I}}", "instance_id",
+		ctx->inst->id, "name",
+		c->instance_name[0] != '\0' ? c->instance_name
+					    : ctx->inst->name,
+		"server_sign_pk", ctx->inst->sign_pk_b64, "channel_org",
+		ctx->inst->channel_org, "policy_profile",
+		config_profile_name(c->policy_profile), "time_zone",
+		c->time_zone, "kdf_min", "opslimit",
+		(json_int_t)c->kdf_min_opslimit, "memlimit",
+		(json_int_t)c->kdf_min_memlimit));
+}

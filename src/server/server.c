@@ -1,0 +1,420 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "access.h"
+#include "auth.h"
+#include "instance.h"
+#include "jsonin.h"
+#include "lockout.h"
+#include "log.h"
+#include "ratelimit.h"
+#include "router.h"
+#include "routes.h"
+#include "server.h"
+
+struct server {
+	struct config cfg;
+	struct instance *inst;
+	struct account_policy policy;
+	struct ratelimit *rl;
+	struct lockout *unknown_handles;
+	struct http_server *http;
+	char *tls_cert;
+	char *tls_key;
+	size_t tls_key_cap;
+};
+
+static void seterr(char *err, size_t errcap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Format an error message into ${err}. */
+static void
+seterr(char *err, size_t errcap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errcap == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errcap, fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * server_new(sv, cfg, err, errcap):
+ * Open the instance of ${cfg}'s data directory and prepare the dispatcher,
+ * without listening.  ${cfg} is copied.  Return 0 and the server in ${sv},
+ * or -1 with a message in ${err}.
+ */
+int
+server_new(
+    struct server **svp, const struct config *cfg, char *err, size_t errcap)
+{
+	struct server *sv;
+
+	if ((sv = calloc(1, sizeof(*sv))) == NULL) {
+		seterr(err, errcap, "out of memory");
+		goto err0;
+	}
+	sv->cfg = *cfg;
+	sv->policy.max_failures = cfg->login_max_failures;
+	sv->policy.lock_seconds = cfg->login_lock_seconds;
+	sv->policy.session_ttl = cfg->session_ttl;
+	sv->policy.session_idle_ttl = cfg->session_idle_ttl;
+	sv->policy.enrollment_ttl = cfg->enrollment_ttl;
+	if (instance_open(&sv->inst, cfg->data_dir, (int64_t)time(NULL), err,
+		errcap) != 0)
+		goto err1;
+	if ((sv->rl = ratelimit_new(cfg->rate_limit_per_minute,
+		 RATELIMIT_SLOTS_DEFAULT)) == NULL) {
+		seterr(err, errcap, "out of memory");
+		goto err2;
+	}
+	if ((sv->unknown_handles = lockout_new(LOCKOUT_SLOTS_DEFAULT)) ==
+	    NULL) {
+		seterr(err, errcap, "out of memory");
+		goto err3;
+	}
+	*svp = sv;
+	return (0);
+
+err3:
+	ratelimit_free(sv->rl);
+err2:
+	instance_free(sv->inst);
+err1:
+	free(sv);
+err0:
+	return (-1);
+}
+
+/* Read the PEM file ${path} into a NUL-terminated malloc'd buffer. */
+static char *
+read_pem(const char *path, size_t *cap, char *err, size_t errcap)
+{
+	struct stat st;
+	char *buf;
+	size_t off = 0, len;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		seterr(err, errcap, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    st.st_size > SERVER_TLS_FILE_MAX) {
+		seterr(err, errcap, "%s: not a PEM file of at most %d bytes",
+		    path, SERVER_TLS_FILE_MAX);
+		close(fd);
+		return (NULL);
+	}
+	len = (size_t)st.st_size;
+	if ((buf = malloc(len + 1)) == NULL) {
+		seterr(err, errcap, "out of memory");
+		close(fd);
+		return (NULL);
+	}
+	while (off < len) {
+		if ((r = read(fd, buf + off, len - off)) < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			seterr(err, errcap, "%s: short read", path);
+			sodium_memzero(buf, len + 1);
+			free(buf);
+			close(fd);
+			return (NULL);
+		}
+		off += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*cap = len + 1;
+	return (buf);
+}
+
+/* The http_handler: the dispatcher. */
+static void
+handle_cb(void *cls, struct http_request *req)
+{
+
+	server_handle(cls, req);
+}
+
+/**
+ * server_listen(sv, err, errcap):
+ * Start serving HTTP (or HTTPS) as configured.  Return 0, or -1 with a
+ * message in ${err}.
+ */
+int
+server_listen(struct server *sv, char *err, size_t errcap)
+{
+	struct http_options o;
+	size_t cap;
+	long cpus;
+
+	memset(&o, 0, sizeof(o));
+	o.listen = sv->cfg.listen;
+	o.port = sv->cfg.port;
+	o.threads = sv->cfg.threads;
+	if (o.threads == 0) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		o.threads = cpus < 1     ? 1
+			    : cpus > 256 ? 256
+					 : (unsigned int)cpus;
+	}
+	o.max_connections = sv->cfg.max_connections;
+	o.connection_timeout = sv->cfg.connection_timeout;
+	if (sv->cfg.tls_cert[0] != '\0') {
+		if ((sv->tls_cert = read_pem(
+			 sv->cfg.tls_cert, &cap, err, errcap)) == NULL)
+			return (-1);
+		if ((sv->tls_key = read_pem(sv->cfg.tls_key, &sv->tls_key_cap,
+			 err, errcap)) == NULL)
+			return (-1);
+		o.tls_cert_pem = sv->tls_cert;
+		o.tls_key_pem = sv->tls_key;
+	}
+	if (http_start(&sv->http, &o, handle_cb, sv) != 0) {
+		seterr(err, errcap, "cannot listen on %s port %u", o.listen,
+		    o.port);
+		return (-1);
+	}
+	return (0);
+}
+
+/**
+ * server_port(sv):
+ * Return the port ${sv} listens on (0 if not listening).
+ */
+unsigned int
+server_port(const struct server *sv)
+{
+
+	return (sv->http != NULL ? http_port(sv->http) : 0);
+}
+
+/**
+ * server_schema(sv):
+ * Return the schema version of ${sv}'s store.
+ */
+int
+server_schema(const struct server *sv)
+{
+
+	return (sv->inst->schema);
+}
+
+/* Reply 401, clearing a cookie that no longer names a session. */
+static void
+reply_unauthenticated(struct http_request *req, const char *msg)
+{
+	char cookie[AUTH_COOKIE_MAX];
+
+	http_reply_error(req, 401, "unauthenticated", "%s", msg);
+	if (req->auth_source == HTTP_AUTH_COOKIE &&
+	    auth_cookie_clear(cookie, sizeof(cookie), req->tls) == 0)
+		(void)http_reply_header(req, "Set-Cookie", cookie);
+}
+
+/*
+ * Spend one request of the caller's per-address budget.  Return 0, or -1
+ * after replying 429.
+ */
+static int
+rate_limit(struct server *sv, struct http_request *req)
+{
+	uint8_t key[RATELIMIT_KEY_BYTES];
+	unsigned int retry;
+	char v[16];
+
+	/* A request without a peer address (tests) shares the zero key. */
+	if (ratelimit_key(key, (const struct sockaddr *)&req->addr) != 0)
+		memset(key, 0, sizeof(key));
+	if (ratelimit_take(sv->rl, key, http_now_us() / 1000, &retry) == 0)
+		return (0);
+	(void)snprintf(v, sizeof(v), "%u", retry);
+	http_reply_error(req, 429, "rate_limited",
+	    "too many requests from this address; try again later");
+	(void)http_reply_header(req, "Retry-After", v);
+	return (-1);
+}
+
+/**
+ * server_handle(sv, req):
+ * Answer the complete request ${req} (the dispatcher; also used by tests
+ * without a network).
+ */
+void
+server_handle(struct server *sv, struct http_request *req)
+{
+	struct router_match m;
+	const struct route *r;
+	struct route_ctx ctx;
+	struct store_member me;
+	struct store_session sess;
+	struct jsonin_error je;
+	unsigned int method, roles = ACCESS_NO_SESSION;
+	char allow[ROUTER_ALLOW_MAX];
+	void *body = NULL;
+	size_t i;
+
+	method = router_method(req->method);
+	if (req->path_too_long) {
+		http_reply_error(req, 404, "not_found", "no such endpoint");
+		return;
+	}
+	switch (
+	    router_match(routes_table, routes_count, method, req->path, &m)) {
+	case ROUTER_FOUND:
+		break;
+	case ROUTER_METHOD_NOT_ALLOWED:
+		http_reply_error(
+		    req, 405, "method_not_allowed", "method not allowed");
+		if (router_allow(allow, sizeof(allow), m.allow) == 0)
+			(void)http_reply_header(req, "Allow", allow);
+		return;
+	case ROUTER_NOT_FOUND:
+	default:
+		http_reply_error(req, 404, "not_found", "no such endpoint");
+		return;
+	}
+	r = m.route;
+	req->route = r->pattern;
+
+	if (req->has_body && r->body == NULL) {
+		http_reply_error(req, 400, "bad_request",
+		    "this endpoint takes no request body");
+		return;
+	}
+	if (req->has_body && req->content_type != HTTP_CT_JSON) {
+		http_reply_error(req, 415, "unsupported_media_type",
+		    "the body must be sent as Content-Type: application/json");
+		return;
+	}
+	if ((r->flags & ROUTE_RATE_LIMITED) && rate_limit(sv, req) != 0)
+		return;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.now = (int64_t)time(NULL);
+	if (r->access != ACCESS_PUBLIC) {
+		if (req->auth_source != HTTP_AUTH_BEARER &&
+		    req->auth_source != HTTP_AUTH_COOKIE) {
+			reply_unauthenticated(req, "a session is required");
+			return;
+		}
+		switch (auth_session(sv->inst->store, &sv->policy, req->token,
+		    ctx.now, &sess, &me)) {
+		case AUTH_OK:
+			break;
+		case AUTH_INVALID:
+			reply_unauthenticated(
+			    req, "the session is unknown or has expired");
+			return;
+		case AUTH_ERROR:
+		default:
+			log_msg(LOG_ERROR, "session lookup failed");
+			http_reply_error(
+			    req, 500, "internal", "internal error");
+			return;
+		}
+		/*
+		 * A cross-site form can send a cookie but not this content
+		 * type, so it cannot change state in a member's name.
+		 */
+		if (req->auth_source == HTTP_AUTH_COOKIE &&
+		    method != ROUTER_GET && req->content_type != HTTP_CT_JSON) {
+			http_reply_error(req, 415, "unsupported_media_type",
+			    "a cookie-authenticated request that changes "
+			    "state must send Content-Type: application/json");
+			return;
+		}
+		roles = me.roles;
+		ctx.me = &me;
+		ctx.session = &sess;
+	}
+	if (!access_allowed(roles, r->access)) {
+		http_reply_error(
+		    req, 403, "forbidden", "your role does not allow this");
+		return;
+	}
+
+	if (r->body != NULL) {
+		if ((body = malloc(r->body->size)) == NULL) {
+			http_reply_error(req, 500, "internal", "out of memory");
+			return;
+		}
+		/* An empty body reads as "{}": required fields then miss. */
+		if (jsonin_parse(r->body, req->body_len > 0 ? req->body : "{}",
+			req->body_len > 0 ? req->body_len : 2, body,
+			&je) != 0) {
+			http_reply_error(req, 400,
+			    jsonin_status_code(je.status), "%s", je.message);
+			free(body);
+			return;
+		}
+	}
+
+	ctx.store = sv->inst->store;
+	ctx.inst = sv->inst;
+	ctx.cfg = &sv->cfg;
+	ctx.policy = &sv->policy;
+	ctx.unknown_handles = sv->unknown_handles;
+	ctx.req = req;
+	for (i = 0; i < m.nparams; i++)
+		ctx.params[i] = m.params[i];
+	ctx.body = body;
+	r->handler(&ctx);
+
+	if (body != NULL) {
+		/* Bodies carry keys and wrapped seeds. */
+		sodium_memzero(body, r->body->size);
+		free(body);
+	}
+	sodium_memzero(&sess, sizeof(sess));
+}
+
+/**
+ * server_purge(sv):
+ * Delete expired sessions.  Return 0 or -1.
+ */
+int
+server_purge(struct server *sv)
+{
+
+	if (store_session_purge(sv->inst->store, (int64_t)time(NULL)) !=
+	    STORE_OK)
+		return (-1);
+	return (0);
+}
+
+/**
+ * server_free(sv):
+ * Stop listening, close the store and free ${sv}.  NULL is a no-op.
+ */
+void
+server_free(struct server *sv)
+{
+
+	if (sv == NULL)
+		return;
+	http_stop(sv->http);
+	ratelimit_free(sv->rl);
+	lockout_free(sv->unknown_handles);
+	instance_free(sv->inst);
+	free(sv->tls_cert);
+	if (sv->tls_key != NULL) {
+		sodium_memzero(sv->tls_key, sv->tls_key_cap);
+		free(sv->tls_key);
+	}
+	free(sv);
+}

@@ -1,0 +1,367 @@
+/*
+ * Opening the store: schema migrations, refusal of databases this binary
+ * cannot safely use, and the storage URL.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define NOW 1764400000
+
+struct fx {
+	char dir[PATH_MAX / 2];
+	char path[PATH_MAX];
+	char url[PATH_MAX + 8];
+};
+
+static struct {
+	int count;
+	char last[512];
+} logged;
+
+static void
+capture(void *ctx, const char *msg)
+{
+
+	(void)ctx;
+	logged.count++;
+	(void)snprintf(logged.last, sizeof(logged.last), "%s", msg);
+}
+
+static void
+remove_db_files(const char *path)
+{
+	char p[PATH_MAX + 8];
+
+	(void)unlink(path);
+	(void)snprintf(p, sizeof(p), "%s-wal", path);
+	(void)unlink(p);
+	(void)snprintf(p, sizeof(p), "%s-shm", path);
+	(void)unlink(p);
+	(void)snprintf(p, sizeof(p), "%s-journal", path);
+	(void)unlink(p);
+}
+
+static int
+setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct fx *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return (-1);
+	if (tmp == NULL || tmp[0] == '\0')
+		tmp = "/tmp";
+	(void)snprintf(f->dir, sizeof(f->dir), "%s/test_migr.XXXXXX", tmp);
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return (-1);
+	}
+	(void)snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
+	(void)snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	memset(&logged, 0, sizeof(logged));
+	store_set_log(capture, NULL);
+	*state = f;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	remove_db_files(f->path);
+	(void)rmdir(f->dir);
+	free(f);
+	store_set_log(NULL, NULL);
+	return (0);
+}
+
+/* Run the single-integer query ${sql} on ${path} over a raw connection. */
+static int64_t
+raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v;
+
+	assert_int_equal(
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return (v);
+}
+
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void
+test_latest_schema_version_is_positive(void **state)
+{
+
+	(void)state;
+	assert_true(store_schema_latest() >= 1);
+}
+
+static void
+test_fresh_database_reaches_the_latest_version(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	int v = -1;
+
+	assert_int_equal(store_open(&s, f->url, NOW), 0);
+	assert_int_equal(store_schema_version(s, &v), STORE_OK);
+	assert_int_equal(v, store_schema_latest());
+	store_free(s);
+	/* Every step is recorded once, at the time given to store_open(). */
+	assert_int_equal(
+	    raw_int(f->path, "PRAGMA user_version"), store_schema_latest());
+	assert_int_equal(
+	    raw_int(f->path, "SELECT count(*) FROM schema_migrations"),
+	    store_schema_latest());
+	assert_int_equal(
+	    raw_int(f->path, "SELECT max(version) FROM schema_migrations"),
+	    store_schema_latest());
+	assert_int_equal(
+	    raw_int(f->path,
+		"SELECT count(*) FROM schema_migrations WHERE applied_at <> "
+		"1764400000"),
+	    0);
+}
+
+static void
+test_fresh_database_uses_wal_and_is_marked_as_dissent(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(store_open(&s, f->url, NOW), 0);
+	store_free(s);
+	assert_int_equal(raw_int(f->path, "PRAGMA application_id"), 0x44534e54);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void
+test_reopening_is_idempotent(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	char v[16];
+	int version;
+
+	assert_int_equal(store_open(&s, f->url, NOW), 0);
+	assert_int_equal(store_meta_set(s, "k", "kept"), STORE_OK);
+	store_free(s);
+	assert_int_equal(store_open(&s, f->url, NOW + 100), 0);
+	assert_int_equal(store_schema_version(s, &version), STORE_OK);
+	assert_int_equal(version, store_schema_latest());
+	assert_int_equal(store_meta_get(s, "k", v, sizeof(v)), STORE_OK);
+	assert_string_equal(v, "kept");
+	store_free(s);
+	/* No step was applied again. */
+	assert_int_equal(
+	    raw_int(f->path, "SELECT count(*) FROM schema_migrations"),
+	    store_schema_latest());
+	assert_int_equal(
+	    raw_int(f->path, "SELECT max(applied_at) FROM schema_migrations"),
+	    NOW);
+}
+
+static void
+test_newer_schema_is_refused_and_left_alone(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	char sql[64];
+
+	assert_int_equal(store_open(&s, f->url, NOW), 0);
+	store_free(s);
+	(void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    store_schema_latest() + 1);
+	raw_exec(f->path, sql);
+	logged.count = 0;
+	assert_int_equal(store_open(&s, f->url, NOW), -1);
+	assert_null(s);
+	assert_int_equal(logged.count, 1);
+	assert_non_null(strstr(logged.last, "newer"));
+	assert_int_equal(
+	    raw_int(f->path, "PRAGMA user_version"), store_schema_latest() + 1);
+	assert_int_equal(
+	    raw_int(f->path, "SELECT count(*) FROM schema_migrations"),
+	    store_schema_latest());
+}
+
+static void
+test_another_applications_database_is_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+
+	raw_exec(f->path, "CREATE TABLE t (x INTEGER); "
+			  "PRAGMA application_id = 42");
+	assert_int_equal(store_open(&s, f->url, NOW), -1);
+	assert_non_null(strstr(logged.last, "not a dissent database"));
+	/* Untouched: no migration was applied. */
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 0);
+}
+
+static void
+test_unmarked_database_with_a_version_is_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+
+	raw_exec(f->path, "PRAGMA user_version = 1");
+	assert_int_equal(store_open(&s, f->url, NOW), -1);
+	assert_non_null(strstr(logged.last, "not a dissent database"));
+}
+
+static void
+test_a_file_that_is_not_sqlite_is_refused(void **state)
+{
+	static const char junk[] =
+	    "this is not a database, just some text "
+	    "long enough to fill a header of one hundred bytes or so......"
+	    "..................................................";
+	struct fx *f = *state;
+	struct store *s;
+	int fd;
+
+	fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+	assert_int_equal(close(fd), 0);
+	logged.count = 0;
+	assert_int_equal(store_open(&s, f->url, NOW), -1);
+	assert_true(logged.count >= 1);
+}
+
+static void
+test_postgresql_url_is_refused_without_echoing_it(void **state)
+{
+	struct store *s;
+
+	(void)state;
+	logged.count = 0;
+	assert_int_equal(
+	    store_open(
+		&s, "postgresql://dissent:hunter2@db.example/dissent", NOW),
+	    -1);
+	assert_int_equal(logged.count, 1);
+	assert_non_null(strstr(logged.last, "PostgreSQL"));
+	assert_non_null(strstr(logged.last, "not built"));
+	assert_null(strstr(logged.last, "hunter2"));
+	assert_int_equal(store_open(&s, "postgres://x@y/z", NOW), -1);
+	assert_non_null(strstr(logged.last, "not built"));
+}
+
+static void
+test_unknown_url_scheme_is_refused(void **state)
+{
+	struct store *s;
+
+	(void)state;
+	logged.count = 0;
+	assert_int_equal(store_open(&s, "mysql://localhost/dissent", NOW), -1);
+	assert_int_equal(logged.count, 1);
+	assert_non_null(strstr(logged.last, "unknown storage scheme"));
+	assert_int_equal(store_open(&s, "file:/tmp/x.db", NOW), -1);
+}
+
+static void
+test_empty_and_in_memory_paths_are_refused(void **state)
+{
+	struct store *s;
+
+	(void)state;
+	assert_int_equal(store_open(&s, "sqlite:", NOW), -1);
+	assert_int_equal(store_open(&s, "", NOW), -1);
+	assert_int_equal(store_open(&s, ":memory:", NOW), -1);
+	assert_int_equal(store_open(&s, "sqlite::memory:", NOW), -1);
+	assert_int_equal(access(":memory:", F_OK), -1);
+}
+
+static void
+test_scheme_is_case_insensitive(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	char url[PATH_MAX + 8];
+
+	(void)snprintf(url, sizeof(url), "SQLite:%s", f->path);
+	assert_int_equal(store_open(&s, url, NOW), 0);
+	store_free(s);
+}
+
+static void
+test_missing_directory_is_an_error(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	char url[PATH_MAX + 32];
+
+	(void)snprintf(url, sizeof(url), "sqlite:%s/no/such/dir/x.db", f->dir);
+	logged.count = 0;
+	assert_int_equal(store_open(&s, url, NOW), -1);
+	assert_int_equal(logged.count, 1);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_latest_schema_version_is_positive),
+	    T(test_fresh_database_reaches_the_latest_version),
+	    T(test_fresh_database_uses_wal_and_is_marked_as_dissent),
+	    T(test_reopening_is_idempotent),
+	    T(test_newer_schema_is_refused_and_left_alone),
+	    T(test_another_applications_database_is_refused),
+	    T(test_unmarked_database_with_a_version_is_refused),
+	    T(test_a_file_that_is_not_sqlite_is_refused),
+	    T(test_postgresql_url_is_refused_without_echoing_it),
+	    T(test_unknown_url_scheme_is_refused),
+	    T(test_empty_and_in_memory_paths_are_refused),
+	    T(test_scheme_is_case_insensitive),
+	    T(test_missing_directory_is_an_error),
+	};
+
+	if (sodium_init() < 0)
+		return (1);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
