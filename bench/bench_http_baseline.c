@@ -39,8 +39,20 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)method;
 	(void)version;
 	(void)upload_data;
-	(void)upload_data_size;
-	(void)req_cls;
+	/*
+	 * The usual libmicrohttpd pattern: the first call only notes the
+	 * request; the response is queued once the request (and any body)
+	 * has been read.  Queueing on the first call makes libmicrohttpd
+	 * close the connection instead of keeping it alive.
+	 */
+	if (*req_cls == NULL) {
+		*req_cls = (void *)body;
+		return (MHD_YES);
+	}
+	if (*upload_data_size != 0) {
+		*upload_data_size = 0;
+		return (MHD_YES);
+	}
 	resp = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body,
 	    MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL)

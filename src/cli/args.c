@@ -7,8 +7,8 @@
 
 /* Find the spec named by the first ${len} bytes of ${name}, or NULL. */
 static const struct args_spec *
-find(const struct args_spec *spec, size_t nspec, const char *name,
-    size_t len, size_t *idx)
+find(const struct args_spec *spec, size_t nspec, const char *name, size_t len,
+    size_t *idx)
 {
 	size_t i;
 
@@ -49,8 +49,8 @@ args_u64(const char *s, uint64_t *out)
 
 /* Store ${value} for ${s}; return 0, or -1 with a message in ${err}. */
 static int
-store_value(const struct args_spec *s, const char *value, char *err,
-    size_t errcap)
+store_value(
+    const struct args_spec *s, const char *value, char *err, size_t errcap)
 {
 	uint64_t v;
 
@@ -60,16 +60,20 @@ store_value(const struct args_spec *s, const char *value, char *err,
 		return (0);
 	case ARGS_FD:
 		if (args_u64(value, &v) != 0 || v > ARGS_FD_MAX) {
-			(void)snprintf(err, errcap, "%s needs a file "
-			    "descriptor number", s->name);
+			(void)snprintf(err, errcap,
+			    "%s needs a file "
+			    "descriptor number",
+			    s->name);
 			return (-1);
 		}
 		*(int *)s->out = (int)v;
 		return (0);
 	case ARGS_U64:
 		if (args_u64(value, &v) != 0) {
-			(void)snprintf(err, errcap, "%s needs a non-negative "
-			    "decimal number", s->name);
+			(void)snprintf(err, errcap,
+			    "%s needs a non-negative "
+			    "decimal number",
+			    s->name);
 			return (-1);
 		}
 		*(uint64_t *)s->out = v;
@@ -91,9 +95,8 @@ store_value(const struct args_spec *s, const char *value, char *err,
  * too many positional arguments.
  */
 int
-args_parse(const struct args_spec *spec, size_t nspec, int argc,
-    char **argv, const char **pos, size_t posmax, size_t *npos, char *err,
-    size_t errcap)
+args_parse(const struct args_spec *spec, size_t nspec, int argc, char **argv,
+    const char **pos, size_t posmax, size_t *npos, char *err, size_t errcap)
 {
 	unsigned char seen[ARGS_SPEC_MAX];
 	const struct args_spec *s;
@@ -139,8 +142,8 @@ args_parse(const struct args_spec *spec, size_t nspec, int argc,
 		seen[idx] = 1;
 		if (s->kind == ARGS_FLAG) {
 			if (eq != NULL) {
-				(void)snprintf(err, errcap, "%s takes no value",
-				    s->name);
+				(void)snprintf(
+				    err, errcap, "%s takes no value", s->name);
 				return (-1);
 			}
 			*(int *)s->out = 1;
@@ -148,8 +151,8 @@ args_parse(const struct args_spec *spec, size_t nspec, int argc,
 		}
 		if (eq == NULL) {
 			if (i + 1 >= argc) {
-				(void)snprintf(err, errcap, "%s needs a value",
-				    s->name);
+				(void)snprintf(
+				    err, errcap, "%s needs a value", s->name);
 				return (-1);
 			}
 			eq = argv[++i];

@@ -18,14 +18,14 @@
 #define ARGS_FD_MAX 65535
 
 enum args_kind {
-	ARGS_FLAG,	/* no value; *(int *)out = 1 */
-	ARGS_STRING,	/* *(const char **)out = the value, in argv */
-	ARGS_FD,	/* *(int *)out = a descriptor, 0..ARGS_FD_MAX */
-	ARGS_U64	/* *(uint64_t *)out = a decimal number */
+	ARGS_FLAG,   /* no value; *(int *)out = 1 */
+	ARGS_STRING, /* *(const char **)out = the value, in argv */
+	ARGS_FD,     /* *(int *)out = a descriptor, 0..ARGS_FD_MAX */
+	ARGS_U64     /* *(uint64_t *)out = a decimal number */
 };
 
 struct args_spec {
-	const char *name;	/* "--code-fd" */
+	const char *name; /* "--code-fd" */
 	enum args_kind kind;
 	void *out;
 };

@@ -32,19 +32,22 @@
 /* Room for a message built here. */
 #define MSG_MAX 512
 
+/* Width help text keeps within. */
+#define HELP_WIDTH 79
+
 /* Every noun, in the order `dissent --help` lists them. */
 static const struct cli_noun *const nouns[] = {
-	&cmd_server_noun,
-	&cmd_enroll_noun,
-	&cmd_auth_login_noun,
-	&cmd_auth_logout_noun,
-	&cmd_auth_whoami_noun,
-	&cmd_auth_password_noun,
-	&cmd_auth_recover_noun,
-	&cmd_auth_totp_noun,
-	&cmd_org_noun,
-	&cmd_member_noun,
-	&cmd_key_noun,
+    &cmd_server_noun,
+    &cmd_enroll_noun,
+    &cmd_auth_login_noun,
+    &cmd_auth_logout_noun,
+    &cmd_auth_whoami_noun,
+    &cmd_auth_password_noun,
+    &cmd_auth_recover_noun,
+    &cmd_auth_totp_noun,
+    &cmd_org_noun,
+    &cmd_member_noun,
+    &cmd_key_noun,
 };
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))
 
@@ -79,21 +82,23 @@ help_top(FILE *f)
 	size_t i, j;
 
 	fprintf(f, "usage: dissent [options] <command> [arguments]\n\n"
-	    "dissent is the command-line client of a dissent channel "
-	    "server.\n\nCommands:\n");
+		   "dissent is the command-line client of a dissent channel "
+		   "server.\n\nCommands:\n");
 	for (i = 0; i < NNOUNS; i++) {
 		n = nouns[i];
 		for (j = 0; j < n->ncommands; j++) {
 			(void)snprintf(name, sizeof(name), "%s%s%s", n->name,
 			    n->commands[j].verb != NULL ? " " : "",
-			    n->commands[j].verb != NULL ?
-			    n->commands[j].verb : "");
-			fprintf(f, "  %-18s %s\n", name,
-			    n->commands[j].summary);
+			    n->commands[j].verb != NULL ? n->commands[j].verb
+							: "");
+			fprintf(
+			    f, "  %-18s %s\n", name, n->commands[j].summary);
 		}
 	}
-	fprintf(f, "\n%s\n%s\nRun `dissent <command> --help' for a "
-	    "command's arguments.\n", global_help, exit_help);
+	fprintf(f,
+	    "\n%s\n%s\nRun `dissent <command> --help' for a "
+	    "command's arguments.\n",
+	    global_help, exit_help);
 }
 
 /* Print the help of the noun ${n} (with several verbs) to ${f}. */
@@ -102,27 +107,70 @@ help_noun(FILE *f, const struct cli_noun *n)
 {
 	size_t j;
 
-	fprintf(f, "usage: dissent %s <command> [arguments]\n\n%s\n\n"
-	    "Commands:\n", n->name, n->summary);
+	fprintf(f,
+	    "usage: dissent %s <command> [arguments]\n\n%s\n\n"
+	    "Commands:\n",
+	    n->name, n->summary);
 	for (j = 0; j < n->ncommands; j++)
 		fprintf(f, "  %-12s %s\n", n->commands[j].verb,
 		    n->commands[j].summary);
-	fprintf(f, "\nRun `dissent %s <command> --help' for a command's "
-	    "arguments.\n", n->name);
+	fprintf(f,
+	    "\nRun `dissent %s <command> --help' for a command's "
+	    "arguments.\n",
+	    n->name);
+}
+
+/*
+ * Print the synopsis ${syn} after ${lead} ("usage: dissent member create"),
+ * wrapped before a top-level "[" or "--" so that lines stay within
+ * HELP_WIDTH, continuing under the first argument.
+ */
+static void
+print_synopsis(FILE *f, const char *lead, const char *syn)
+{
+	size_t indent = strlen(lead) + 1, col, len;
+	const char *p = syn, *q;
+	int depth;
+
+	fputs(lead, f);
+	col = indent - 1;
+	while (*p != '\0') {
+		/* The next unit: up to a space at bracket depth 0. */
+		for (q = p, depth = 0; *q != '\0'; q++) {
+			if (*q == '[')
+				depth++;
+			else if (*q == ']')
+				depth--;
+			else if (*q == ' ' && depth == 0 &&
+				 (q[1] == '[' || q[1] == '-'))
+				break;
+		}
+		len = (size_t)(q - p);
+		if (col > indent - 1 && col + 1 + len > HELP_WIDTH) {
+			fprintf(f, "\n%*s", (int)(indent - 1), "");
+			col = indent - 1;
+		}
+		fprintf(f, " %.*s", (int)len, p);
+		col += 1 + len;
+		p = *q == ' ' ? q + 1 : q;
+	}
+	fputc('\n', f);
 }
 
 /* Print the help of the command ${cmd} of ${n} to ${f}. */
 static void
 help_command(FILE *f, const struct cli_noun *n, const struct cli_command *cmd)
 {
+	char lead[64];
 
-	fprintf(f, "usage: dissent %s%s%s%s%s\n\n%s\n", n->name,
-	    cmd->verb != NULL ? " " : "", cmd->verb != NULL ? cmd->verb : "",
-	    cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis, cmd->summary);
+	(void)snprintf(lead, sizeof(lead), "usage: dissent %s%s%s", n->name,
+	    cmd->verb != NULL ? " " : "", cmd->verb != NULL ? cmd->verb : "");
+	print_synopsis(f, lead, cmd->synopsis);
+	fprintf(f, "\n%s\n", cmd->summary);
 	if (cmd->options != NULL)
 		fprintf(f, "\nOptions:\n%s", cmd->options);
 	fprintf(f, "\nGlobal options: --server URL, --home DIR, --ca-file "
-	    "FILE, --json (see `dissent --help').\n");
+		   "FILE, --json\n(see `dissent --help').\n");
 }
 
 /* The name of the current command for messages: "member create". */
@@ -135,8 +183,8 @@ command_name(const struct cli *c, char *out, size_t cap)
 	else if (c->cmd == NULL || c->cmd->verb == NULL)
 		(void)snprintf(out, cap, "dissent %s", c->noun->name);
 	else
-		(void)snprintf(out, cap, "dissent %s %s", c->noun->name,
-		    c->cmd->verb);
+		(void)snprintf(
+		    out, cap, "dissent %s %s", c->noun->name, c->cmd->verb);
 }
 
 /**
@@ -219,8 +267,8 @@ prescan_json(int argc, char **argv)
 
 /* Set the global string option ${slot} once. */
 static int
-set_global(struct cli *c, const char **slot, const char *name,
-    const char *value)
+set_global(
+    struct cli *c, const char **slot, const char *name, const char *value)
 {
 
 	if (*slot != NULL)
@@ -237,8 +285,7 @@ set_global(struct cli *c, const char **slot, const char *name,
 static int
 globals_before(struct cli *c, int argc, char **argv, int *i)
 {
-	static const char *const names[] = { "--server", "--home",
-		"--ca-file" };
+	static const char *const names[] = {"--server", "--home", "--ca-file"};
 	const char **slots[3];
 	const char *a, *v;
 	size_t k, nlen;
@@ -277,8 +324,8 @@ globals_before(struct cli *c, int argc, char **argv, int *i)
 			v = a + nlen + 1;
 		} else {
 			if (*i + 1 >= argc)
-				return (cli_usage(c, "%s needs a value",
-				    names[k]));
+				return (
+				    cli_usage(c, "%s needs a value", names[k]));
 			v = argv[++(*i)];
 		}
 		if ((rc = set_global(c, slots[k], names[k], v)) != CLI_PROCEED)
@@ -297,8 +344,7 @@ globals_before(struct cli *c, int argc, char **argv, int *i)
  */
 int
 cli_args(struct cli *c, int argc, char **argv, const struct args_spec *spec,
-    size_t nspec, const char **pos, size_t posmin, size_t posmax,
-    size_t *npos)
+    size_t nspec, const char **pos, size_t posmin, size_t posmax, size_t *npos)
 {
 	struct args_spec all[ARGS_SPEC_MAX];
 	const char *server = NULL, *home = NULL, *ca = NULL;
@@ -306,16 +352,16 @@ cli_args(struct cli *c, int argc, char **argv, const struct args_spec *spec,
 	int json = 0, rc;
 
 	if (nspec + 4 > ARGS_SPEC_MAX)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "too many options"));
+		return (cli_fail(
+		    c, CLI_EXIT_ERROR, "internal", "too many options"));
 	if (nspec > 0)
 		memcpy(all, spec, nspec * sizeof(spec[0]));
-	all[nspec] = (struct args_spec){ "--server", ARGS_STRING, &server };
-	all[nspec + 1] = (struct args_spec){ "--home", ARGS_STRING, &home };
-	all[nspec + 2] = (struct args_spec){ "--ca-file", ARGS_STRING, &ca };
-	all[nspec + 3] = (struct args_spec){ "--json", ARGS_FLAG, &json };
-	rc = args_parse(all, nspec + 4, argc, argv, pos, posmax, npos, err,
-	    sizeof(err));
+	all[nspec] = (struct args_spec){"--server", ARGS_STRING, &server};
+	all[nspec + 1] = (struct args_spec){"--home", ARGS_STRING, &home};
+	all[nspec + 2] = (struct args_spec){"--ca-file", ARGS_STRING, &ca};
+	all[nspec + 3] = (struct args_spec){"--json", ARGS_FLAG, &json};
+	rc = args_parse(
+	    all, nspec + 4, argc, argv, pos, posmax, npos, err, sizeof(err));
 	if (json)
 		c->json = c->out.json = 1;
 	if (rc == ARGS_HELP) {
@@ -324,15 +370,12 @@ cli_args(struct cli *c, int argc, char **argv, const struct args_spec *spec,
 	}
 	if (rc != 0)
 		return (cli_usage(c, "%s", err));
-	if ((server != NULL &&
-	    (rc = set_global(c, &c->server_flag, "--server", server)) !=
-	    CLI_PROCEED) ||
-	    (home != NULL &&
-	    (rc = set_global(c, &c->home_flag, "--home", home)) !=
-	    CLI_PROCEED) ||
-	    (ca != NULL &&
-	    (rc = set_global(c, &c->ca_file_flag, "--ca-file", ca)) !=
-	    CLI_PROCEED))
+	if ((server != NULL && (rc = set_global(c, &c->server_flag, "--server",
+				    server)) != CLI_PROCEED) ||
+	    (home != NULL && (rc = set_global(c, &c->home_flag, "--home",
+				  home)) != CLI_PROCEED) ||
+	    (ca != NULL && (rc = set_global(c, &c->ca_file_flag, "--ca-file",
+				ca)) != CLI_PROCEED))
 		return (rc);
 	if (*npos < posmin)
 		return (cli_usage(c, "missing argument"));
@@ -351,8 +394,8 @@ cli_home(struct cli *c)
 
 	if (c->config != NULL)
 		return (CLI_PROCEED);
-	if (home_resolve(c->home, sizeof(c->home), c->home_flag, err,
-	    sizeof(err)) != 0)
+	if (home_resolve(
+		c->home, sizeof(c->home), c->home_flag, err, sizeof(err)) != 0)
 		return (cli_usage(c, "%s", err));
 	if (home_prepare(c->home, err, sizeof(err)) != 0 ||
 	    (c->config = home_config_load(c->home, err, sizeof(err))) == NULL)
@@ -397,10 +440,12 @@ cli_open(struct cli *c, const char *url)
 		url = json_string_value(json_object_get(c->config, "server"));
 	if (url == NULL)
 		return (cli_usage(c, "no server chosen: run `dissent server "
-		    "set URL' or give --server URL"));
+				     "set URL' or give --server URL"));
 	if (!httpc_url_valid(url))
-		return (cli_usage(c, "\"%.128s\" is not a server URL (want "
-		    "http://HOST[:PORT] or https://HOST[:PORT])", url));
+		return (cli_usage(c,
+		    "\"%.128s\" is not a server URL (want "
+		    "http://HOST[:PORT] or https://HOST[:PORT])",
+		    url));
 	len = strlen(url);
 	while (len > 0 && url[len - 1] == '/')
 		len--;
@@ -458,8 +503,7 @@ cli_session_drop(struct cli *c)
 
 	if ((rc = cli_home(c)) != CLI_PROCEED)
 		return (rc);
-	if (home_remove_file(c->home, HOME_SESSION_FILE, err,
-	    sizeof(err)) < 0)
+	if (home_remove_file(c->home, HOME_SESSION_FILE, err, sizeof(err)) < 0)
 		return (cli_fail(c, CLI_EXIT_ERROR, "local_state", "%s", err));
 	if (c->session != NULL)
 		sodium_memzero(c->session, sizeof(*c->session));
@@ -477,15 +521,19 @@ cli_http_error(struct cli *c, const struct httpc_response *r)
 	int status = httpc_status_exit(r->status);
 
 	if (r->status >= 300 && r->status < 400)
-		return (cli_fail(c, CLI_EXIT_ERROR, r->code, "the server "
+		return (cli_fail(c, CLI_EXIT_ERROR, r->code,
+		    "the server "
 		    "answered with a redirect (HTTP %ld); check the server "
-		    "URL", r->status));
+		    "URL",
+		    r->status));
 	if (r->status == 401 && strcmp(r->code, "unauthenticated") == 0 &&
 	    c->session != NULL && c->session->token[0] != '\0') {
 		/* Best effort: the error below is what matters. */
 		(void)cli_session_drop(c);
-		return (cli_fail(c, status, r->code, "%s; log in again "
-		    "(`dissent login --handle H')", r->message));
+		return (cli_fail(c, status, r->code,
+		    "%s; log in again "
+		    "(`dissent login --handle H')",
+		    r->message));
 	}
 	if (r->status == 429 && r->retry_after >= 0)
 		return (cli_fail(c, status, r->code, "%s (retry in %ld s)",
@@ -577,13 +625,14 @@ cli_fetch_instance(struct cli *c)
 	if (copy_string(body, "instance_id", in->id, sizeof(in->id)) != 0 ||
 	    copy_string(body, "name", in->name, sizeof(in->name)) != 0 ||
 	    copy_string(body, "server_sign_pk", in->sign_pk_b64,
-	    sizeof(in->sign_pk_b64)) != 0 ||
+		sizeof(in->sign_pk_b64)) != 0 ||
 	    wire_get_b64(body, "server_sign_pk", in->sign_pk,
-	    sizeof(in->sign_pk)) != 0 ||
+		sizeof(in->sign_pk)) != 0 ||
 	    get_u64(kdf, "opslimit", &in->kdf_min_ops) != 0 ||
 	    get_u64(kdf, "memlimit", &in->kdf_min_mem) != 0) {
 		json_decref(body);
-		return (cli_fail(c, CLI_EXIT_ERROR, "bad_response", "%s does "
+		return (cli_fail(c, CLI_EXIT_ERROR, "bad_response",
+		    "%s does "
 		    "not look like a dissent server (bad /api/v1/instance)",
 		    c->server));
 	}
@@ -602,8 +651,8 @@ load_session(struct cli *c)
 	int rc;
 
 	if (c->session == NULL && (c->session = home_session_new()) == NULL)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "out of memory"));
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	rc = home_session_load(c->home, c->session, err, sizeof(err));
 	if (rc < 0)
 		return (cli_fail(c, CLI_EXIT_ERROR, "local_state", "%s", err));
@@ -647,28 +696,29 @@ cli_connect(struct cli *c, int flags)
 		break;
 	case SERVERPIN_NEW:
 		if (serverpin_set(c->config, c->server, c->inst.sign_pk_b64,
-		    c->inst.id, c->inst.name,
-		    c->has_ca ? c->ca_file : NULL) != 0)
-			return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-			    "out of memory"));
+			c->inst.id, c->inst.name,
+			c->has_ca ? c->ca_file : NULL) != 0)
+			return (cli_fail(
+			    c, CLI_EXIT_ERROR, "internal", "out of memory"));
 		if ((rc = cli_save_config(c)) != CLI_PROCEED)
 			return (rc);
-		output_note(&c->out, "dissent: trusting the key of %s on "
-		    "first use (fingerprint %s)\n", c->server,
-		    c->inst.fingerprint);
+		output_note(&c->out,
+		    "dissent: trusting the key of %s on "
+		    "first use (fingerprint %s)\n",
+		    c->server, c->inst.fingerprint);
 		break;
 	default:
 		old = serverpin_get(c->config, c->server, "server_sign_pk");
-		if (old != NULL && b64_decode_exact(pinned, sizeof(pinned),
-		    old) == 0)
+		if (old != NULL &&
+		    b64_decode_exact(pinned, sizeof(pinned), old) == 0)
 			serverpin_fingerprint(pinned_fp, pinned);
 		else
 			(void)snprintf(pinned_fp, sizeof(pinned_fp), "?");
 		return (cli_fail(c, CLI_EXIT_INTEGRITY, "server_key_changed",
 		    "the signing key of %s has CHANGED (pinned %s, now %s); "
 		    "if the operator confirms the new key, run `dissent "
-		    "server set %s'", c->server, pinned_fp,
-		    c->inst.fingerprint, c->server));
+		    "server set %s'",
+		    c->server, pinned_fp, c->inst.fingerprint, c->server));
 	}
 	if (flags & CLI_SESSION)
 		return (load_session(c));
@@ -702,8 +752,8 @@ cli_member_ref(struct cli *c, const char *ref)
 
 	if (directory_member_id_valid(ref) || directory_handle_valid(ref))
 		return (CLI_PROCEED);
-	return (cli_usage(c, "\"%.64s\" is neither a member id nor a handle",
-	    ref));
+	return (
+	    cli_usage(c, "\"%.64s\" is neither a member id nor a handle", ref));
 }
 
 /**
@@ -712,13 +762,13 @@ cli_member_ref(struct cli *c, const char *ref)
  * terminal.  Return CLI_PROCEED or a usage error.
  */
 int
-cli_read_secret(struct cli *c, int fd, const char *prompt,
-    const char *fdflag, char *buf, size_t *len)
+cli_read_secret(struct cli *c, int fd, const char *prompt, const char *fdflag,
+    char *buf, size_t *len)
 {
 	char err[MSG_MAX];
 
-	if (secret_input_get(fd, prompt, fdflag, buf, len, err,
-	    sizeof(err)) != 0)
+	if (secret_input_get(fd, prompt, fdflag, buf, len, err, sizeof(err)) !=
+	    0)
 		return (cli_usage(c, "%s", err));
 	return (CLI_PROCEED);
 }
@@ -730,13 +780,13 @@ cli_read_secret(struct cli *c, int fd, const char *prompt,
  * error.
  */
 int
-cli_read_new_password(struct cli *c, int fd, const char *prompt, char *buf,
-    size_t *len)
+cli_read_new_password(
+    struct cli *c, int fd, const char *prompt, char *buf, size_t *len)
 {
 	char err[MSG_MAX];
 
-	if (secret_input_new_password(fd, prompt, buf, len, err,
-	    sizeof(err)) != 0)
+	if (secret_input_new_password(fd, prompt, buf, len, err, sizeof(err)) !=
+	    0)
 		return (cli_usage(c, "%s", err));
 	return (CLI_PROCEED);
 }
@@ -749,8 +799,8 @@ cli_read_new_password(struct cli *c, int fd, const char *prompt, char *buf,
  * a usage error.
  */
 int
-cli_kdf_cost(struct cli *c, uint64_t *ops, uint64_t *mem, int ops_given,
-    int mem_given)
+cli_kdf_cost(
+    struct cli *c, uint64_t *ops, uint64_t *mem, int ops_given, int mem_given)
 {
 	struct custody_kdf kdf;
 	uint64_t min_ops = c->inst.kdf_min_ops, min_mem = c->inst.kdf_min_mem;
@@ -761,16 +811,19 @@ cli_kdf_cost(struct cli *c, uint64_t *ops, uint64_t *mem, int ops_given,
 	if (min_mem < CUSTODY_MEMLIMIT_MIN)
 		min_mem = CUSTODY_MEMLIMIT_MIN;
 	if (!ops_given)
-		*ops = CUSTODY_OPSLIMIT_DEFAULT > min_ops ?
-		    CUSTODY_OPSLIMIT_DEFAULT : min_ops;
+		*ops = CUSTODY_OPSLIMIT_DEFAULT > min_ops
+			   ? CUSTODY_OPSLIMIT_DEFAULT
+			   : min_ops;
 	if (!mem_given)
-		*mem = CUSTODY_MEMLIMIT_DEFAULT > min_mem ?
-		    CUSTODY_MEMLIMIT_DEFAULT : min_mem;
+		*mem = CUSTODY_MEMLIMIT_DEFAULT > min_mem
+			   ? CUSTODY_MEMLIMIT_DEFAULT
+			   : min_mem;
 	kdf.opslimit = *ops;
 	kdf.memlimit = *mem;
 	memset(kdf.salt, 0, sizeof(kdf.salt));
 	if (custody_kdf_check(&kdf, min_ops, min_mem) != 0)
-		return (cli_usage(c, "key derivation cost %llu passes over "
+		return (cli_usage(c,
+		    "key derivation cost %llu passes over "
 		    "%llu bytes is outside what this server accepts (at least "
 		    "%llu passes and %llu bytes; at most %llu and %llu)",
 		    (unsigned long long)*ops, (unsigned long long)*mem,
@@ -807,8 +860,8 @@ cli_secret_file_open(struct cli *c, const char *path, int *fd)
  * file is then removed).
  */
 int
-cli_secret_file_write(struct cli *c, const char *path, int fd,
-    const char *secret)
+cli_secret_file_write(
+    struct cli *c, const char *path, int fd, const char *secret)
 {
 	char line[SECRET_INPUT_CAP + 1], err[MSG_MAX];
 	size_t len = strlen(secret);
@@ -816,13 +869,12 @@ cli_secret_file_write(struct cli *c, const char *path, int fd,
 
 	if (len >= SECRET_INPUT_CAP) {
 		home_secret_file_abandon(fd, path);
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "secret too long"));
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "secret too long"));
 	}
 	memcpy(line, secret, len);
 	line[len] = '\n';
-	rc = home_secret_file_finish(fd, path, line, len + 1, err,
-	    sizeof(err));
+	rc = home_secret_file_finish(fd, path, line, len + 1, err, sizeof(err));
 	sodium_memzero(line, sizeof(line));
 	if (rc != 0) {
 		(void)unlink(path);

@@ -29,7 +29,7 @@
 #define CLI_PROCEED (-1)
 
 /* Flags of cli_connect(). */
-#define CLI_SESSION 0x1	/* the command needs a logged-in session */
+#define CLI_SESSION 0x1 /* the command needs a logged-in session */
 
 /* Longest instance name kept. */
 #define CLI_INSTANCE_NAME_MAX 256
@@ -39,11 +39,11 @@ struct cli;
 
 /* One command: a verb of a noun, or a noun that is a command by itself. */
 struct cli_command {
-	const char *verb;	/* NULL if the noun is the whole command */
+	const char *verb; /* NULL if the noun is the whole command */
 	int (*run)(struct cli *c, int argc, char **argv);
-	const char *synopsis;	/* arguments, after "dissent NOUN VERB" */
-	const char *summary;	/* one line */
-	const char *options;	/* option help, one per line, or NULL */
+	const char *synopsis; /* arguments, after "dissent NOUN VERB" */
+	const char *summary;  /* one line */
+	const char *options;  /* option help, one per line, or NULL */
 };
 
 struct cli_noun {
@@ -105,9 +105,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err);
  * (count in ${npos}).  Return CLI_PROCEED, 0 after printing the command's
  * help, or CLI_EXIT_USAGE after reporting a usage error.
  */
-int cli_args(struct cli *c, int argc, char **argv,
-    const struct args_spec *spec, size_t nspec, const char **pos,
-    size_t posmin, size_t posmax, size_t *npos)
+int cli_args(struct cli *c, int argc, char **argv, const struct args_spec *spec,
+    size_t nspec, const char **pos, size_t posmin, size_t posmax, size_t *npos)
     __attribute__((warn_unused_result));
 
 /**
@@ -122,8 +121,8 @@ int cli_usage(struct cli *c, const char *fmt, ...)
  * cli_fail(c, status, code, fmt, ...):
  * Report an error with the machine-readable ${code} and return ${status}.
  */
-int cli_fail(struct cli *c, int status, const char *code, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
+int cli_fail(struct cli *c, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /**
  * cli_home(c):
@@ -228,8 +227,8 @@ int cli_read_secret(struct cli *c, int fd, const char *prompt,
  * SECRET_INPUT_PASSWORD_MIN characters).  Return CLI_PROCEED or a usage
  * error.
  */
-int cli_read_new_password(struct cli *c, int fd, const char *prompt,
-    char *buf, size_t *len) __attribute__((warn_unused_result));
+int cli_read_new_password(struct cli *c, int fd, const char *prompt, char *buf,
+    size_t *len) __attribute__((warn_unused_result));
 
 /**
  * cli_kdf_cost(c, ops, mem, ops_given, mem_given):

@@ -33,17 +33,16 @@
  * brute-force into the password.
  */
 static int
-password_keys(struct cli *c, const char *handle, const char *pw,
-    size_t pwlen, uint8_t auth[CUSTODY_KEY_BYTES],
-    uint8_t wrap[CUSTODY_KEY_BYTES])
+password_keys(struct cli *c, const char *handle, const char *pw, size_t pwlen,
+    uint8_t auth[CUSTODY_KEY_BYTES], uint8_t wrap[CUSTODY_KEY_BYTES])
 {
 	struct custody_kdf kdf;
 	json_t *req, *body, *ops, *mem;
 	int rc;
 
 	if ((req = json_pack("{s:s}", "handle", handle)) == NULL)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "out of memory"));
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	rc = cli_call(c, "POST", "/api/v1/auth/params", req, 200, &body);
 	json_decref(req);
 	if (rc != CLI_PROCEED)
@@ -60,15 +59,17 @@ password_keys(struct cli *c, const char *handle, const char *pw,
 	kdf.opslimit = (uint64_t)json_integer_value(ops);
 	kdf.memlimit = (uint64_t)json_integer_value(mem);
 	json_decref(body);
-	if (custody_kdf_check(&kdf, CUSTODY_OPSLIMIT_MIN,
-	    CUSTODY_MEMLIMIT_MIN) != 0)
-		return (cli_fail(c, CLI_EXIT_INTEGRITY, "bad_kdf", "the server "
+	if (custody_kdf_check(
+		&kdf, CUSTODY_OPSLIMIT_MIN, CUSTODY_MEMLIMIT_MIN) != 0)
+		return (cli_fail(c, CLI_EXIT_INTEGRITY, "bad_kdf",
+		    "the server "
 		    "asks for a password hashing cost outside the safe range "
 		    "(%llu passes, %llu bytes)",
 		    (unsigned long long)kdf.opslimit,
 		    (unsigned long long)kdf.memlimit));
 	if (custody_password_keys(auth, wrap, pw, pwlen, &kdf) != 0)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal", "cannot hash "
+		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
+		    "cannot hash "
 		    "the password (out of memory?)"));
 	return (CLI_PROCEED);
 }
@@ -80,24 +81,24 @@ read_totp(struct cli *c, int fd, char *buf, size_t *len)
 	size_t i, n = 0;
 	int rc;
 
-	if ((rc = cli_read_secret(c, fd, "TOTP code: ", "--totp-fd", buf,
-	    len)) != CLI_PROCEED)
+	if ((rc = cli_read_secret(
+		 c, fd, "TOTP code: ", "--totp-fd", buf, len)) != CLI_PROCEED)
 		return (rc);
 	for (i = 0; i < *len; i++) {
 		if (buf[i] == ' ')
 			continue;
 		if (buf[i] < '0' || buf[i] > '9' || n >= TOTP_DIGITS_MAX) {
 			sodium_memzero(buf, SECRET_INPUT_CAP);
-			return (cli_usage(c, "a TOTP code is %d digits",
-			    TOTP_DIGITS_MIN));
+			return (cli_usage(
+			    c, "a TOTP code is %d digits", TOTP_DIGITS_MIN));
 		}
 		buf[n++] = buf[i];
 	}
 	buf[n] = '\0';
 	*len = n;
 	if (n < TOTP_DIGITS_MIN)
-		return (cli_usage(c, "a TOTP code is %d digits",
-		    TOTP_DIGITS_MIN));
+		return (
+		    cli_usage(c, "a TOTP code is %d digits", TOTP_DIGITS_MIN));
 	return (CLI_PROCEED);
 }
 
@@ -118,8 +119,8 @@ discard_token(struct cli *c, const char *token)
 
 	if (httpc_set_token(c->http, token) != 0)
 		return;
-	if (httpc_request(c->http, "POST", "/api/v1/auth/logout", NULL, &r,
-	    err, sizeof(err)) == 0)
+	if (httpc_request(c->http, "POST", "/api/v1/auth/logout", NULL, &r, err,
+		sizeof(err)) == 0)
 		httpc_response_clear(&r);
 	/* Clearing the token cannot fail. */
 	if (httpc_set_token(c->http, NULL) != 0)
@@ -168,12 +169,10 @@ login_finish(struct cli *c, const json_t *body,
 	if (id == NULL || !directory_member_id_valid(id) || handle == NULL ||
 	    !directory_handle_valid(handle) || token == NULL ||
 	    strlen(token) > HOME_TOKEN_MAX || !json_is_integer(exp) ||
-	    wire_get_b64(body, "wrapped_seed", wrapped,
-	    sizeof(wrapped)) != 0)
+	    wire_get_b64(body, "wrapped_seed", wrapped, sizeof(wrapped)) != 0)
 		return (cli_fail(c, CLI_EXIT_ERROR, "bad_response",
 		    "malformed answer to auth/login"));
-	if (custody_unwrap_seed(s->seed, wrapped, wrap, id, "password") !=
-	    0) {
+	if (custody_unwrap_seed(s->seed, wrapped, wrap, id, "password") != 0) {
 		discard_token(c, token);
 		return (cli_fail(c, CLI_EXIT_INTEGRITY, "unwrap_failed",
 		    "the server accepted the password but returned keys that "
@@ -181,8 +180,8 @@ login_finish(struct cli *c, const json_t *body,
 	}
 	if (keys_derive(&ks, s->seed) != 0) {
 		discard_token(c, token);
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "cannot derive keys"));
+		return (cli_fail(
+		    c, CLI_EXIT_ERROR, "internal", "cannot derive keys"));
 	}
 	if (wire_member_keys(member, &epoch, &pub) != 0 ||
 	    !wire_keys_equal(&pub, &ks.pub)) {
@@ -190,13 +189,14 @@ login_finish(struct cli *c, const json_t *body,
 		discard_token(c, token);
 		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch",
 		    "the server returned keys that do not match the "
-		    "directory's keys for %s; not logged in", handle));
+		    "directory's keys for %s; not logged in",
+		    handle));
 	}
 	keys_wipe(&ks);
 	rc = snprintf(s->server, sizeof(s->server), "%s", c->server);
 	if (rc < 0 || (size_t)rc >= sizeof(s->server))
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "server URL too long"));
+		return (cli_fail(
+		    c, CLI_EXIT_ERROR, "internal", "server URL too long"));
 	memcpy(s->token, token, strlen(token) + 1);
 	memcpy(s->member_id, id, strlen(id) + 1);
 	memcpy(s->handle, handle, strlen(handle) + 1);
@@ -211,9 +211,9 @@ login_run(struct cli *c, int argc, char **argv)
 	const char *handle = NULL;
 	int pw_fd = -1, totp_fd = -1, rc, attempt, have_totp = 0;
 	const struct args_spec spec[] = {
-		{ "--handle", ARGS_STRING, &handle },
-		{ "--password-fd", ARGS_FD, &pw_fd },
-		{ "--totp-fd", ARGS_FD, &totp_fd },
+	    {"--handle", ARGS_STRING, &handle},
+	    {"--password-fd", ARGS_FD, &pw_fd},
+	    {"--totp-fd", ARGS_FD, &totp_fd},
 	};
 	uint8_t auth[CUSTODY_KEY_BYTES], wrap[CUSTODY_KEY_BYTES];
 	char *pw = NULL, *totp = NULL, when[OUTPUT_TIME_LEN], err[256];
@@ -224,7 +224,7 @@ login_run(struct cli *c, int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	if ((rc = cli_args(c, argc, argv, spec, sizeof(spec) / sizeof(spec[0]),
-	    NULL, 0, 0, &npos)) != CLI_PROCEED)
+		 NULL, 0, 0, &npos)) != CLI_PROCEED)
 		return (rc);
 	if (handle == NULL)
 		return (cli_usage(c, "--handle is required"));
@@ -236,12 +236,11 @@ login_run(struct cli *c, int argc, char **argv)
 	    (totp = secret_input_alloc()) == NULL ||
 	    (s = home_session_new()) == NULL)
 		goto nomem;
-	if ((rc = cli_read_secret(c, pw_fd, "Password: ", "--password-fd",
-	    pw, &pwlen)) != CLI_PROCEED)
+	if ((rc = cli_read_secret(c, pw_fd, "Password: ", "--password-fd", pw,
+		 &pwlen)) != CLI_PROCEED)
 		goto done;
 	if (totp_fd >= 0) {
-		if ((rc = read_totp(c, totp_fd, totp, &totplen)) !=
-		    CLI_PROCEED)
+		if ((rc = read_totp(c, totp_fd, totp, &totplen)) != CLI_PROCEED)
 			goto done;
 		have_totp = 1;
 	}
@@ -255,17 +254,18 @@ login_run(struct cli *c, int argc, char **argv)
 	for (attempt = 0; attempt < 2; attempt++) {
 		json_decref(req);
 		if ((req = json_pack("{s:s}", "handle", handle)) == NULL ||
-		    set_key(req, "auth_key", auth) != 0 || (have_totp &&
-		    json_object_set_new(req, "totp", json_string(totp)) != 0))
+		    set_key(req, "auth_key", auth) != 0 ||
+		    (have_totp && json_object_set_new(
+				      req, "totp", json_string(totp)) != 0))
 			goto nomem;
 		if ((rc = cli_request(c, "POST", "/api/v1/auth/login", req,
-		    &r)) != CLI_PROCEED)
+			 &r)) != CLI_PROCEED)
 			goto done;
 		if (r.status == 401 && strcmp(r.code, "totp_required") == 0 &&
 		    !have_totp) {
 			httpc_response_clear(&r);
 			output_note(&c->out, "This account needs a TOTP "
-			    "code.\n");
+					     "code.\n");
 			if ((rc = read_totp(c, -1, totp, &totplen)) !=
 			    CLI_PROCEED)
 				goto done;
@@ -275,9 +275,12 @@ login_run(struct cli *c, int argc, char **argv)
 		break;
 	}
 	if (r.status != 200) {
-		rc = r.status >= 300 ? cli_http_error(c, &r) : cli_fail(c,
-		    CLI_EXIT_ERROR, "bad_response", "unexpected HTTP status "
-		    "%ld", r.status);
+		rc = r.status >= 300
+			 ? cli_http_error(c, &r)
+			 : cli_fail(c, CLI_EXIT_ERROR, "bad_response",
+			       "unexpected HTTP status "
+			       "%ld",
+			       r.status);
 		goto done;
 	}
 	if ((rc = login_finish(c, r.body, wrap, s)) != CLI_PROCEED)
@@ -292,8 +295,9 @@ login_run(struct cli *c, int argc, char **argv)
 	}
 	output_time(when, s->expires_at);
 	output_text(&c->out, "Logged in as %s until %s.\n", s->handle, when);
-	if ((res = json_pack("{s:O,s:I}", "member", json_object_get(r.body,
-	    "member"), "expires_at", (json_int_t)s->expires_at)) == NULL)
+	if ((res = json_pack("{s:O,s:I}", "member",
+		 json_object_get(r.body, "member"), "expires_at",
+		 (json_int_t)s->expires_at)) == NULL)
 		goto nomem;
 	rc = cli_emit(c, res);
 	goto done;
@@ -323,11 +327,12 @@ logout_run(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = cli_args(c, argc, argv, NULL, 0, NULL, 0, 0, &npos)) !=
-	    CLI_PROCEED || (rc = cli_home(c)) != CLI_PROCEED)
+		CLI_PROCEED ||
+	    (rc = cli_home(c)) != CLI_PROCEED)
 		return (rc);
 	if ((c->session = home_session_new()) == NULL)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "out of memory"));
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	rc = home_session_load(c->home, c->session, err, sizeof(err));
 	if (rc == 1) {
 		output_text(&c->out, "Not logged in.\n");
@@ -339,8 +344,10 @@ logout_run(struct cli *c, int argc, char **argv)
 	if (rc < 0) {
 		/* Unreadable: remove it anyway, it may hold a seed. */
 		(void)cli_session_drop(c);
-		return (cli_fail(c, CLI_EXIT_ERROR, "local_state", "%s; "
-		    "removed it", err));
+		return (cli_fail(c, CLI_EXIT_ERROR, "local_state",
+		    "%s; "
+		    "removed it",
+		    err));
 	}
 	/* The session belongs to its server, whatever the default is. */
 	if ((rc = cli_open(c, c->session->server)) != CLI_PROCEED)
@@ -380,10 +387,11 @@ whoami_run(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = cli_args(c, argc, argv, NULL, 0, NULL, 0, 0, &npos)) !=
-	    CLI_PROCEED || (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
+		CLI_PROCEED ||
+	    (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
 		return (rc);
 	if ((rc = cli_call(c, "GET", "/api/v1/auth/session", NULL, 200,
-	    &body)) != CLI_PROCEED)
+		 &body)) != CLI_PROCEED)
 		return (rc);
 	member = json_object_get(body, "member");
 	id = json_string_value(json_object_get(member, "id"));
@@ -395,21 +403,22 @@ whoami_run(struct cli *c, int argc, char **argv)
 	}
 	if (keys_derive(&ks, c->session->seed) != 0) {
 		json_decref(body);
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "cannot derive keys"));
+		return (cli_fail(
+		    c, CLI_EXIT_ERROR, "internal", "cannot derive keys"));
 	}
 	rc = wire_member_keys(member, &epoch, &pub) != 0 ||
-	    !wire_keys_equal(&pub, &ks.pub);
+	     !wire_keys_equal(&pub, &ks.pub);
 	keys_wipe(&ks);
 	if (rc) {
 		json_decref(body);
-		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch", "the "
+		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch",
+		    "the "
 		    "directory's keys for you are not the keys of this "
 		    "session (if you rotated them elsewhere, log in again)"));
 	}
 	cmd_member_print(c, member);
-	output_time(when, (int64_t)json_integer_value(json_object_get(body,
-	    "expires_at")));
+	output_time(when,
+	    (int64_t)json_integer_value(json_object_get(body, "expires_at")));
 	output_field(&c->out, "Session until", when);
 	rc = cli_emit(c, body);
 	json_decref(body);
@@ -423,9 +432,9 @@ password_change(struct cli *c, int argc, char **argv)
 	int pw_fd = -1, rc;
 	uint64_t ops = UINT64_MAX, mem = UINT64_MAX;
 	const struct args_spec spec[] = {
-		{ "--password-fd", ARGS_FD, &pw_fd },
-		{ "--kdf-ops", ARGS_U64, &ops },
-		{ "--kdf-mem", ARGS_U64, &mem },
+	    {"--password-fd", ARGS_FD, &pw_fd},
+	    {"--kdf-ops", ARGS_U64, &ops},
+	    {"--kdf-mem", ARGS_U64, &mem},
 	};
 	uint8_t auth[CUSTODY_KEY_BYTES], wrap[CUSTODY_KEY_BYTES];
 	char *cur = NULL, *pw = NULL;
@@ -433,33 +442,34 @@ password_change(struct cli *c, int argc, char **argv)
 	size_t npos, curlen, pwlen;
 
 	if ((rc = cli_args(c, argc, argv, spec, sizeof(spec) / sizeof(spec[0]),
-	    NULL, 0, 0, &npos)) != CLI_PROCEED)
+		 NULL, 0, 0, &npos)) != CLI_PROCEED)
 		return (rc);
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
 	    (rc = cli_kdf_cost(c, &ops, &mem, ops != UINT64_MAX,
-	    mem != UINT64_MAX)) != CLI_PROCEED)
+		 mem != UINT64_MAX)) != CLI_PROCEED)
 		return (rc);
 	if ((cur = secret_input_alloc()) == NULL ||
 	    (pw = secret_input_alloc()) == NULL)
 		goto nomem;
 	if ((rc = cli_read_secret(c, pw_fd, "Current password: ",
-	    "--password-fd", cur, &curlen)) != CLI_PROCEED ||
-	    (rc = cli_read_new_password(c, pw_fd, "New password: ", pw,
-	    &pwlen)) != CLI_PROCEED)
+		 "--password-fd", cur, &curlen)) != CLI_PROCEED ||
+	    (rc = cli_read_new_password(
+		 c, pw_fd, "New password: ", pw, &pwlen)) != CLI_PROCEED)
 		goto done;
 	if ((rc = password_keys(c, c->session->handle, cur, curlen, auth,
-	    wrap)) != CLI_PROCEED)
+		 wrap)) != CLI_PROCEED)
 		goto done;
 	/* The same seed, wrapped under the new password with a new salt. */
-	if ((req = json_pack("{s:o}", "custody", wire_custody(c->session->seed,
-	    c->session->member_id, pw, pwlen, ops, mem, NULL))) == NULL ||
+	if ((req = json_pack("{s:o}", "custody",
+		 wire_custody(c->session->seed, c->session->member_id, pw,
+		     pwlen, ops, mem, NULL))) == NULL ||
 	    set_key(req, "auth_key", auth) != 0)
 		goto nomem;
 	if ((rc = cli_call(c, "POST", "/api/v1/auth/password", req, 204,
-	    &body)) != CLI_PROCEED)
+		 &body)) != CLI_PROCEED)
 		goto done;
 	output_text(&c->out, "Password changed; your other sessions have "
-	    "ended.\n");
+			     "ended.\n");
 	res = json_pack("{s:b}", "password_changed", 1);
 	rc = cli_emit(c, res);
 	json_decref(res);
@@ -488,8 +498,7 @@ drop_session_of(struct cli *c, const char *member_id)
 		return;
 	if (home_session_load(c->home, s, err, sizeof(err)) == 0 &&
 	    strcmp(s->member_id, member_id) == 0 &&
-	    home_remove_file(c->home, HOME_SESSION_FILE, err,
-	    sizeof(err)) < 0)
+	    home_remove_file(c->home, HOME_SESSION_FILE, err, sizeof(err)) < 0)
 		output_note(&c->out, "warning: %s\n", err);
 	home_session_free(s);
 }
@@ -502,12 +511,12 @@ recover_run(struct cli *c, int argc, char **argv)
 	int rec_fd = -1, pw_fd = -1, file_fd = -1, rc;
 	uint64_t ops = UINT64_MAX, mem = UINT64_MAX;
 	const struct args_spec spec[] = {
-		{ "--handle", ARGS_STRING, &handle },
-		{ "--recovery-fd", ARGS_FD, &rec_fd },
-		{ "--password-fd", ARGS_FD, &pw_fd },
-		{ "--recovery-code-file", ARGS_STRING, &rec_file },
-		{ "--kdf-ops", ARGS_U64, &ops },
-		{ "--kdf-mem", ARGS_U64, &mem },
+	    {"--handle", ARGS_STRING, &handle},
+	    {"--recovery-fd", ARGS_FD, &rec_fd},
+	    {"--password-fd", ARGS_FD, &pw_fd},
+	    {"--recovery-code-file", ARGS_STRING, &rec_file},
+	    {"--kdf-ops", ARGS_U64, &ops},
+	    {"--kdf-mem", ARGS_U64, &mem},
 	};
 	uint8_t auth[CUSTODY_KEY_BYTES], wrap[CUSTODY_KEY_BYTES];
 	uint8_t wrapped[CUSTODY_WRAPPED_BYTES], seed[KEYS_SEED_BYTES];
@@ -519,7 +528,7 @@ recover_run(struct cli *c, int argc, char **argv)
 	memset(rcode, 0, sizeof(rcode));
 	memset(seed, 0, sizeof(seed));
 	if ((rc = cli_args(c, argc, argv, spec, sizeof(spec) / sizeof(spec[0]),
-	    NULL, 0, 0, &npos)) != CLI_PROCEED)
+		 NULL, 0, 0, &npos)) != CLI_PROCEED)
 		return (rc);
 	if (handle == NULL)
 		return (cli_usage(c, "--handle is required"));
@@ -527,7 +536,7 @@ recover_run(struct cli *c, int argc, char **argv)
 		return (cli_usage(c, "\"%.64s\" is not a handle", handle));
 	if ((rc = cli_connect(c, 0)) != CLI_PROCEED ||
 	    (rc = cli_kdf_cost(c, &ops, &mem, ops != UINT64_MAX,
-	    mem != UINT64_MAX)) != CLI_PROCEED)
+		 mem != UINT64_MAX)) != CLI_PROCEED)
 		return (rc);
 	if ((code = secret_input_alloc()) == NULL ||
 	    (pw = secret_input_alloc()) == NULL)
@@ -535,24 +544,24 @@ recover_run(struct cli *c, int argc, char **argv)
 	if ((rc = cli_secret_file_open(c, rec_file, &file_fd)) != CLI_PROCEED)
 		goto done;
 
-	if ((rc = cli_read_secret(c, rec_fd, "Recovery code: ",
-	    "--recovery-fd", code, &codelen)) != CLI_PROCEED)
+	if ((rc = cli_read_secret(c, rec_fd, "Recovery code: ", "--recovery-fd",
+		 code, &codelen)) != CLI_PROCEED)
 		goto done;
 	if (custody_recovery_keys(auth, wrap, code) != 0) {
 		rc = cli_usage(c, "that is not a recovery code (8 groups of "
-		    "4 letters and digits)");
+				  "4 letters and digits)");
 		goto done;
 	}
 	if ((req = json_pack("{s:s}", "handle", handle)) == NULL ||
 	    set_key(req, "auth_key", auth) != 0)
 		goto nomem;
 	if ((rc = cli_call(c, "POST", "/api/v1/auth/recovery/fetch", req, 200,
-	    &body)) != CLI_PROCEED)
+		 &body)) != CLI_PROCEED)
 		goto done;
 	member_id = json_string_value(json_object_get(body, "member_id"));
 	if (member_id == NULL || !directory_member_id_valid(member_id) ||
-	    wire_get_b64(body, "recovery_wrapped_seed", wrapped,
-	    sizeof(wrapped)) != 0) {
+	    wire_get_b64(
+		body, "recovery_wrapped_seed", wrapped, sizeof(wrapped)) != 0) {
 		rc = cli_fail(c, CLI_EXIT_ERROR, "bad_response",
 		    "malformed answer to auth/recovery/fetch");
 		goto done;
@@ -563,7 +572,8 @@ recover_run(struct cli *c, int argc, char **argv)
 	 * recovery code could have made it, for this member id.
 	 */
 	if (custody_unwrap_seed(seed, wrapped, wrap, id, "recovery") != 0) {
-		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "unwrap_failed", "the "
+		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "unwrap_failed",
+		    "the "
 		    "server accepted the recovery code but returned keys "
 		    "that it does not unlock");
 		goto done;
@@ -571,13 +581,13 @@ recover_run(struct cli *c, int argc, char **argv)
 	json_decref(body);
 	body = NULL;
 
-	if ((rc = cli_read_new_password(c, pw_fd, "New password: ", pw,
-	    &pwlen)) != CLI_PROCEED)
+	if ((rc = cli_read_new_password(
+		 c, pw_fd, "New password: ", pw, &pwlen)) != CLI_PROCEED)
 		goto done;
 	json_decref(req);
 	if ((req = json_pack("{s:s,s:o,s:o}", "handle", handle, "custody",
-	    wire_custody(seed, id, pw, pwlen, ops, mem, NULL), "recovery",
-	    wire_recovery(seed, id, rcode))) == NULL ||
+		 wire_custody(seed, id, pw, pwlen, ops, mem, NULL), "recovery",
+		 wire_recovery(seed, id, rcode))) == NULL ||
 	    set_key(req, "auth_key", auth) != 0)
 		goto nomem;
 	if (file_fd != -1) {
@@ -587,16 +597,18 @@ recover_run(struct cli *c, int argc, char **argv)
 			goto done;
 	}
 	if ((rc = cli_call(c, "POST", "/api/v1/auth/recovery/reset", req, 204,
-	    &body)) != CLI_PROCEED) {
+		 &body)) != CLI_PROCEED) {
 		if (rec_file != NULL)
 			(void)unlink(rec_file);
 		goto done;
 	}
 	drop_session_of(c, id);
 
-	output_note(&c->out, "Password reset for %s.  All sessions have "
+	output_note(&c->out,
+	    "Password reset for %s.  All sessions have "
 	    "ended and TOTP is off; your old recovery code no longer "
-	    "works.\n", handle);
+	    "works.\n",
+	    handle);
 	if ((res = json_pack("{s:s}", "member_id", id)) == NULL ||
 	    cmd_enroll_recovery(c, res, rcode, rec_file) != 0)
 		goto nomem;
@@ -629,16 +641,18 @@ totp_setup(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = cli_args(c, argc, argv, NULL, 0, NULL, 0, 0, &npos)) !=
-	    CLI_PROCEED || (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
+		CLI_PROCEED ||
+	    (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
 		return (rc);
 	if ((rc = cli_call(c, "POST", "/api/v1/auth/totp/setup", NULL, 200,
-	    &body)) != CLI_PROCEED)
+		 &body)) != CLI_PROCEED)
 		return (rc);
 	output_field(&c->out, "Secret",
 	    json_string_value(json_object_get(body, "secret")));
-	output_field(&c->out, "URI",
-	    json_string_value(json_object_get(body, "uri")));
-	output_note(&c->out, "Add this secret (or URI) to your authenticator "
+	output_field(
+	    &c->out, "URI", json_string_value(json_object_get(body, "uri")));
+	output_note(&c->out,
+	    "Add this secret (or URI) to your authenticator "
 	    "app, then run `dissent totp enable' with a code it shows.\n");
 	rc = cli_emit(c, body);
 	json_decref(body);
@@ -651,14 +665,15 @@ totp_enable(struct cli *c, int argc, char **argv)
 {
 	int totp_fd = -1, rc;
 	const struct args_spec spec[] = {
-		{ "--totp-fd", ARGS_FD, &totp_fd },
+	    {"--totp-fd", ARGS_FD, &totp_fd},
 	};
 	json_t *req = NULL, *body = NULL, *res;
 	char *code = NULL;
 	size_t npos, len;
 
 	if ((rc = cli_args(c, argc, argv, spec, 1, NULL, 0, 0, &npos)) !=
-	    CLI_PROCEED || (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
+		CLI_PROCEED ||
+	    (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
 		return (rc);
 	if ((code = secret_input_alloc()) == NULL) {
 		rc = cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory");
@@ -671,7 +686,7 @@ totp_enable(struct cli *c, int argc, char **argv)
 		goto done;
 	}
 	if ((rc = cli_call(c, "POST", "/api/v1/auth/totp/enable", req, 204,
-	    &body)) != CLI_PROCEED)
+		 &body)) != CLI_PROCEED)
 		goto done;
 	output_text(&c->out, "TOTP is on: logging in now needs a code.\n");
 	res = json_pack("{s:b}", "totp_enabled", 1);
@@ -690,8 +705,8 @@ totp_disable(struct cli *c, int argc, char **argv)
 {
 	int pw_fd = -1, totp_fd = -1, rc;
 	const struct args_spec spec[] = {
-		{ "--password-fd", ARGS_FD, &pw_fd },
-		{ "--totp-fd", ARGS_FD, &totp_fd },
+	    {"--password-fd", ARGS_FD, &pw_fd},
+	    {"--totp-fd", ARGS_FD, &totp_fd},
 	};
 	uint8_t auth[CUSTODY_KEY_BYTES], wrap[CUSTODY_KEY_BYTES];
 	json_t *req = NULL, *body = NULL, *res;
@@ -699,22 +714,23 @@ totp_disable(struct cli *c, int argc, char **argv)
 	size_t npos, pwlen, len;
 
 	if ((rc = cli_args(c, argc, argv, spec, 2, NULL, 0, 0, &npos)) !=
-	    CLI_PROCEED || (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
+		CLI_PROCEED ||
+	    (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
 		return (rc);
 	if ((pw = secret_input_alloc()) == NULL ||
 	    (code = secret_input_alloc()) == NULL)
 		goto nomem;
 	if ((rc = cli_read_secret(c, pw_fd, "Password: ", "--password-fd", pw,
-	    &pwlen)) != CLI_PROCEED ||
+		 &pwlen)) != CLI_PROCEED ||
 	    (rc = read_totp(c, totp_fd, code, &len)) != CLI_PROCEED ||
-	    (rc = password_keys(c, c->session->handle, pw, pwlen, auth,
-	    wrap)) != CLI_PROCEED)
+	    (rc = password_keys(
+		 c, c->session->handle, pw, pwlen, auth, wrap)) != CLI_PROCEED)
 		goto done;
 	if ((req = json_pack("{s:s}", "code", code)) == NULL ||
 	    set_key(req, "auth_key", auth) != 0)
 		goto nomem;
 	if ((rc = cli_call(c, "POST", "/api/v1/auth/totp/disable", req, 204,
-	    &body)) != CLI_PROCEED)
+		 &body)) != CLI_PROCEED)
 		goto done;
 	output_text(&c->out, "TOTP is off.\n");
 	res = json_pack("{s:b}", "totp_enabled", 0);
@@ -735,97 +751,87 @@ done:
 }
 
 static const struct cli_command login_commands[] = {
-	{ NULL, login_run, "--handle H [--password-fd N] [--totp-fd N]",
-	    "Log in and unlock your keys.",
-	    "  --handle H        your handle\n"
-	    "  --password-fd N   read the password from file descriptor N\n"
-	    "  --totp-fd N       read a TOTP code from file descriptor N "
-	    "(else, if the\n"
-	    "                    account needs one, it is asked on the "
-	    "terminal)\n"
-	    "The keys the server returns are checked against the directory "
-	    "(exit 9 if\nthey differ).  The session, with your unlocked "
-	    "seed, is kept in\nsession.json (mode 0600) until logout.\n" },
+    {NULL, login_run, "--handle H [--password-fd N] [--totp-fd N]",
+	"Log in and unlock your keys.",
+	"  --handle H        your handle\n"
+	"  --password-fd N   read the password from file descriptor N\n"
+	"  --totp-fd N       read a TOTP code from file descriptor N "
+	"(else, if the\n"
+	"                    account needs one, it is asked on the "
+	"terminal)\n"
+	"The keys the server returns are checked against the directory "
+	"(exit 9 if\nthey differ).  The session, with your unlocked "
+	"seed, is kept in\nsession.json (mode 0600) until logout.\n"},
 };
 
 const struct cli_noun cmd_auth_login_noun = {
-	"login", "Log in.", login_commands, 1
-};
+    "login", "Log in.", login_commands, 1};
 
 static const struct cli_command logout_commands[] = {
-	{ NULL, logout_run, "",
-	    "End the session and wipe the local session file.",
-	    "The local session file is wiped even if the server cannot be "
-	    "reached.\n" },
+    {NULL, logout_run, "", "End the session and wipe the local session file.",
+	"The local session file is wiped even if the server cannot be "
+	"reached.\n"},
 };
 
 const struct cli_noun cmd_auth_logout_noun = {
-	"logout", "Log out.", logout_commands, 1
-};
+    "logout", "Log out.", logout_commands, 1};
 
 static const struct cli_command whoami_commands[] = {
-	{ NULL, whoami_run, "",
-	    "Show who is logged in; check the session's keys.",
-	    "Exit 9 if the directory's keys for you are not this session's "
-	    "keys.\n" },
+    {NULL, whoami_run, "", "Show who is logged in; check the session's keys.",
+	"Exit 9 if the directory's keys for you are not this session's "
+	"keys.\n"},
 };
 
 const struct cli_noun cmd_auth_whoami_noun = {
-	"whoami", "Show who is logged in.", whoami_commands, 1
-};
+    "whoami", "Show who is logged in.", whoami_commands, 1};
 
 static const struct cli_command password_commands[] = {
-	{ "change", password_change,
-	    "[--password-fd N] [--kdf-ops N --kdf-mem BYTES]",
-	    "Change your password (keys unchanged).",
-	    "  --password-fd N   read the current password, then the new one, "
-	    "as two\n"
-	    "                    lines from file descriptor N\n"
-	    "  --kdf-ops N       Argon2id passes for the new password\n"
-	    "  --kdf-mem BYTES   Argon2id memory for the new password\n"
-	    "A new password needs at least 10 characters.  Your other "
-	    "sessions end.\n" },
+    {"change", password_change,
+	"[--password-fd N] [--kdf-ops N --kdf-mem BYTES]",
+	"Change your password (keys unchanged).",
+	"  --password-fd N   read the current password, then the new one, "
+	"as two\n"
+	"                    lines from file descriptor N\n"
+	"  --kdf-ops N       Argon2id passes for the new password\n"
+	"  --kdf-mem BYTES   Argon2id memory for the new password\n"
+	"A new password needs at least 10 characters.  Your other "
+	"sessions end.\n"},
 };
 
 const struct cli_noun cmd_auth_password_noun = {
-	"password", "Your password.", password_commands, 1
-};
+    "password", "Your password.", password_commands, 1};
 
 static const struct cli_command recover_commands[] = {
-	{ NULL, recover_run,
-	    "--handle H [--recovery-fd N] [--password-fd N] "
-	    "[--recovery-code-file PATH] [--kdf-ops N --kdf-mem BYTES]",
-	    "Set a new password with your recovery code.",
-	    "  --handle H                your handle\n"
-	    "  --recovery-fd N           read the recovery code from file "
-	    "descriptor N\n"
-	    "  --password-fd N           read the new password from file "
-	    "descriptor N\n"
-	    "  --recovery-code-file PATH write the NEW recovery code to PATH "
-	    "(created,\n"
-	    "                            mode 0600) instead of printing it\n"
-	    "  --kdf-ops N, --kdf-mem BYTES   Argon2id cost, as for enroll\n"
-	    "All sessions end and TOTP is turned off.\n" },
+    {NULL, recover_run,
+	"--handle H [--recovery-fd N] [--password-fd N] "
+	"[--recovery-code-file PATH] [--kdf-ops N --kdf-mem BYTES]",
+	"Set a new password with your recovery code.",
+	"  --handle H                your handle\n"
+	"  --recovery-fd N           read the recovery code from file "
+	"descriptor N\n"
+	"  --password-fd N           read the new password from file "
+	"descriptor N\n"
+	"  --recovery-code-file PATH write the NEW recovery code to PATH "
+	"(created,\n"
+	"                            mode 0600) instead of printing it\n"
+	"  --kdf-ops N, --kdf-mem BYTES   Argon2id cost, as for enroll\n"
+	"All sessions end and TOTP is turned off.\n"},
 };
 
-const struct cli_noun cmd_auth_recover_noun = {
-	"recover", "Recover an account with its recovery code.",
-	recover_commands, 1
-};
+const struct cli_noun cmd_auth_recover_noun = {"recover",
+    "Recover an account with its recovery code.", recover_commands, 1};
 
 static const struct cli_command totp_commands[] = {
-	{ "setup", totp_setup, "",
-	    "Make a TOTP secret (not yet enabled).", NULL },
-	{ "enable", totp_enable, "[--totp-fd N]",
-	    "Turn TOTP on with a current code.",
-	    "  --totp-fd N       read the code from file descriptor N\n" },
-	{ "disable", totp_disable, "[--password-fd N] [--totp-fd N]",
-	    "Turn TOTP off (password and a current code).",
-	    "  --password-fd N   read the password from file descriptor N\n"
-	    "  --totp-fd N       read the code from file descriptor N\n" },
+    {"setup", totp_setup, "", "Make a TOTP secret (not yet enabled).", NULL},
+    {"enable", totp_enable, "[--totp-fd N]",
+	"Turn TOTP on with a current code.",
+	"  --totp-fd N       read the code from file descriptor N\n"},
+    {"disable", totp_disable, "[--password-fd N] [--totp-fd N]",
+	"Turn TOTP off (password and a current code).",
+	"  --password-fd N   read the password from file descriptor N\n"
+	"  --totp-fd N       read the code from file descriptor N\n"},
 };
 
-const struct cli_noun cmd_auth_totp_noun = {
-	"totp", "Time-based one-time codes as a second factor.",
-	totp_commands, sizeof(totp_commands) / sizeof(totp_commands[0])
-};
+const struct cli_noun cmd_auth_totp_noun = {"totp",
+    "Time-based one-time codes as a second factor.", totp_commands,
+    sizeof(totp_commands) / sizeof(totp_commands[0])};

@@ -77,10 +77,12 @@ key_show(struct cli *c, int argc, char **argv)
 
 	/* One's own published keys must be the session's. */
 	if (id != NULL && strcmp(id, c->session->member_id) == 0 &&
-	    json_is_object(cur) && (parse_record(cur, &epoch, &pub) != 0 ||
-	    !session_keys_are(c, &pub))) {
+	    json_is_object(cur) &&
+	    (parse_record(cur, &epoch, &pub) != 0 ||
+		!session_keys_are(c, &pub))) {
 		json_decref(body);
-		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch", "the "
+		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch",
+		    "the "
 		    "directory's keys for you are not the keys of this "
 		    "session (if you rotated them elsewhere, log in again)"));
 	}
@@ -88,8 +90,8 @@ key_show(struct cli *c, int argc, char **argv)
 	output_field(&c->out, "Member", id);
 	if (json_is_object(cur)) {
 		(void)snprintf(line, sizeof(line), "%lld",
-		    (long long)json_integer_value(json_object_get(cur,
-		    "epoch")));
+		    (long long)json_integer_value(
+			json_object_get(cur, "epoch")));
 		output_field(&c->out, "Epoch", line);
 		output_field(&c->out, "Fingerprint",
 		    json_string_value(json_object_get(cur, "fingerprint")));
@@ -102,12 +104,13 @@ key_show(struct cli *c, int argc, char **argv)
 	} else {
 		output_field(&c->out, "Keys", "none (not enrolled)");
 	}
-	json_array_foreach(json_object_get(body, "history"), i, h) {
+	json_array_foreach(json_object_get(body, "history"), i, h)
+	{
 		output_time(when, (int64_t)json_integer_value(
-		    json_object_get(h, "created_at")));
+				      json_object_get(h, "created_at")));
 		(void)snprintf(line, sizeof(line), "epoch %lld from %s",
-		    (long long)json_integer_value(json_object_get(h,
-		    "epoch")), when);
+		    (long long)json_integer_value(json_object_get(h, "epoch")),
+		    when);
 		output_field(&c->out, i == 0 ? "History" : "", line);
 	}
 	rc = cli_emit(c, body);
@@ -123,10 +126,10 @@ key_rotate(struct cli *c, int argc, char **argv)
 	int pw_fd = -1, file_fd = -1, rc;
 	uint64_t ops = UINT64_MAX, mem = UINT64_MAX;
 	const struct args_spec spec[] = {
-		{ "--password-fd", ARGS_FD, &pw_fd },
-		{ "--recovery-code-file", ARGS_STRING, &rec_file },
-		{ "--kdf-ops", ARGS_U64, &ops },
-		{ "--kdf-mem", ARGS_U64, &mem },
+	    {"--password-fd", ARGS_FD, &pw_fd},
+	    {"--recovery-code-file", ARGS_STRING, &rec_file},
+	    {"--kdf-ops", ARGS_U64, &ops},
+	    {"--kdf-mem", ARGS_U64, &mem},
 	};
 	char *pw = NULL, rcode[CUSTODY_RECOVERY_CODE_LEN + 1], err[256];
 	char fp[KEYS_FINGERPRINT_LEN];
@@ -144,27 +147,28 @@ key_rotate(struct cli *c, int argc, char **argv)
 	memset(rcode, 0, sizeof(rcode));
 	memset(seed, 0, sizeof(seed));
 	if ((rc = cli_args(c, argc, argv, spec, sizeof(spec) / sizeof(spec[0]),
-	    NULL, 0, 0, &npos)) != CLI_PROCEED)
+		 NULL, 0, 0, &npos)) != CLI_PROCEED)
 		return (rc);
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
 	    (rc = cli_kdf_cost(c, &ops, &mem, ops != UINT64_MAX,
-	    mem != UINT64_MAX)) != CLI_PROCEED)
+		 mem != UINT64_MAX)) != CLI_PROCEED)
 		return (rc);
 	id = c->session->member_id;
 
 	/* The current keys must be this session's before they sign. */
 	if ((rc = cli_call(c, "GET", "/api/v1/auth/session", NULL, 200,
-	    &body)) != CLI_PROCEED)
+		 &body)) != CLI_PROCEED)
 		goto done;
 	member = json_object_get(body, "member");
 	if (keys_derive(&old, c->session->seed) != 0) {
-		rc = cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "cannot derive keys");
+		rc = cli_fail(
+		    c, CLI_EXIT_ERROR, "internal", "cannot derive keys");
 		goto done;
 	}
 	if (wire_member_keys(member, &epoch, &pub) != 0 ||
 	    !wire_keys_equal(&pub, &old.pub) || epoch == UINT32_MAX) {
-		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch", "the "
+		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch",
+		    "the "
 		    "directory's keys for you are not the keys of this "
 		    "session (if you rotated them elsewhere, log in again)");
 		goto done;
@@ -177,23 +181,25 @@ key_rotate(struct cli *c, int argc, char **argv)
 		goto nomem;
 	if ((rc = cli_secret_file_open(c, rec_file, &file_fd)) != CLI_PROCEED)
 		goto done;
-	if ((rc = cli_read_new_password(c, pw_fd, "Password (your current "
-	    "one, to protect the new keys): ", pw, &pwlen)) != CLI_PROCEED)
+	if ((rc = cli_read_new_password(c, pw_fd,
+		 "Password (your current "
+		 "one, to protect the new keys): ",
+		 pw, &pwlen)) != CLI_PROCEED)
 		goto done;
 
 	keys_seed_new(seed);
 	if (keys_derive(&ks, seed) != 0 ||
 	    keys_pop_make(&pop, &ks, id, new_epoch) != 0 ||
 	    keys_rotation_sign(sig, &old, id, new_epoch, &ks.pub) != 0) {
-		rc = cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "cannot make keys");
+		rc =
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "cannot make keys");
 		goto done;
 	}
 	if ((req = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "epoch",
-	    (json_int_t)new_epoch, "keys", wire_keys(&ks.pub), "pop",
-	    wire_pop(&pop), "rotation_sig", wire_b64(sig, sizeof(sig)),
-	    "custody", wire_custody(seed, id, pw, pwlen, ops, mem, NULL),
-	    "recovery", wire_recovery(seed, id, rcode))) == NULL)
+		 (json_int_t)new_epoch, "keys", wire_keys(&ks.pub), "pop",
+		 wire_pop(&pop), "rotation_sig", wire_b64(sig, sizeof(sig)),
+		 "custody", wire_custody(seed, id, pw, pwlen, ops, mem, NULL),
+		 "recovery", wire_recovery(seed, id, rcode))) == NULL)
 		goto nomem;
 	secret_input_free(pw);
 	pw = NULL;
@@ -204,15 +210,16 @@ key_rotate(struct cli *c, int argc, char **argv)
 			goto done;
 	}
 	if ((rc = cli_call(c, "POST", "/api/v1/keys/rotate", req, 200,
-	    &body)) != CLI_PROCEED) {
+		 &body)) != CLI_PROCEED) {
 		if (rec_file != NULL)
 			(void)unlink(rec_file);
 		goto done;
 	}
 	member = json_object_get(body, "member");
-	if (wire_member_keys(member, &epoch, &pub) != 0 ||
-	    epoch != new_epoch || !wire_keys_equal(&pub, &ks.pub)) {
-		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch", "the "
+	if (wire_member_keys(member, &epoch, &pub) != 0 || epoch != new_epoch ||
+	    !wire_keys_equal(&pub, &ks.pub)) {
+		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch",
+		    "the "
 		    "server did not publish the new keys; log in again and "
 		    "check `dissent key show'");
 		goto done;
@@ -221,12 +228,16 @@ key_rotate(struct cli *c, int argc, char **argv)
 	/* From now on this session signs with the new keys. */
 	memcpy(c->session->seed, seed, sizeof(seed));
 	if (home_session_save(c->home, c->session, err, sizeof(err)) != 0)
-		output_note(&c->out, "warning: %s; log in again before using "
-		    "the new keys\n", err);
+		output_note(&c->out,
+		    "warning: %s; log in again before using "
+		    "the new keys\n",
+		    err);
 
 	keys_fingerprint(fp, &ks.pub);
-	output_note(&c->out, "Keys rotated to epoch %u (fingerprint %s).  "
-	    "Your old recovery code no longer works.\n", new_epoch, fp);
+	output_note(&c->out,
+	    "Keys rotated to epoch %u (fingerprint %s).  "
+	    "Your old recovery code no longer works.\n",
+	    new_epoch, fp);
 	if ((res = json_pack("{s:O}", "member", member)) == NULL ||
 	    cmd_enroll_recovery(c, res, rcode, rec_file) != 0)
 		goto nomem;
@@ -249,27 +260,26 @@ done:
 }
 
 static const struct cli_command commands[] = {
-	{ "show", key_show, "[ID|HANDLE]",
-	    "Show published keys and history (yours by default).",
-	    "  ID|HANDLE   whose keys (default: yours, which are also checked "
-	    "against\n"
-	    "              this session's keys)\n" },
-	{ "rotate", key_rotate,
-	    "[--password-fd N] [--recovery-code-file PATH] "
-	    "[--kdf-ops N --kdf-mem BYTES]",
-	    "Replace your keys at the next epoch.",
-	    "  --password-fd N           read your password (which protects "
-	    "the new keys)\n"
-	    "                            from file descriptor N\n"
-	    "  --recovery-code-file PATH write the new recovery code to PATH "
-	    "(created,\n"
-	    "                            mode 0600) instead of printing it\n"
-	    "  --kdf-ops N, --kdf-mem BYTES   Argon2id cost, as for enroll\n"
-	    "The new keys are signed by the old ones.  On a terminal the "
-	    "password is\nasked twice; it becomes your password.\n" },
+    {"show", key_show, "[ID|HANDLE]",
+	"Show published keys and history (yours by default).",
+	"  ID|HANDLE   whose keys (default: yours, which are also checked "
+	"against\n"
+	"              this session's keys)\n"},
+    {"rotate", key_rotate,
+	"[--password-fd N] [--recovery-code-file PATH] "
+	"[--kdf-ops N --kdf-mem BYTES]",
+	"Replace your keys at the next epoch.",
+	"  --password-fd N           read your password (which protects "
+	"the new keys)\n"
+	"                            from file descriptor N\n"
+	"  --recovery-code-file PATH write the new recovery code to PATH "
+	"(created,\n"
+	"                            mode 0600) instead of printing it\n"
+	"  --kdf-ops N, --kdf-mem BYTES   Argon2id cost, as for enroll\n"
+	"The new keys are signed by the old ones.  On a terminal the "
+	"password is\nasked twice; it becomes your password.\n"},
 };
 
-const struct cli_noun cmd_key_noun = {
-	"key", "Your keys and other members' published keys.", commands,
-	sizeof(commands) / sizeof(commands[0])
-};
+const struct cli_noun cmd_key_noun = {"key",
+    "Your keys and other members' published keys.", commands,
+    sizeof(commands) / sizeof(commands[0])};

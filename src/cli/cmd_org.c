@@ -21,18 +21,21 @@ org_create(struct cli *c, int argc, char **argv)
 	    CLI_PROCEED)
 		return (rc);
 	if (!directory_org_id_valid(pos[0]))
-		return (cli_usage(c, "an organisation id is 1-%d of a-z 0-9 "
-		    "-, starting with a letter", DIRECTORY_ORG_ID_MAX));
+		return (cli_usage(c,
+		    "an organisation id is 1-%d of a-z 0-9 "
+		    "-, starting with a letter",
+		    DIRECTORY_ORG_ID_MAX));
 	if (!directory_name_valid(pos[1], DIRECTORY_ORG_NAME_MAX))
-		return (cli_usage(c, "an organisation name is 1-%d bytes of "
+		return (cli_usage(c,
+		    "an organisation name is 1-%d bytes of "
 		    "UTF-8 without control characters or surrounding spaces",
 		    DIRECTORY_ORG_NAME_MAX));
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
 		return (rc);
 	if ((req = json_pack("{s:s,s:s}", "id", pos[0], "name", pos[1])) ==
 	    NULL)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "out of memory"));
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	rc = cli_call(c, "POST", "/api/v1/orgs", req, 201, &body);
 	json_decref(req);
 	if (rc != CLI_PROCEED)
@@ -57,18 +60,20 @@ org_list(struct cli *c, int argc, char **argv)
 		return (rc);
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
 	    (rc = cli_call(c, "GET", "/api/v1/orgs", NULL, 200, &body)) !=
-	    CLI_PROCEED)
+		CLI_PROCEED)
 		return (rc);
 	output_text(&c->out, "%-16s %-24s %s\n", "ID", "CREATED", "NAME");
-	json_array_foreach(json_object_get(body, "orgs"), i, o) {
+	json_array_foreach(json_object_get(body, "orgs"), i, o)
+	{
 		t = json_object_get(o, "created_at");
-		output_time(when, json_is_integer(t) ?
-		    (int64_t)json_integer_value(t) : 0);
+		output_time(when,
+		    json_is_integer(t) ? (int64_t)json_integer_value(t) : 0);
 		output_text(&c->out, "%-16s %-24s %s\n",
 		    output_clean(id, sizeof(id),
-		    json_string_value(json_object_get(o, "id"))), when,
+			json_string_value(json_object_get(o, "id"))),
+		    when,
 		    output_clean(name, sizeof(name),
-		    json_string_value(json_object_get(o, "name"))));
+			json_string_value(json_object_get(o, "name"))));
 	}
 	rc = cli_emit(c, body);
 	json_decref(body);
@@ -76,14 +81,12 @@ org_list(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_command commands[] = {
-	{ "create", org_create, "ID NAME",
-	    "Create an organisation (admin).",
-	    "  ID     1-32 of a-z 0-9 -, starting with a letter (e.g. usaid)\n"
-	    "  NAME   its full name\n" },
-	{ "list", org_list, "", "List the organisations.", NULL },
+    {"create", org_create, "ID NAME", "Create an organisation (admin).",
+	"  ID     1-32 of a-z 0-9 -, starting with a letter (e.g. usaid)\n"
+	"  NAME   its full name\n"},
+    {"list", org_list, "", "List the organisations.", NULL},
 };
 
-const struct cli_noun cmd_org_noun = {
-	"org", "Organisations (agencies) in the directory.", commands,
-	sizeof(commands) / sizeof(commands[0])
-};
+const struct cli_noun cmd_org_noun = {"org",
+    "Organisations (agencies) in the directory.", commands,
+    sizeof(commands) / sizeof(commands[0])};

@@ -30,14 +30,16 @@ server_set(struct cli *c, int argc, char **argv)
 	pin = serverpin_check(c->config, c->server, c->inst.sign_pk_b64);
 	old = serverpin_get(c->config, c->server, "server_sign_pk");
 	if (pin == SERVERPIN_CHANGED && old != NULL)
-		output_note(&c->out, "warning: the signing key of %s has "
-		    "changed; pinning the new key\n", c->server);
-	if (serverpin_set(c->config, c->server, c->inst.sign_pk_b64,
-	    c->inst.id, c->inst.name, c->has_ca ? c->ca_file : NULL) != 0 ||
-	    json_object_set_new(c->config, "server",
-	    json_string(c->server)) != 0)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "out of memory"));
+		output_note(&c->out,
+		    "warning: the signing key of %s has "
+		    "changed; pinning the new key\n",
+		    c->server);
+	if (serverpin_set(c->config, c->server, c->inst.sign_pk_b64, c->inst.id,
+		c->inst.name, c->has_ca ? c->ca_file : NULL) != 0 ||
+	    json_object_set_new(c->config, "server", json_string(c->server)) !=
+		0)
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	if ((rc = cli_save_config(c)) != CLI_PROCEED)
 		return (rc);
 
@@ -48,16 +50,18 @@ server_set(struct cli *c, int argc, char **argv)
 	if (c->has_ca)
 		output_field(&c->out, "CA file", c->ca_file);
 	if (pin != SERVERPIN_MATCH)
-		output_note(&c->out, "Check this fingerprint against the one "
+		output_note(&c->out,
+		    "Check this fingerprint against the one "
 		    "your operator published; the CLI will refuse the server "
 		    "if its key ever changes.\n");
 	res = json_pack("{s:s,s:O,s:s,s:s}", "server", c->server, "instance",
 	    c->inst.raw, "fingerprint", c->inst.fingerprint, "pin",
-	    pin == SERVERPIN_NEW ? "new" : pin == SERVERPIN_MATCH ?
-	    "unchanged" : "replaced");
+	    pin == SERVERPIN_NEW     ? "new"
+	    : pin == SERVERPIN_MATCH ? "unchanged"
+				     : "replaced");
 	if (res == NULL)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "out of memory"));
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	rc = cli_emit(c, res);
 	json_decref(res);
 	return (rc);
@@ -77,13 +81,15 @@ server_show(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = cli_args(c, argc, argv, NULL, 0, NULL, 0, 0, &npos)) !=
-	    CLI_PROCEED || (rc = cli_home(c)) != CLI_PROCEED)
+		CLI_PROCEED ||
+	    (rc = cli_home(c)) != CLI_PROCEED)
 		return (rc);
-	url = c->server_flag != NULL ? c->server_flag :
-	    json_string_value(json_object_get(c->config, "server"));
+	url = c->server_flag != NULL
+		  ? c->server_flag
+		  : json_string_value(json_object_get(c->config, "server"));
 	if (url == NULL)
 		return (cli_usage(c, "no server chosen: run `dissent server "
-		    "set URL'"));
+				     "set URL'"));
 
 	pin = json_object_get(json_object_get(c->config, "servers"), url);
 	pk = serverpin_get(c->config, url, "server_sign_pk");
@@ -92,21 +98,22 @@ server_show(struct cli *c, int argc, char **argv)
 		serverpin_fingerprint(fp, raw);
 
 	if ((s = home_session_new()) == NULL)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "out of memory"));
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	rc = home_session_load(c->home, s, err, sizeof(err));
 	if (rc < 0) {
 		home_session_free(s);
 		return (cli_fail(c, CLI_EXIT_ERROR, "local_state", "%s", err));
 	}
 	if (rc == 0 && strcmp(s->server, url) == 0)
-		sess = json_pack("{s:s,s:s,s:I}", "handle", s->handle,
-		    "member_id", s->member_id, "expires_at",
-		    (json_int_t)s->expires_at);
+		sess =
+		    json_pack("{s:s,s:s,s:I}", "handle", s->handle, "member_id",
+			s->member_id, "expires_at", (json_int_t)s->expires_at);
 
 	output_field(&c->out, "Server", url);
-	output_field(&c->out, "Instance", pin != NULL ?
-	    serverpin_get(c->config, url, "name") : "(not contacted yet)");
+	output_field(&c->out, "Instance",
+	    pin != NULL ? serverpin_get(c->config, url, "name")
+			: "(not contacted yet)");
 	output_field(&c->out, "Fingerprint", fp[0] != '\0' ? fp : NULL);
 	if ((ca = serverpin_get(c->config, url, "ca_file")) != NULL)
 		output_field(&c->out, "CA file", ca);
@@ -120,12 +127,13 @@ server_show(struct cli *c, int argc, char **argv)
 	}
 	home_session_free(s);
 
-	if (sess == NULL || (res = json_pack("{s:s,s:O,s:o,s:o}", "server",
-	    url, "pin", pin != NULL ? pin : json_null(), "fingerprint",
-	    fp[0] != '\0' ? json_string(fp) : json_null(), "session",
-	    sess)) == NULL)
-		return (cli_fail(c, CLI_EXIT_ERROR, "internal",
-		    "out of memory"));
+	if (sess == NULL ||
+	    (res = json_pack("{s:s,s:O,s:o,s:o}", "server", url, "pin",
+		 pin != NULL ? pin : json_null(), "fingerprint",
+		 fp[0] != '\0' ? json_string(fp) : json_null(), "session",
+		 sess)) == NULL)
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	rc = cli_emit(c, res);
 	json_decref(res);
 	return (rc);
@@ -141,7 +149,8 @@ server_health(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = cli_args(c, argc, argv, NULL, 0, NULL, 0, 0, &npos)) !=
-	    CLI_PROCEED || (rc = cli_open(c, NULL)) != CLI_PROCEED)
+		CLI_PROCEED ||
+	    (rc = cli_open(c, NULL)) != CLI_PROCEED)
 		return (rc);
 	if ((rc = cli_call(c, "GET", "/api/v1/health", NULL, 200, &body)) !=
 	    CLI_PROCEED)
@@ -157,22 +166,18 @@ server_health(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_command commands[] = {
-	{ "set", server_set, "URL",
-	    "Choose the server and pin its key.",
-	    "  URL   http://HOST[:PORT] or https://HOST[:PORT]; it becomes "
-	    "the default\n"
-	    "        server and its signing key is pinned (replacing any "
-	    "earlier pin).\n"
-	    "        With --ca-file the CA file is remembered for this "
-	    "server.\n" },
-	{ "show", server_show, "",
-	    "Show the server, its pinned key and the session.",
-	    NULL },
-	{ "health", server_health, "", "Ask the server whether it is up.",
-	    NULL },
+    {"set", server_set, "URL", "Choose the server and pin its key.",
+	"  URL   http://HOST[:PORT] or https://HOST[:PORT]; it becomes "
+	"the default\n"
+	"        server and its signing key is pinned (replacing any "
+	"earlier pin).\n"
+	"        With --ca-file the CA file is remembered for this "
+	"server.\n"},
+    {"show", server_show, "",
+	"Show the server, its pinned key and the session.", NULL},
+    {"health", server_health, "", "Ask the server whether it is up.", NULL},
 };
 
-const struct cli_noun cmd_server_noun = {
-	"server", "The server this client talks to.", commands,
-	sizeof(commands) / sizeof(commands[0])
-};
+const struct cli_noun cmd_server_noun = {"server",
+    "The server this client talks to.", commands,
+    sizeof(commands) / sizeof(commands[0])};

@@ -43,8 +43,7 @@ join(char out[HOME_PATH_MAX], const char *dir, const char *name, char *err,
  * ${err} if none applies or the path is too long.
  */
 int
-home_resolve(char *out, size_t cap, const char *flag, char *err,
-    size_t errcap)
+home_resolve(char *out, size_t cap, const char *flag, char *err, size_t errcap)
 {
 	const char *v;
 	int n;
@@ -58,12 +57,14 @@ home_resolve(char *out, size_t cap, const char *flag, char *err,
 	else if ((v = getenv("HOME")) != NULL && v[0] != '\0')
 		n = snprintf(out, cap, "%s/.config/dissent", v);
 	else {
-		(void)snprintf(err, errcap, "no state directory: set "
+		(void)snprintf(err, errcap,
+		    "no state directory: set "
 		    "DISSENT_HOME or HOME, or give --home DIR");
 		return (-1);
 	}
 	if (n < 0 || (size_t)n >= cap) {
-		(void)snprintf(err, errcap, "the state directory's path is too "
+		(void)snprintf(err, errcap,
+		    "the state directory's path is too "
 		    "long");
 		return (-1);
 	}
@@ -104,8 +105,8 @@ home_prepare(const char *dir, char *err, size_t errcap)
 		path[i] = i < len ? '/' : '\0';
 	}
 	if (lstat(dir, &st) != 0) {
-		(void)snprintf(err, errcap, "cannot examine %s: %s", dir,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot examine %s: %s", dir, strerror(errno));
 		return (-1);
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -117,9 +118,10 @@ home_prepare(const char *dir, char *err, size_t errcap)
 		return (-1);
 	}
 	if ((st.st_mode & 077) != 0) {
-		(void)snprintf(err, errcap, "%s is open to other users (mode "
-		    "%03o); run: chmod 700 %s", dir,
-		    (unsigned int)(st.st_mode & 0777), dir);
+		(void)snprintf(err, errcap,
+		    "%s is open to other users (mode "
+		    "%03o); run: chmod 700 %s",
+		    dir, (unsigned int)(st.st_mode & 0777), dir);
 		return (-1);
 	}
 	return (0);
@@ -144,8 +146,8 @@ home_data_free(char *data)
  * the file does not exist, or -1 with a message in ${err}.
  */
 int
-home_read_file(const char *dir, const char *name, char **data,
-    size_t *len, char *err, size_t errcap)
+home_read_file(const char *dir, const char *name, char **data, size_t *len,
+    char *err, size_t errcap)
 {
 	char path[HOME_PATH_MAX];
 	struct stat st;
@@ -161,8 +163,8 @@ home_read_file(const char *dir, const char *name, char **data,
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return (1);
-		(void)snprintf(err, errcap, "cannot open %s: %s", path,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot open %s: %s", path, strerror(errno));
 		goto err0;
 	}
 	if (fstat(fd, &st) != 0) {
@@ -172,8 +174,10 @@ home_read_file(const char *dir, const char *name, char **data,
 	}
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
-		(void)snprintf(err, errcap, "%s is not a private file of this "
-		    "user (want mode 0600)", path);
+		(void)snprintf(err, errcap,
+		    "%s is not a private file of this "
+		    "user (want mode 0600)",
+		    path);
 		goto err1;
 	}
 	if (st.st_size < 0 || st.st_size > HOME_FILE_MAX) {
@@ -252,8 +256,8 @@ sync_dir(const char *dir)
  * unchanged).
  */
 int
-home_write_file(const char *dir, const char *name, const char *data,
-    size_t len, char *err, size_t errcap)
+home_write_file(const char *dir, const char *name, const char *data, size_t len,
+    char *err, size_t errcap)
 {
 	char path[HOME_PATH_MAX], tmpname[128], tmp[HOME_PATH_MAX];
 	int fd;
@@ -264,21 +268,22 @@ home_write_file(const char *dir, const char *name, const char *data,
 	    (long)getpid(), (unsigned int)randombytes_random());
 	if (join(tmp, dir, tmpname, err, errcap) != 0)
 		goto err0;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1) {
-		(void)snprintf(err, errcap, "cannot create %s: %s", tmp,
-		    strerror(errno));
+	if ((fd = open(tmp,
+		 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) ==
+	    -1) {
+		(void)snprintf(
+		    err, errcap, "cannot create %s: %s", tmp, strerror(errno));
 		goto err0;
 	}
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		(void)snprintf(err, errcap, "cannot write %s: %s", tmp,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot write %s: %s", tmp, strerror(errno));
 		goto err1;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		(void)snprintf(err, errcap, "cannot write %s: %s", tmp,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot write %s: %s", tmp, strerror(errno));
 		goto err1;
 	}
 	fd = -1;
@@ -288,8 +293,8 @@ home_write_file(const char *dir, const char *name, const char *data,
 		goto err1;
 	}
 	if (sync_dir(dir) != 0) {
-		(void)snprintf(err, errcap, "cannot sync %s: %s", dir,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot sync %s: %s", dir, strerror(errno));
 		goto err0;
 	}
 	return (0);
@@ -326,8 +331,7 @@ wipe_fd(int fd, size_t size)
  * 1 if it did not exist, or -1 with a message in ${err}.
  */
 int
-home_remove_file(const char *dir, const char *name, char *err,
-    size_t errcap)
+home_remove_file(const char *dir, const char *name, char *err, size_t errcap)
 {
 	char path[HOME_PATH_MAX];
 	struct stat st;
@@ -338,8 +342,8 @@ home_remove_file(const char *dir, const char *name, char *err,
 	if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return (1);
-		(void)snprintf(err, errcap, "cannot open %s: %s", path,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot open %s: %s", path, strerror(errno));
 		return (-1);
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
@@ -351,8 +355,8 @@ home_remove_file(const char *dir, const char *name, char *err,
 	}
 	(void)close(fd);
 	if (unlink(path) != 0) {
-		(void)snprintf(err, errcap, "cannot remove %s: %s", path,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot remove %s: %s", path, strerror(errno));
 		return (-1);
 	}
 	(void)sync_dir(dir);
@@ -370,11 +374,12 @@ home_secret_file_open(const char *path, char *err, size_t errcap)
 {
 	int fd;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1) {
+	if ((fd = open(path,
+		 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) ==
+	    -1) {
 		(void)snprintf(err, errcap, "cannot create %s: %s%s", path,
-		    strerror(errno), errno == EEXIST ?
-		    " (it is never overwritten)" : "");
+		    strerror(errno),
+		    errno == EEXIST ? " (it is never overwritten)" : "");
 		return (-1);
 	}
 	return (fd);
@@ -387,19 +392,19 @@ home_secret_file_open(const char *path, char *err, size_t errcap)
  * ${err} (${fd} is closed either way).
  */
 int
-home_secret_file_finish(int fd, const char *path, const char *data,
-    size_t len, char *err, size_t errcap)
+home_secret_file_finish(int fd, const char *path, const char *data, size_t len,
+    char *err, size_t errcap)
 {
 
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		(void)snprintf(err, errcap, "cannot write %s: %s", path,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot write %s: %s", path, strerror(errno));
 		(void)close(fd);
 		return (-1);
 	}
 	if (close(fd) != 0) {
-		(void)snprintf(err, errcap, "cannot write %s: %s", path,
-		    strerror(errno));
+		(void)snprintf(
+		    err, errcap, "cannot write %s: %s", path, strerror(errno));
 		return (-1);
 	}
 	return (0);
@@ -422,16 +427,16 @@ home_secret_file_abandon(int fd, const char *path)
 
 /* Parse the ${len} bytes of ${data} as a JSON object, or NULL. */
 static json_t *
-parse_object(const char *data, size_t len, const char *what, char *err,
-    size_t errcap)
+parse_object(
+    const char *data, size_t len, const char *what, char *err, size_t errcap)
 {
 	json_error_t e;
 	json_t *obj;
 
 	obj = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
 	if (obj == NULL || !json_is_object(obj)) {
-		(void)snprintf(err, errcap, "%s is not a JSON object%s%s",
-		    what, obj == NULL ? ": " : "", obj == NULL ? e.text : "");
+		(void)snprintf(err, errcap, "%s is not a JSON object%s%s", what,
+		    obj == NULL ? ": " : "", obj == NULL ? e.text : "");
 		json_decref(obj);
 		return (NULL);
 	}
@@ -440,8 +445,8 @@ parse_object(const char *data, size_t len, const char *what, char *err,
 
 /* Write ${obj} to ${dir}/${name} atomically. */
 static int
-save_object(const char *dir, const char *name, const json_t *obj,
-    size_t flags, char *err, size_t errcap)
+save_object(const char *dir, const char *name, const json_t *obj, size_t flags,
+    char *err, size_t errcap)
 {
 	char *text;
 	size_t len;
@@ -487,8 +492,8 @@ home_config_load(const char *dir, char *err, size_t errcap)
  * message in ${err}.
  */
 int
-home_config_save(const char *dir, const json_t *config, char *err,
-    size_t errcap)
+home_config_save(
+    const char *dir, const json_t *config, char *err, size_t errcap)
 {
 
 	return (save_object(dir, HOME_CONFIG_FILE, config,
@@ -544,8 +549,8 @@ get_string(const json_t *obj, const char *key, char *out, size_t cap)
  * (${s} is then wiped).
  */
 int
-home_session_load(const char *dir, struct home_session *s, char *err,
-    size_t errcap)
+home_session_load(
+    const char *dir, struct home_session *s, char *err, size_t errcap)
 {
 	json_t *obj, *exp;
 	char *data;
@@ -562,16 +567,18 @@ home_session_load(const char *dir, struct home_session *s, char *err,
 	exp = json_object_get(obj, "expires_at");
 	if (get_string(obj, "server", s->server, sizeof(s->server)) != 0 ||
 	    get_string(obj, "token", s->token, sizeof(s->token)) != 0 ||
-	    get_string(obj, "member_id", s->member_id,
-	    sizeof(s->member_id)) != 0 ||
+	    get_string(obj, "member_id", s->member_id, sizeof(s->member_id)) !=
+		0 ||
 	    !directory_member_id_valid(s->member_id) ||
 	    get_string(obj, "handle", s->handle, sizeof(s->handle)) != 0 ||
 	    !json_is_integer(exp) ||
 	    json_string_value(json_object_get(obj, "seed")) == NULL ||
 	    b64_decode_exact(s->seed, sizeof(s->seed),
-	    json_string_value(json_object_get(obj, "seed"))) != 0) {
-		(void)snprintf(err, errcap, "%s is malformed; run dissent "
-		    "logout and log in again", HOME_SESSION_FILE);
+		json_string_value(json_object_get(obj, "seed"))) != 0) {
+		(void)snprintf(err, errcap,
+		    "%s is malformed; run dissent "
+		    "logout and log in again",
+		    HOME_SESSION_FILE);
 		json_decref(obj);
 		goto err0;
 	}
@@ -590,8 +597,8 @@ err0:
  * -1 with a message in ${err}.
  */
 int
-home_session_save(const char *dir, const struct home_session *s, char *err,
-    size_t errcap)
+home_session_save(
+    const char *dir, const struct home_session *s, char *err, size_t errcap)
 {
 	char seed[B64_ENCODED_LEN(KEYS_SEED_BYTES)];
 	json_t *obj;

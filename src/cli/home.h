@@ -67,9 +67,8 @@ int home_prepare(const char *dir, char *err, size_t errcap)
  * ${data} (free it with home_data_free()) of ${len} bytes.  Return 0, 1 if
  * the file does not exist, or -1 with a message in ${err}.
  */
-int home_read_file(const char *dir, const char *name, char **data,
-    size_t *len, char *err, size_t errcap)
-    __attribute__((warn_unused_result));
+int home_read_file(const char *dir, const char *name, char **data, size_t *len,
+    char *err, size_t errcap) __attribute__((warn_unused_result));
 
 /**
  * home_data_free(data):
@@ -161,7 +160,7 @@ int home_session_load(const char *dir, struct home_session *s, char *err,
  * Write ${s} to ${dir}/session.json atomically, mode 0600.  Return 0, or
  * -1 with a message in ${err}.
  */
-int home_session_save(const char *dir, const struct home_session *s,
-    char *err, size_t errcap) __attribute__((warn_unused_result));
+int home_session_save(const char *dir, const struct home_session *s, char *err,
+    size_t errcap) __attribute__((warn_unused_result));
 
 #endif /* !HOME_H_ */

@@ -65,14 +65,14 @@ httpc_url_valid(const char *url)
  * the system's; or NULL with a message in ${err}.
  */
 struct httpc *
-httpc_new(const char *base_url, const char *ca_file, char *err,
-    size_t errcap)
+httpc_new(const char *base_url, const char *ca_file, char *err, size_t errcap)
 {
 	struct httpc *h;
 	size_t len;
 
 	if (!httpc_url_valid(base_url)) {
-		(void)snprintf(err, errcap, "not a server URL (want "
+		(void)snprintf(err, errcap,
+		    "not a server URL (want "
 		    "http://HOST[:PORT] or https://HOST[:PORT])");
 		goto err0;
 	}
@@ -218,8 +218,7 @@ static int
 code_char(char c)
 {
 
-	return ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    c == '_');
+	return ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
 }
 
 /**
@@ -267,8 +266,10 @@ httpc_parse_error(const char *body, size_t len, long status, char *code,
 generic:
 	json_decref(obj);
 	(void)snprintf(code, codecap, "http_%ld", status);
-	(void)snprintf(msg, msgcap, "the server answered HTTP %ld without "
-	    "an error description", status);
+	(void)snprintf(msg, msgcap,
+	    "the server answered HTTP %ld without "
+	    "an error description",
+	    status);
 	return (-1);
 }
 
@@ -345,64 +346,66 @@ setup(struct httpc *h, const char *method, const char *url,
 	curl_easy_reset(c);
 	bad |= curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK;
+	       CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-	    (long)HTTPC_CONNECT_TIMEOUT) != CURLE_OK;
+		   (long)HTTPC_CONNECT_TIMEOUT) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)HTTPC_TIMEOUT) !=
-	    CURLE_OK;
+	       CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
 	if (h->ca_file != NULL)
-		bad |= curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file) !=
-		    CURLE_OK;
+		bad |=
+		    curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_USERAGENT,
-	    "dissent/" DISSENT_VERSION) != CURLE_OK;
+		   "dissent/" DISSENT_VERSION) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) != CURLE_OK;
-	bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) !=
-	    CURLE_OK;
+	bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, b) != CURLE_OK;
-	bad |= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) !=
-	    CURLE_OK;
+	bad |=
+	    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_HEADERDATA, b) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)HTTPC_BODY_MAX) != CURLE_OK;
+		   (curl_off_t)HTTPC_BODY_MAX) != CURLE_OK;
 	if (strcmp(method, "GET") == 0) {
 		bad |= curl_easy_setopt(c, CURLOPT_HTTPGET, 1L) != CURLE_OK;
 	} else {
 		/* Not COPYPOSTFIELDS: the caller wipes its copy. */
-		bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDS, data) !=
-		    CURLE_OK;
+		bad |=
+		    curl_easy_setopt(c, CURLOPT_POSTFIELDS, data) != CURLE_OK;
 		bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)datalen) != CURLE_OK;
+			   (curl_off_t)datalen) != CURLE_OK;
 		if (strcmp(method, "POST") != 0)
 			bad |= curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
-			    method) != CURLE_OK;
+				   method) != CURLE_OK;
 	}
 	return (bad ? -1 : 0);
 }
 
 /* Parse a success reply's body into ${r}->body. */
 static int
-parse_success(struct body_buf *b, struct httpc_response *r, char *err,
-    size_t errcap)
+parse_success(
+    struct body_buf *b, struct httpc_response *r, char *err, size_t errcap)
 {
 	json_error_t e;
 
 	if (b->len == 0) {
 		if (r->status == 204)
 			return (0);
-		(void)snprintf(err, errcap, "the server answered HTTP %ld "
-		    "without a body", r->status);
+		(void)snprintf(err, errcap,
+		    "the server answered HTTP %ld "
+		    "without a body",
+		    r->status);
 		return (-1);
 	}
 	r->body = json_loadb(b->data, b->len, JSON_REJECT_DUPLICATES, &e);
 	if (r->body == NULL || !json_is_object(r->body)) {
 		json_decref(r->body);
 		r->body = NULL;
-		(void)snprintf(err, errcap, "the server's answer is not a "
+		(void)snprintf(err, errcap,
+		    "the server's answer is not a "
 		    "JSON object");
 		return (-1);
 	}
@@ -468,14 +471,14 @@ httpc_request(struct httpc *h, const char *method, const char *path,
 		goto nomem;
 	headers = t;
 	if (strcmp(method, "GET") != 0) {
-		if ((t = curl_slist_append(headers,
-		    "Content-Type: application/json")) == NULL)
+		if ((t = curl_slist_append(
+			 headers, "Content-Type: application/json")) == NULL)
 			goto nomem;
 		headers = t;
 	}
 	if (h->has_token) {
-		(void)snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
-		    h->token);
+		(void)snprintf(
+		    auth, sizeof(auth), "Authorization: Bearer %s", h->token);
 		t = curl_slist_append(headers, auth);
 		sodium_memzero(auth, sizeof(auth));
 		if (t == NULL)
@@ -489,16 +492,18 @@ httpc_request(struct httpc *h, const char *method, const char *path,
 
 	rc = curl_easy_perform(h->curl);
 	if (b.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-		(void)snprintf(err, errcap, "the server's answer is larger "
-		    "than %d bytes", HTTPC_BODY_MAX);
+		(void)snprintf(err, errcap,
+		    "the server's answer is larger "
+		    "than %d bytes",
+		    HTTPC_BODY_MAX);
 		goto done;
 	}
 	if (rc != CURLE_OK) {
-		(void)snprintf(err, errcap, "%s %s: %s%s", tls_error(rc) ?
-		    "TLS failure with" : "cannot reach", h->base,
+		(void)snprintf(err, errcap, "%s %s: %s%s",
+		    tls_error(rc) ? "TLS failure with" : "cannot reach",
+		    h->base,
 		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc),
-		    tls_error(rc) ? " (for a private CA, give --ca-file)" :
-		    "");
+		    tls_error(rc) ? " (for a private CA, give --ca-file)" : "");
 		ret = HTTPC_ENET;
 		goto done;
 	}

@@ -27,8 +27,8 @@
 #define HTTPC_TIMEOUT 60
 
 /* httpc_request() results other than 0. */
-#define HTTPC_ENET (-1)		/* no answer: network or TLS failure */
-#define HTTPC_EBAD (-2)		/* an answer that is not acceptable */
+#define HTTPC_ENET (-1) /* no answer: network or TLS failure */
+#define HTTPC_EBAD (-2) /* an answer that is not acceptable */
 
 struct httpc;
 
@@ -57,8 +57,8 @@ int httpc_url_valid(const char *url);
  * dropped) that trusts the CA certificates in ${ca_file} if not NULL, else
  * the system's; or NULL with a message in ${err}.
  */
-struct httpc *httpc_new(const char *base_url, const char *ca_file, char *err,
-    size_t errcap);
+struct httpc *httpc_new(
+    const char *base_url, const char *ca_file, char *err, size_t errcap);
 
 /**
  * httpc_set_token(h, token):

@@ -106,8 +106,8 @@ output_clean(char *buf, size_t cap, const char *s)
  * Return ${status} (the exit code) for the caller to pass on.
  */
 int
-output_error(const struct output *o, int status, const char *code,
-    const char *fmt, ...)
+output_error(
+    const struct output *o, int status, const char *code, const char *fmt, ...)
 {
 	char msg[OUTPUT_MESSAGE_MAX], clean[OUTPUT_MESSAGE_MAX];
 	json_t *obj;
@@ -118,15 +118,16 @@ output_error(const struct output *o, int status, const char *code,
 	va_end(ap);
 	(void)output_clean(clean, sizeof(clean), msg);
 	if (o->json) {
-		obj = json_pack("{s:{s:s,s:s}}", "error", "code", code,
-		    "message", clean);
+		obj = json_pack(
+		    "{s:{s:s,s:s}}", "error", "code", code, "message", clean);
 		if (obj != NULL) {
 			(void)json_dumpf(obj, o->out, JSON_COMPACT);
 			json_decref(obj);
 		} else {
 			/* Out of memory: a fixed object still parses. */
 			fputs("{\"error\":{\"code\":\"internal\",\"message\":"
-			    "\"out of memory\"}}", o->out);
+			      "\"out of memory\"}}",
+			    o->out);
 		}
 		fputc('\n', o->out);
 		(void)fflush(o->out);

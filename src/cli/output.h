@@ -73,8 +73,7 @@ void output_note(const struct output *o, const char *fmt, ...)
  * In human mode print "LABEL  VALUE" with the label padded to a column and
  * ${value} cleaned; a NULL ${value} prints "-".
  */
-void output_field(const struct output *o, const char *label,
-    const char *value);
+void output_field(const struct output *o, const char *label, const char *value);
 
 /**
  * output_clean(buf, cap, s):

@@ -20,7 +20,7 @@ static int tty_fd = -1;
 static struct termios tty_orig;
 
 /* Signals during which the terminal must get its echo back. */
-static const int restore_signals[] = { SIGINT, SIGTERM, SIGQUIT, SIGHUP };
+static const int restore_signals[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP};
 #define NSIGNALS (sizeof(restore_signals) / sizeof(restore_signals[0]))
 
 /**
@@ -108,8 +108,10 @@ read_line(int fd, const char *what, int drain, char *buf, size_t *len,
 	}
 	ch = 0;
 	if (toolong) {
-		(void)snprintf(err, errcap, "the line read from %s is longer "
-		    "than %d bytes", what, SECRET_INPUT_MAX);
+		(void)snprintf(err, errcap,
+		    "the line read from %s is longer "
+		    "than %d bytes",
+		    what, SECRET_INPUT_MAX);
 		goto err0;
 	}
 	if (!got_any) {
@@ -119,13 +121,15 @@ read_line(int fd, const char *what, int drain, char *buf, size_t *len,
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	if (nul) {
-		(void)snprintf(err, errcap, "the line read from %s contains "
-		    "a NUL byte", what);
+		(void)snprintf(err, errcap,
+		    "the line read from %s contains "
+		    "a NUL byte",
+		    what);
 		goto err0;
 	}
 	if (n == 0) {
-		(void)snprintf(err, errcap, "the line read from %s is empty",
-		    what);
+		(void)snprintf(
+		    err, errcap, "the line read from %s is empty", what);
 		goto err0;
 	}
 	buf[n] = '\0';
@@ -190,8 +194,8 @@ on_signal(int sig)
  * ${err} under the rules of secret_input_fd().
  */
 int
-secret_input_tty(const char *prompt, char *buf, size_t *len, char *err,
-    size_t errcap)
+secret_input_tty(
+    const char *prompt, char *buf, size_t *len, char *err, size_t errcap)
 {
 	struct sigaction sa, old[NSIGNALS];
 	struct termios quiet;
@@ -219,8 +223,10 @@ secret_input_tty(const char *prompt, char *buf, size_t *len, char *err,
 	fputs(prompt, stderr);
 	(void)fflush(stderr);
 	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
-		(void)snprintf(err, errcap, "cannot turn the terminal's echo "
-		    "off: %s", strerror(errno));
+		(void)snprintf(err, errcap,
+		    "cannot turn the terminal's echo "
+		    "off: %s",
+		    strerror(errno));
 		rc = -1;
 	} else {
 		rc = read_line(fd, "the terminal", 1, buf, len, err, errcap);
@@ -249,7 +255,8 @@ secret_input_get(int fd, const char *prompt, const char *fdflag, char *buf,
 		return (secret_input_fd(fd, buf, len, err, errcap));
 	rc = secret_input_tty(prompt, buf, len, err, errcap);
 	if (rc == SECRET_INPUT_NOTTY) {
-		(void)snprintf(err, errcap, "no terminal to ask on: give %s N "
+		(void)snprintf(err, errcap,
+		    "no terminal to ask on: give %s N "
 		    "and write the secret as one line to file descriptor N",
 		    fdflag);
 		return (-1);
@@ -265,18 +272,20 @@ secret_input_get(int fd, const char *prompt, const char *fdflag, char *buf,
  * Return 0 or -1 (message in ${err}).
  */
 int
-secret_input_new_password(int fd, const char *prompt, char *buf,
-    size_t *len, char *err, size_t errcap)
+secret_input_new_password(int fd, const char *prompt, char *buf, size_t *len,
+    char *err, size_t errcap)
 {
 	char *again = NULL;
 	size_t againlen;
 
-	if (secret_input_get(fd, prompt, "--password-fd", buf, len, err,
-	    errcap) != 0)
+	if (secret_input_get(
+		fd, prompt, "--password-fd", buf, len, err, errcap) != 0)
 		goto err0;
 	if (secret_input_chars(buf, *len) < SECRET_INPUT_PASSWORD_MIN) {
-		(void)snprintf(err, errcap, "a new password needs at least %d "
-		    "characters", SECRET_INPUT_PASSWORD_MIN);
+		(void)snprintf(err, errcap,
+		    "a new password needs at least %d "
+		    "characters",
+		    SECRET_INPUT_PASSWORD_MIN);
 		goto err1;
 	}
 	if (fd >= 0)
@@ -287,7 +296,7 @@ secret_input_new_password(int fd, const char *prompt, char *buf,
 		goto err1;
 	}
 	if (secret_input_get(fd, "Repeat it: ", "--password-fd", again,
-	    &againlen, err, errcap) != 0)
+		&againlen, err, errcap) != 0)
 		goto err2;
 	if (againlen != *len || sodium_memcmp(again, buf, againlen) != 0) {
 		(void)snprintf(err, errcap, "the two passwords differ");

@@ -63,9 +63,8 @@ int secret_input_tty(const char *prompt, char *buf, size_t *len, char *err,
  * ${prompt}.  Without a terminal, fail with a message naming ${fdflag}
  * (e.g. "--password-fd").  Return 0 or -1 (message in ${err}).
  */
-int secret_input_get(int fd, const char *prompt, const char *fdflag,
-    char *buf, size_t *len, char *err, size_t errcap)
-    __attribute__((warn_unused_result));
+int secret_input_get(int fd, const char *prompt, const char *fdflag, char *buf,
+    size_t *len, char *err, size_t errcap) __attribute__((warn_unused_result));
 
 /**
  * secret_input_new_password(fd, prompt, buf, len, err, errcap):
@@ -75,8 +74,7 @@ int secret_input_get(int fd, const char *prompt, const char *fdflag,
  * Return 0 or -1 (message in ${err}).
  */
 int secret_input_new_password(int fd, const char *prompt, char *buf,
-    size_t *len, char *err, size_t errcap)
-    __attribute__((warn_unused_result));
+    size_t *len, char *err, size_t errcap) __attribute__((warn_unused_result));
 
 /**
  * secret_input_chars(s, len):

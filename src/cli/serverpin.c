@@ -61,8 +61,7 @@ serverpin_get(const json_t *config, const char *url, const char *field)
  * pinned, or SERVERPIN_CHANGED.
  */
 int
-serverpin_check(const json_t *config, const char *url,
-    const char *sign_pk_b64)
+serverpin_check(const json_t *config, const char *url, const char *sign_pk_b64)
 {
 	const char *pinned;
 

@@ -38,8 +38,8 @@ void serverpin_fingerprint(char out[SERVERPIN_FINGERPRINT_LEN],
  * pinned in ${config}.  Return SERVERPIN_MATCH, SERVERPIN_NEW if none is
  * pinned, or SERVERPIN_CHANGED.
  */
-int serverpin_check(const json_t *config, const char *url,
-    const char *sign_pk_b64);
+int serverpin_check(
+    const json_t *config, const char *url, const char *sign_pk_b64);
 
 /**
  * serverpin_set(config, url, sign_pk_b64, instance_id, name, ca_file):
@@ -55,7 +55,7 @@ int serverpin_set(json_t *config, const char *url, const char *sign_pk_b64,
  * serverpin_get(config, url, field):
  * Return the string ${field} of ${url}'s pin in ${config}, or NULL.
  */
-const char *serverpin_get(const json_t *config, const char *url,
-    const char *field);
+const char *serverpin_get(
+    const json_t *config, const char *url, const char *field);
 
 #endif /* !SERVERPIN_H_ */

@@ -74,7 +74,7 @@ wire_pop(const struct keys_pop *pop)
 		return (NULL);
 	if (set_b64(o, "sig", pop->sig, sizeof(pop->sig)) != 0 ||
 	    set_b64(o, "ring_proof", pop->ring_proof,
-	    sizeof(pop->ring_proof)) != 0) {
+		sizeof(pop->ring_proof)) != 0) {
 		json_decref(o);
 		return (NULL);
 	}
@@ -92,8 +92,8 @@ wire_pop(const struct keys_pop *pop)
  */
 json_t *
 wire_custody(const uint8_t seed[KEYS_SEED_BYTES], const char *member_id,
-    const char *password, size_t pwlen, uint64_t opslimit,
-    uint64_t memlimit, uint8_t auth_key[CUSTODY_KEY_BYTES])
+    const char *password, size_t pwlen, uint64_t opslimit, uint64_t memlimit,
+    uint8_t auth_key[CUSTODY_KEY_BYTES])
 {
 	struct custody_kdf kdf;
 	uint8_t auth[CUSTODY_KEY_BYTES], wrap[CUSTODY_KEY_BYTES];
@@ -103,11 +103,10 @@ wire_custody(const uint8_t seed[KEYS_SEED_BYTES], const char *member_id,
 	custody_kdf_new(&kdf, opslimit, memlimit);
 	if (custody_password_keys(auth, wrap, password, pwlen, &kdf) != 0)
 		goto done;
-	if (custody_wrap_seed(wrapped, seed, wrap, member_id, "password") !=
-	    0)
+	if (custody_wrap_seed(wrapped, seed, wrap, member_id, "password") != 0)
 		goto done;
 	if ((o = json_pack("{s:I,s:I}", "opslimit", (json_int_t)opslimit,
-	    "memlimit", (json_int_t)memlimit)) == NULL)
+		 "memlimit", (json_int_t)memlimit)) == NULL)
 		goto done;
 	if (set_b64(o, "salt", kdf.salt, sizeof(kdf.salt)) != 0 ||
 	    set_b64(o, "auth_key", auth, sizeof(auth)) != 0 ||
@@ -142,8 +141,7 @@ wire_recovery(const uint8_t seed[KEYS_SEED_BYTES], const char *member_id,
 	custody_recovery_new(code);
 	if (custody_recovery_keys(auth, wrap, code) != 0)
 		goto fail;
-	if (custody_wrap_seed(wrapped, seed, wrap, member_id, "recovery") !=
-	    0)
+	if (custody_wrap_seed(wrapped, seed, wrap, member_id, "recovery") != 0)
 		goto fail;
 	if ((o = json_object()) == NULL)
 		goto fail;
@@ -186,8 +184,7 @@ wire_get_b64(const json_t *obj, const char *key, uint8_t *out, size_t n)
  * Return 0, or -1 if it has none or they are malformed.
  */
 int
-wire_member_keys(const json_t *member, uint32_t *epoch,
-    struct keys_public *pub)
+wire_member_keys(const json_t *member, uint32_t *epoch, struct keys_public *pub)
 {
 	json_t *keys, *e;
 	json_int_t v;
@@ -199,12 +196,12 @@ wire_member_keys(const json_t *member, uint32_t *epoch,
 	v = json_integer_value(e);
 	if (v < 1 || v > (json_int_t)UINT32_MAX)
 		return (-1);
-	if (wire_get_b64(keys, "sign_pk", pub->sign_pk,
-	    sizeof(pub->sign_pk)) != 0 ||
-	    wire_get_b64(keys, "box_pk", pub->box_pk,
-	    sizeof(pub->box_pk)) != 0 ||
-	    wire_get_b64(keys, "ring_pk", pub->ring_pk,
-	    sizeof(pub->ring_pk)) != 0)
+	if (wire_get_b64(keys, "sign_pk", pub->sign_pk, sizeof(pub->sign_pk)) !=
+		0 ||
+	    wire_get_b64(keys, "box_pk", pub->box_pk, sizeof(pub->box_pk)) !=
+		0 ||
+	    wire_get_b64(keys, "ring_pk", pub->ring_pk, sizeof(pub->ring_pk)) !=
+		0)
 		return (-1);
 	*epoch = (uint32_t)v;
 	return (0);
@@ -218,8 +215,8 @@ int
 wire_keys_equal(const struct keys_public *a, const struct keys_public *b)
 {
 
-	return (sodium_memcmp(a->sign_pk, b->sign_pk, sizeof(a->sign_pk)) ==
-	    0 && sodium_memcmp(a->box_pk, b->box_pk, sizeof(a->box_pk)) ==
-	    0 && sodium_memcmp(a->ring_pk, b->ring_pk, sizeof(a->ring_pk)) ==
-	    0);
+	return (
+	    sodium_memcmp(a->sign_pk, b->sign_pk, sizeof(a->sign_pk)) == 0 &&
+	    sodium_memcmp(a->box_pk, b->box_pk, sizeof(a->box_pk)) == 0 &&
+	    sodium_memcmp(a->ring_pk, b->ring_pk, sizeof(a->ring_pk)) == 0);
 }

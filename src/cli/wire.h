@@ -43,9 +43,8 @@ json_t *wire_b64(const uint8_t *bytes, size_t n);
  * "wrapped_seed"}, or NULL.  If ${auth_key} is not NULL it receives the
  * new authentication key.
  */
-json_t *wire_custody(const uint8_t seed[KEYS_SEED_BYTES],
-    const char *member_id, const char *password, size_t pwlen,
-    uint64_t opslimit, uint64_t memlimit,
+json_t *wire_custody(const uint8_t seed[KEYS_SEED_BYTES], const char *member_id,
+    const char *password, size_t pwlen, uint64_t opslimit, uint64_t memlimit,
     uint8_t auth_key[CUSTODY_KEY_BYTES]);
 
 /**
@@ -78,7 +77,6 @@ int wire_member_keys(const json_t *member, uint32_t *epoch,
  * wire_keys_equal(a, b):
  * Return 1 if the public keys ${a} and ${b} are the same, else 0.
  */
-int wire_keys_equal(const struct keys_public *a,
-    const struct keys_public *b);
+int wire_keys_equal(const struct keys_public *a, const struct keys_public *b);
 
 #endif /* !WIRE_H_ */

@@ -77,23 +77,23 @@ static int
 parse(struct parsed *p, int argc, char **argv)
 {
 	const struct args_spec spec[] = {
-		{ "--name", ARGS_STRING, &p->name },
-		{ "--flag", ARGS_FLAG, &p->flag },
-		{ "--fd", ARGS_FD, &p->fd },
-		{ "--n", ARGS_U64, &p->n },
+	    {"--name", ARGS_STRING, &p->name},
+	    {"--flag", ARGS_FLAG, &p->flag},
+	    {"--fd", ARGS_FD, &p->fd},
+	    {"--n", ARGS_U64, &p->n},
 	};
 
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
-	return (args_parse(spec, 4, argc, argv, p->pos, 2, &p->npos, p->err,
-	    sizeof(p->err)));
+	return (args_parse(
+	    spec, 4, argc, argv, p->pos, 2, &p->npos, p->err, sizeof(p->err)));
 }
 
 static void
 test_args_reads_values_in_both_forms(void **state)
 {
-	char *argv[] = { "--name", "alice", "--fd=3", "--flag", "--n", "42",
-		"x" };
+	char *argv[] = {
+	    "--name", "alice", "--fd=3", "--flag", "--n", "42", "x"};
 	struct parsed p;
 
 	(void)state;
@@ -109,7 +109,7 @@ test_args_reads_values_in_both_forms(void **state)
 static void
 test_args_refuses_unknown_flag(void **state)
 {
-	char *argv[] = { "--nope" };
+	char *argv[] = {"--nope"};
 	struct parsed p;
 
 	(void)state;
@@ -120,7 +120,7 @@ test_args_refuses_unknown_flag(void **state)
 static void
 test_args_refuses_single_dash_flag(void **state)
 {
-	char *argv[] = { "-n", "3" };
+	char *argv[] = {"-n", "3"};
 	struct parsed p;
 
 	(void)state;
@@ -130,7 +130,7 @@ test_args_refuses_single_dash_flag(void **state)
 static void
 test_args_refuses_flag_given_twice(void **state)
 {
-	char *argv[] = { "--name", "a", "--name", "b" };
+	char *argv[] = {"--name", "a", "--name", "b"};
 	struct parsed p;
 
 	(void)state;
@@ -141,7 +141,7 @@ test_args_refuses_flag_given_twice(void **state)
 static void
 test_args_refuses_missing_value(void **state)
 {
-	char *argv[] = { "--name" };
+	char *argv[] = {"--name"};
 	struct parsed p;
 
 	(void)state;
@@ -152,7 +152,7 @@ test_args_refuses_missing_value(void **state)
 static void
 test_args_refuses_value_for_plain_flag(void **state)
 {
-	char *argv[] = { "--flag=yes" };
+	char *argv[] = {"--flag=yes"};
 	struct parsed p;
 
 	(void)state;
@@ -162,11 +162,11 @@ test_args_refuses_value_for_plain_flag(void **state)
 static void
 test_args_refuses_malformed_numbers(void **state)
 {
-	char *bad_fd[] = { "--fd", "-1" };
-	char *big_fd[] = { "--fd", "70000" };
-	char *bad_n[] = { "--n", "12x" };
-	char *huge_n[] = { "--n", "18446744073709551616" };
-	char *empty_n[] = { "--n=" };
+	char *bad_fd[] = {"--fd", "-1"};
+	char *big_fd[] = {"--fd", "70000"};
+	char *bad_n[] = {"--n", "12x"};
+	char *huge_n[] = {"--n", "18446744073709551616"};
+	char *empty_n[] = {"--n="};
 	struct parsed p;
 
 	(void)state;
@@ -180,7 +180,7 @@ test_args_refuses_malformed_numbers(void **state)
 static void
 test_args_refuses_too_many_positionals(void **state)
 {
-	char *argv[] = { "a", "b", "c" };
+	char *argv[] = {"a", "b", "c"};
 	struct parsed p;
 
 	(void)state;
@@ -191,7 +191,7 @@ test_args_refuses_too_many_positionals(void **state)
 static void
 test_args_double_dash_ends_flags(void **state)
 {
-	char *argv[] = { "--", "--name" };
+	char *argv[] = {"--", "--name"};
 	struct parsed p;
 
 	(void)state;
@@ -204,7 +204,7 @@ test_args_double_dash_ends_flags(void **state)
 static void
 test_args_reports_help(void **state)
 {
-	char *argv[] = { "--name", "a", "-h", "--nope" };
+	char *argv[] = {"--name", "a", "-h", "--nope"};
 	struct parsed p;
 
 	(void)state;
@@ -293,7 +293,7 @@ test_cli_unknown_flag_is_usage_error(void **state)
 	run(&r, "member", "create", "--bogus", NULL);
 	assert_int_equal(r.rc, CLI_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "error: unknown option \"--bogus\" "
-	    "(usage)"));
+				      "(usage)"));
 	assert_non_null(strstr(r.err, "dissent member create --help"));
 	assert_string_equal(r.out, "");
 	run(&r, "--bogus", "whoami", NULL);
@@ -308,7 +308,8 @@ test_cli_usage_error_in_json_mode_is_one_object_on_stdout(void **state)
 	(void)state;
 	run(&r, "member", "create", "--bogus", "--json", NULL);
 	assert_int_equal(r.rc, CLI_EXIT_USAGE);
-	assert_string_equal(r.out, "{\"error\":{\"code\":\"usage\","
+	assert_string_equal(r.out,
+	    "{\"error\":{\"code\":\"usage\","
 	    "\"message\":\"unknown option \\\"--bogus\\\"\"}}\n");
 	assert_string_equal(r.err, "");
 }
@@ -410,33 +411,33 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_args_reads_values_in_both_forms),
-		cmocka_unit_test(test_args_refuses_unknown_flag),
-		cmocka_unit_test(test_args_refuses_single_dash_flag),
-		cmocka_unit_test(test_args_refuses_flag_given_twice),
-		cmocka_unit_test(test_args_refuses_missing_value),
-		cmocka_unit_test(test_args_refuses_value_for_plain_flag),
-		cmocka_unit_test(test_args_refuses_malformed_numbers),
-		cmocka_unit_test(test_args_refuses_too_many_positionals),
-		cmocka_unit_test(test_args_double_dash_ends_flags),
-		cmocka_unit_test(test_args_reports_help),
-		cmocka_unit_test(test_cli_top_help_exits_zero),
-		cmocka_unit_test(test_cli_noun_help_lists_verbs),
-		cmocka_unit_test(test_cli_command_help_shows_its_flags),
-		cmocka_unit_test(test_cli_version_exits_zero),
-		cmocka_unit_test(test_cli_no_command_is_usage_error),
-		cmocka_unit_test(test_cli_unknown_command_is_usage_error),
-		cmocka_unit_test(test_cli_unknown_flag_is_usage_error),
-		cmocka_unit_test(
-		    test_cli_usage_error_in_json_mode_is_one_object_on_stdout),
-		cmocka_unit_test(test_cli_missing_required_flag_is_usage_error),
-		cmocka_unit_test(
-		    test_cli_refuses_malformed_input_before_any_request),
-		cmocka_unit_test(test_cli_refuses_missing_or_extra_positionals),
-		cmocka_unit_test(test_cli_refuses_fd_flag_without_number),
-		cmocka_unit_test(
-		    test_cli_global_flag_given_before_and_after_is_refused),
-		cmocka_unit_test(test_cli_refuses_non_http_server_url),
+	    cmocka_unit_test(test_args_reads_values_in_both_forms),
+	    cmocka_unit_test(test_args_refuses_unknown_flag),
+	    cmocka_unit_test(test_args_refuses_single_dash_flag),
+	    cmocka_unit_test(test_args_refuses_flag_given_twice),
+	    cmocka_unit_test(test_args_refuses_missing_value),
+	    cmocka_unit_test(test_args_refuses_value_for_plain_flag),
+	    cmocka_unit_test(test_args_refuses_malformed_numbers),
+	    cmocka_unit_test(test_args_refuses_too_many_positionals),
+	    cmocka_unit_test(test_args_double_dash_ends_flags),
+	    cmocka_unit_test(test_args_reports_help),
+	    cmocka_unit_test(test_cli_top_help_exits_zero),
+	    cmocka_unit_test(test_cli_noun_help_lists_verbs),
+	    cmocka_unit_test(test_cli_command_help_shows_its_flags),
+	    cmocka_unit_test(test_cli_version_exits_zero),
+	    cmocka_unit_test(test_cli_no_command_is_usage_error),
+	    cmocka_unit_test(test_cli_unknown_command_is_usage_error),
+	    cmocka_unit_test(test_cli_unknown_flag_is_usage_error),
+	    cmocka_unit_test(
+		test_cli_usage_error_in_json_mode_is_one_object_on_stdout),
+	    cmocka_unit_test(test_cli_missing_required_flag_is_usage_error),
+	    cmocka_unit_test(
+		test_cli_refuses_malformed_input_before_any_request),
+	    cmocka_unit_test(test_cli_refuses_missing_or_extra_positionals),
+	    cmocka_unit_test(test_cli_refuses_fd_flag_without_number),
+	    cmocka_unit_test(
+		test_cli_global_flag_given_before_and_after_is_refused),
+	    cmocka_unit_test(test_cli_refuses_non_http_server_url),
 	};
 
 	if (sodium_init() < 0)

@@ -81,24 +81,24 @@ test_resolve_prefers_flag_then_env_then_xdg_then_home(void **state)
 	setenv("DISSENT_HOME", "/d/home", 1);
 	setenv("XDG_CONFIG_HOME", "/x/config", 1);
 	setenv("HOME", "/h", 1);
-	assert_int_equal(home_resolve(out, sizeof(out), "/flag/", err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_resolve(out, sizeof(out), "/flag/", err, sizeof(err)), 0);
 	assert_string_equal(out, "/flag");
-	assert_int_equal(home_resolve(out, sizeof(out), NULL, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_resolve(out, sizeof(out), NULL, err, sizeof(err)), 0);
 	assert_string_equal(out, "/d/home");
 	setenv("DISSENT_HOME", "", 1);
-	assert_int_equal(home_resolve(out, sizeof(out), NULL, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_resolve(out, sizeof(out), NULL, err, sizeof(err)), 0);
 	assert_string_equal(out, "/x/config/dissent");
 	unsetenv("XDG_CONFIG_HOME");
-	assert_int_equal(home_resolve(out, sizeof(out), NULL, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_resolve(out, sizeof(out), NULL, err, sizeof(err)), 0);
 	assert_string_equal(out, "/h/.config/dissent");
 	unsetenv("HOME");
 	unsetenv("DISSENT_HOME");
-	assert_int_equal(home_resolve(out, sizeof(out), NULL, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    home_resolve(out, sizeof(out), NULL, err, sizeof(err)), -1);
 }
 
 static void
@@ -143,13 +143,13 @@ test_write_creates_private_file_and_leaves_no_temporary(void **state)
 	char path[600], err[256], *data;
 	size_t len;
 
-	assert_int_equal(home_write_file(*state, "f.json", "one", 3, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_write_file(*state, "f.json", "one", 3, err, sizeof(err)), 0);
 	(void)snprintf(path, sizeof(path), "%s/f.json", (char *)*state);
 	assert_int_equal(mode_of(path), 0600);
 	assert_int_equal(entries(*state), 1);
-	assert_int_equal(home_read_file(*state, "f.json", &data, &len, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_read_file(*state, "f.json", &data, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, 3);
 	assert_string_equal(data, "one");
 	home_data_free(data);
@@ -162,15 +162,16 @@ test_write_replaces_file_whole(void **state)
 	size_t len;
 	int old;
 
-	assert_int_equal(home_write_file(*state, "f", "first version", 13,
-	    err, sizeof(err)), 0);
+	assert_int_equal(
+	    home_write_file(*state, "f", "first version", 13, err, sizeof(err)),
+	    0);
 	/* A reader holding the old file keeps seeing all of it. */
 	(void)snprintf(path, sizeof(path), "%s/f", (char *)*state);
 	assert_true((old = open(path, O_RDONLY)) >= 0);
-	assert_int_equal(home_write_file(*state, "f", "2nd", 3, err,
-	    sizeof(err)), 0);
-	assert_int_equal(home_read_file(*state, "f", &data, &len, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_write_file(*state, "f", "2nd", 3, err, sizeof(err)), 0);
+	assert_int_equal(
+	    home_read_file(*state, "f", &data, &len, err, sizeof(err)), 0);
 	assert_string_equal(data, "2nd");
 	home_data_free(data);
 	assert_int_equal(read(old, buf, sizeof(buf)), 13);
@@ -185,8 +186,8 @@ test_read_reports_missing_file(void **state)
 	char err[256], *data;
 	size_t len;
 
-	assert_int_equal(home_read_file(*state, "absent", &data, &len, err,
-	    sizeof(err)), 1);
+	assert_int_equal(
+	    home_read_file(*state, "absent", &data, &len, err, sizeof(err)), 1);
 	assert_null(data);
 }
 
@@ -196,12 +197,12 @@ test_read_refuses_file_readable_by_others(void **state)
 	char path[600], err[256], *data;
 	size_t len;
 
-	assert_int_equal(home_write_file(*state, "f", "x", 1, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_write_file(*state, "f", "x", 1, err, sizeof(err)), 0);
 	(void)snprintf(path, sizeof(path), "%s/f", (char *)*state);
 	assert_int_equal(chmod(path, 0644), 0);
-	assert_int_equal(home_read_file(*state, "f", &data, &len, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    home_read_file(*state, "f", &data, &len, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "0600"));
 }
 
@@ -211,12 +212,12 @@ test_read_refuses_symlink(void **state)
 	char path[600], err[256], *data;
 	size_t len;
 
-	assert_int_equal(home_write_file(*state, "real", "x", 1, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_write_file(*state, "real", "x", 1, err, sizeof(err)), 0);
 	(void)snprintf(path, sizeof(path), "%s/link", (char *)*state);
 	assert_int_equal(symlink("real", path), 0);
-	assert_int_equal(home_read_file(*state, "link", &data, &len, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    home_read_file(*state, "link", &data, &len, err, sizeof(err)), -1);
 }
 
 static void
@@ -227,15 +228,15 @@ test_remove_overwrites_with_zeros_before_unlinking(void **state)
 	ssize_t n, i;
 
 	assert_int_equal(home_write_file(*state, "session.json",
-	    "secret seed material", 20, err, sizeof(err)), 0);
-	(void)snprintf(path, sizeof(path), "%s/session.json",
-	    (char *)*state);
-	(void)snprintf(link_path, sizeof(link_path), "%s/witness",
-	    (char *)*state);
+			     "secret seed material", 20, err, sizeof(err)),
+	    0);
+	(void)snprintf(path, sizeof(path), "%s/session.json", (char *)*state);
+	(void)snprintf(
+	    link_path, sizeof(link_path), "%s/witness", (char *)*state);
 	/* A second name for the same inode shows what the data became. */
 	assert_int_equal(link(path, link_path), 0);
-	assert_int_equal(home_remove_file(*state, "session.json", err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_remove_file(*state, "session.json", err, sizeof(err)), 0);
 	assert_int_equal(access(path, F_OK), -1);
 	assert_true((fd = open(link_path, O_RDONLY)) >= 0);
 	n = read(fd, buf, sizeof(buf));
@@ -244,8 +245,8 @@ test_remove_overwrites_with_zeros_before_unlinking(void **state)
 	for (i = 0; i < n; i++)
 		assert_int_equal(buf[i], 0);
 	/* Removing again: nothing there. */
-	assert_int_equal(home_remove_file(*state, "session.json", err,
-	    sizeof(err)), 1);
+	assert_int_equal(
+	    home_remove_file(*state, "session.json", err, sizeof(err)), 1);
 }
 
 static void
@@ -258,14 +259,13 @@ test_session_round_trips(void **state)
 	assert_non_null(t);
 	(void)snprintf(s->server, sizeof(s->server), "https://d.example");
 	(void)snprintf(s->token, sizeof(s->token), "tok_en-123");
-	(void)snprintf(s->member_id, sizeof(s->member_id),
-	    "m_0123456789abcdef01234567");
+	(void)snprintf(
+	    s->member_id, sizeof(s->member_id), "m_0123456789abcdef01234567");
 	(void)snprintf(s->handle, sizeof(s->handle), "alice");
 	s->expires_at = 1764400000;
 	randombytes_buf(s->seed, sizeof(s->seed));
 	assert_int_equal(home_session_save(*state, s, err, sizeof(err)), 0);
-	(void)snprintf(path, sizeof(path), "%s/session.json",
-	    (char *)*state);
+	(void)snprintf(path, sizeof(path), "%s/session.json", (char *)*state);
 	assert_int_equal(mode_of(path), 0600);
 	assert_int_equal(home_session_load(*state, t, err, sizeof(err)), 0);
 	assert_string_equal(t->server, s->server);
@@ -292,28 +292,29 @@ static void
 test_session_load_refuses_malformed_file(void **state)
 {
 	static const char *const bad[] = {
-		"not json",
-		"[]",
-		"{\"server\":\"s\",\"token\":\"t\",\"expires_at\":1,"
-		    "\"member_id\":\"m_0123456789abcdef01234567\","
-		    "\"handle\":\"a\",\"seed\":\"AAAA\"}",
-		"{\"server\":\"s\",\"token\":\"t\",\"expires_at\":\"1\","
-		    "\"member_id\":\"m_0123456789abcdef01234567\","
-		    "\"handle\":\"a\",\"seed\":"
-		    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
-		"{\"server\":\"s\",\"token\":\"t\",\"expires_at\":1,"
-		    "\"member_id\":\"alice\",\"handle\":\"a\",\"seed\":"
-		    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
+	    "not json",
+	    "[]",
+	    "{\"server\":\"s\",\"token\":\"t\",\"expires_at\":1,"
+	    "\"member_id\":\"m_0123456789abcdef01234567\","
+	    "\"handle\":\"a\",\"seed\":\"AAAA\"}",
+	    "{\"server\":\"s\",\"token\":\"t\",\"expires_at\":\"1\","
+	    "\"member_id\":\"m_0123456789abcdef01234567\","
+	    "\"handle\":\"a\",\"seed\":"
+	    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
+	    "{\"server\":\"s\",\"token\":\"t\",\"expires_at\":1,"
+	    "\"member_id\":\"alice\",\"handle\":\"a\",\"seed\":"
+	    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
 	};
 	struct home_session *s = home_session_new();
 	char err[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(home_write_file(*state, "session.json",
-		    bad[i], strlen(bad[i]), err, sizeof(err)), 0);
-		assert_int_equal(home_session_load(*state, s, err,
-		    sizeof(err)), -1);
+		assert_int_equal(home_write_file(*state, "session.json", bad[i],
+				     strlen(bad[i]), err, sizeof(err)),
+		    0);
+		assert_int_equal(
+		    home_session_load(*state, s, err, sizeof(err)), -1);
 	}
 	home_session_free(s);
 }
@@ -326,8 +327,8 @@ test_config_missing_is_empty_object_and_round_trips(void **state)
 
 	assert_non_null(c = home_config_load(*state, err, sizeof(err)));
 	assert_int_equal(json_object_size(c), 0);
-	assert_int_equal(json_object_set_new(c, "server",
-	    json_string("http://x")), 0);
+	assert_int_equal(
+	    json_object_set_new(c, "server", json_string("http://x")), 0);
 	assert_int_equal(home_config_save(*state, c, err, sizeof(err)), 0);
 	assert_non_null(d = home_config_load(*state, err, sizeof(err)));
 	assert_true(json_equal(c, d));
@@ -342,12 +343,12 @@ test_secret_file_is_created_0600_and_never_overwritten(void **state)
 	int fd;
 	ssize_t n;
 
-	(void)snprintf(path, sizeof(path), "%s/recovery.txt",
-	    (char *)*state);
+	(void)snprintf(path, sizeof(path), "%s/recovery.txt", (char *)*state);
 	assert_true((fd = home_secret_file_open(path, err, sizeof(err))) >= 0);
 	assert_int_equal(mode_of(path), 0600);
-	assert_int_equal(home_secret_file_finish(fd, path, "CODE\n", 5, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    home_secret_file_finish(fd, path, "CODE\n", 5, err, sizeof(err)),
+	    0);
 	assert_int_equal(home_secret_file_open(path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "never overwritten"));
 	assert_true((fd = open(path, O_RDONLY)) >= 0);
@@ -373,45 +374,43 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(
-		    test_resolve_prefers_flag_then_env_then_xdg_then_home),
-		cmocka_unit_test_setup_teardown(
-		    test_prepare_creates_directory_and_parents_0700, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_prepare_refuses_directory_open_to_others, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_prepare_refuses_a_file,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_write_creates_private_file_and_leaves_no_temporary,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_replaces_file_whole,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_reports_missing_file,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_read_refuses_file_readable_by_others, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_read_refuses_symlink,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_remove_overwrites_with_zeros_before_unlinking, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_session_round_trips,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_session_load_reports_missing_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_session_load_refuses_malformed_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_config_missing_is_empty_object_and_round_trips, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_secret_file_is_created_0600_and_never_overwritten,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_abandoned_secret_file_is_removed, setup, teardown),
+	    cmocka_unit_test(
+		test_resolve_prefers_flag_then_env_then_xdg_then_home),
+	    cmocka_unit_test_setup_teardown(
+		test_prepare_creates_directory_and_parents_0700, setup,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_prepare_refuses_directory_open_to_others, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_prepare_refuses_a_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_write_creates_private_file_and_leaves_no_temporary, setup,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_write_replaces_file_whole, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_read_reports_missing_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_read_refuses_file_readable_by_others, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_read_refuses_symlink, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_remove_overwrites_with_zeros_before_unlinking, setup,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_session_round_trips, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_session_load_reports_missing_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_session_load_refuses_malformed_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_config_missing_is_empty_object_and_round_trips, setup,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_secret_file_is_created_0600_and_never_overwritten, setup,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_abandoned_secret_file_is_removed, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

@@ -156,7 +156,8 @@ test_error_body_gives_code_and_message(void **state)
 
 	(void)state;
 	assert_int_equal(httpc_parse_error(body, strlen(body), 401, code,
-	    sizeof(code), msg, sizeof(msg)), 0);
+			     sizeof(code), msg, sizeof(msg)),
+	    0);
 	assert_string_equal(code, "bad_credentials");
 	assert_string_equal(msg, "wrong handle or password");
 }
@@ -165,28 +166,29 @@ static void
 test_malformed_error_bodies_get_generic_code(void **state)
 {
 	static const char *const bodies[] = {
-		"",
-		"not json",
-		"{\"error\":\"x\"}",
-		"{\"error\":{\"code\":\"x\"}}",
-		"{\"error\":{\"code\":1,\"message\":\"m\"}}",
-		"{\"error\":{\"code\":\"Bad Code\",\"message\":\"m\"}}",
-		"{\"error\":{\"code\":\"\",\"message\":\"m\"}}",
-		"{\"error\":{\"code\":\"a\",\"code\":\"b\",\"message\":\"m\"}}",
+	    "",
+	    "not json",
+	    "{\"error\":\"x\"}",
+	    "{\"error\":{\"code\":\"x\"}}",
+	    "{\"error\":{\"code\":1,\"message\":\"m\"}}",
+	    "{\"error\":{\"code\":\"Bad Code\",\"message\":\"m\"}}",
+	    "{\"error\":{\"code\":\"\",\"message\":\"m\"}}",
+	    "{\"error\":{\"code\":\"a\",\"code\":\"b\",\"message\":\"m\"}}",
 	};
 	char code[HTTPC_CODE_MAX], msg[HTTPC_MESSAGE_MAX];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
-		assert_int_equal(httpc_parse_error(bodies[i],
-		    strlen(bodies[i]), 502, code, sizeof(code), msg,
-		    sizeof(msg)), -1);
+		assert_int_equal(httpc_parse_error(bodies[i], strlen(bodies[i]),
+				     502, code, sizeof(code), msg, sizeof(msg)),
+		    -1);
 		assert_string_equal(code, "http_502");
 		assert_non_null(strstr(msg, "HTTP 502"));
 	}
 	assert_int_equal(httpc_parse_error(NULL, 0, 500, code, sizeof(code),
-	    msg, sizeof(msg)), -1);
+			     msg, sizeof(msg)),
+	    -1);
 }
 
 static void
@@ -198,13 +200,15 @@ test_oversized_error_body_is_not_parsed(void **state)
 
 	(void)state;
 	assert_non_null(body = malloc(n + 1));
-	k = (size_t)snprintf(body, n + 1, "{\"error\":{\"code\":\"x\","
+	k = (size_t)snprintf(body, n + 1,
+	    "{\"error\":{\"code\":\"x\","
 	    "\"message\":\"");
 	memset(body + k, 'a', n - k - 4);
 	memcpy(body + n - 4, "\"}}\n", 4);
 	body[n] = '\0';
 	assert_int_equal(httpc_parse_error(body, n, 400, code, sizeof(code),
-	    msg, sizeof(msg)), -1);
+			     msg, sizeof(msg)),
+	    -1);
 	assert_string_equal(code, "http_400");
 	free(body);
 }
@@ -221,9 +225,11 @@ test_long_error_code_is_refused_and_long_message_cut(void **state)
 
 	(void)state;
 	assert_int_equal(httpc_parse_error(long_code, strlen(long_code), 400,
-	    code, sizeof(code), msg, sizeof(msg)), -1);
+			     code, sizeof(code), msg, sizeof(msg)),
+	    -1);
 	assert_int_equal(httpc_parse_error(long_msg, strlen(long_msg), 400,
-	    code, sizeof(code), msg, sizeof(msg)), 0);
+			     code, sizeof(code), msg, sizeof(msg)),
+	    0);
 	assert_string_equal(msg, "abcde");
 }
 
@@ -253,21 +259,24 @@ test_post_sends_token_and_json_and_reads_json(void **state)
 	json_t *body;
 
 	(void)state;
-	server_start(&s, "HTTP/1.1 201 Created\r\nContent-Type: "
+	server_start(&s,
+	    "HTTP/1.1 201 Created\r\nContent-Type: "
 	    "application/json\r\nContent-Length: 8\r\nConnection: close"
-	    "\r\n\r\n{\"a\":1}\n", 0);
+	    "\r\n\r\n{\"a\":1}\n",
+	    0);
 	h = client_for(&s);
 	assert_int_equal(httpc_set_token(h, "tok123"), 0);
 	body = json_pack("{s:s}", "handle", "alice");
-	assert_int_equal(httpc_request(h, "POST", "/api/v1/x", body, &r, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    httpc_request(h, "POST", "/api/v1/x", body, &r, err, sizeof(err)),
+	    0);
 	server_stop(&s);
 	assert_int_equal(r.status, 201);
 	assert_int_equal(json_integer_value(json_object_get(r.body, "a")), 1);
 	assert_non_null(strstr(s.request, "POST /api/v1/x HTTP/1.1\r\n"));
 	assert_non_null(strstr(s.request, "Authorization: Bearer tok123\r\n"));
-	assert_non_null(strstr(s.request,
-	    "Content-Type: application/json\r\n"));
+	assert_non_null(
+	    strstr(s.request, "Content-Type: application/json\r\n"));
 	assert_non_null(strstr(s.request, "\r\n\r\n{\"handle\":\"alice\"}"));
 	httpc_response_clear(&r);
 	json_decref(body);
@@ -283,11 +292,14 @@ test_post_without_body_sends_empty_object(void **state)
 	char err[256];
 
 	(void)state;
-	server_start(&s, "HTTP/1.1 204 No Content\r\nConnection: close"
-	    "\r\n\r\n", 0);
+	server_start(&s,
+	    "HTTP/1.1 204 No Content\r\nConnection: close"
+	    "\r\n\r\n",
+	    0);
 	h = client_for(&s);
 	assert_int_equal(httpc_request(h, "POST", "/api/v1/auth/logout", NULL,
-	    &r, err, sizeof(err)), 0);
+			     &r, err, sizeof(err)),
+	    0);
 	server_stop(&s);
 	assert_int_equal(r.status, 204);
 	assert_null(r.body);
@@ -305,13 +317,16 @@ test_error_status_is_answer_with_code(void **state)
 	char err[256];
 
 	(void)state;
-	server_start(&s, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n"
+	server_start(&s,
+	    "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n"
 	    "Content-Type: application/json\r\nContent-Length: 55\r\n"
 	    "Connection: close\r\n\r\n{\"error\":{\"code\":\"rate_limited\","
-	    "\"message\":\"slow down\"}}", 0);
+	    "\"message\":\"slow down\"}}",
+	    0);
 	h = client_for(&s);
-	assert_int_equal(httpc_request(h, "GET", "/api/v1/x", NULL, &r, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    httpc_request(h, "GET", "/api/v1/x", NULL, &r, err, sizeof(err)),
+	    0);
 	server_stop(&s);
 	assert_int_equal(r.status, 429);
 	assert_string_equal(r.code, "rate_limited");
@@ -330,11 +345,14 @@ test_redirect_is_not_followed(void **state)
 	char err[256];
 
 	(void)state;
-	server_start(&s, "HTTP/1.1 302 Found\r\nLocation: http://evil.example/"
-	    "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 0);
+	server_start(&s,
+	    "HTTP/1.1 302 Found\r\nLocation: http://evil.example/"
+	    "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+	    0);
 	h = client_for(&s);
-	assert_int_equal(httpc_request(h, "GET", "/api/v1/x", NULL, &r, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    httpc_request(h, "GET", "/api/v1/x", NULL, &r, err, sizeof(err)),
+	    0);
 	server_stop(&s);
 	assert_int_equal(r.status, 302);
 	assert_string_equal(r.code, "http_302");
@@ -350,11 +368,14 @@ test_success_that_is_not_json_is_refused(void **state)
 	char err[256];
 
 	(void)state;
-	server_start(&s, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
-	    "Connection: close\r\n\r\nhello", 0);
+	server_start(&s,
+	    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+	    "Connection: close\r\n\r\nhello",
+	    0);
 	h = client_for(&s);
-	assert_int_equal(httpc_request(h, "GET", "/api/v1/x", NULL, &r, err,
-	    sizeof(err)), HTTPC_EBAD);
+	assert_int_equal(
+	    httpc_request(h, "GET", "/api/v1/x", NULL, &r, err, sizeof(err)),
+	    HTTPC_EBAD);
 	server_stop(&s);
 	assert_non_null(strstr(err, "not a JSON object"));
 	httpc_free(h);
@@ -370,13 +391,15 @@ test_declared_oversized_response_is_refused(void **state)
 	char err[256];
 
 	(void)state;
-	(void)snprintf(response, sizeof(response), "HTTP/1.1 200 OK\r\n"
+	(void)snprintf(response, sizeof(response),
+	    "HTTP/1.1 200 OK\r\n"
 	    "Content-Length: %d\r\nConnection: close\r\n\r\n",
 	    HTTPC_BODY_MAX + 1);
 	server_start(&s, response, 0);
 	h = client_for(&s);
-	assert_int_equal(httpc_request(h, "GET", "/api/v1/x", NULL, &r, err,
-	    sizeof(err)), HTTPC_EBAD);
+	assert_int_equal(
+	    httpc_request(h, "GET", "/api/v1/x", NULL, &r, err, sizeof(err)),
+	    HTTPC_EBAD);
 	server_stop(&s);
 	assert_non_null(strstr(err, "larger than"));
 	httpc_free(h);
@@ -395,8 +418,9 @@ test_streamed_oversized_response_is_cut_off(void **state)
 	server_start(&s, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
 	    (size_t)HTTPC_BODY_MAX + 1);
 	h = client_for(&s);
-	assert_int_equal(httpc_request(h, "GET", "/api/v1/x", NULL, &r, err,
-	    sizeof(err)), HTTPC_EBAD);
+	assert_int_equal(
+	    httpc_request(h, "GET", "/api/v1/x", NULL, &r, err, sizeof(err)),
+	    HTTPC_EBAD);
 	server_stop(&s);
 	assert_non_null(strstr(err, "larger than"));
 	httpc_free(h);
@@ -421,11 +445,12 @@ test_unreachable_server_is_network_error(void **state)
 	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
 	close(fd);
-	(void)snprintf(url, sizeof(url), "http://127.0.0.1:%d",
-	    ntohs(a.sin_port));
+	(void)snprintf(
+	    url, sizeof(url), "http://127.0.0.1:%d", ntohs(a.sin_port));
 	assert_non_null(h = httpc_new(url, NULL, err, sizeof(err)));
 	assert_int_equal(httpc_request(h, "GET", "/api/v1/health", NULL, &r,
-	    err, sizeof(err)), HTTPC_ENET);
+			     err, sizeof(err)),
+	    HTTPC_ENET);
 	assert_non_null(strstr(err, "cannot reach"));
 	httpc_free(h);
 }
@@ -437,8 +462,8 @@ test_token_must_be_printable(void **state)
 	struct httpc *h;
 
 	(void)state;
-	assert_non_null(h = httpc_new("http://127.0.0.1:1", NULL, err,
-	    sizeof(err)));
+	assert_non_null(
+	    h = httpc_new("http://127.0.0.1:1", NULL, err, sizeof(err)));
 	assert_int_equal(httpc_set_token(h, "a\r\nX-Evil: 1"), -1);
 	assert_int_equal(httpc_set_token(h, ""), -1);
 	assert_int_equal(httpc_set_token(h, "good"), 0);
@@ -450,22 +475,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_status_maps_to_exit_codes),
-		cmocka_unit_test(test_error_body_gives_code_and_message),
-		cmocka_unit_test(test_malformed_error_bodies_get_generic_code),
-		cmocka_unit_test(test_oversized_error_body_is_not_parsed),
-		cmocka_unit_test(
-		    test_long_error_code_is_refused_and_long_message_cut),
-		cmocka_unit_test(test_url_validity),
-		cmocka_unit_test(test_post_sends_token_and_json_and_reads_json),
-		cmocka_unit_test(test_post_without_body_sends_empty_object),
-		cmocka_unit_test(test_error_status_is_answer_with_code),
-		cmocka_unit_test(test_redirect_is_not_followed),
-		cmocka_unit_test(test_success_that_is_not_json_is_refused),
-		cmocka_unit_test(test_declared_oversized_response_is_refused),
-		cmocka_unit_test(test_streamed_oversized_response_is_cut_off),
-		cmocka_unit_test(test_unreachable_server_is_network_error),
-		cmocka_unit_test(test_token_must_be_printable),
+	    cmocka_unit_test(test_status_maps_to_exit_codes),
+	    cmocka_unit_test(test_error_body_gives_code_and_message),
+	    cmocka_unit_test(test_malformed_error_bodies_get_generic_code),
+	    cmocka_unit_test(test_oversized_error_body_is_not_parsed),
+	    cmocka_unit_test(
+		test_long_error_code_is_refused_and_long_message_cut),
+	    cmocka_unit_test(test_url_validity),
+	    cmocka_unit_test(test_post_sends_token_and_json_and_reads_json),
+	    cmocka_unit_test(test_post_without_body_sends_empty_object),
+	    cmocka_unit_test(test_error_status_is_answer_with_code),
+	    cmocka_unit_test(test_redirect_is_not_followed),
+	    cmocka_unit_test(test_success_that_is_not_json_is_refused),
+	    cmocka_unit_test(test_declared_oversized_response_is_refused),
+	    cmocka_unit_test(test_streamed_oversized_response_is_cut_off),
+	    cmocka_unit_test(test_unreachable_server_is_network_error),
+	    cmocka_unit_test(test_token_must_be_printable),
 	};
 
 	if (sodium_init() < 0)

@@ -60,10 +60,11 @@ test_error_in_human_mode_goes_to_stderr_with_code(void **state)
 	(void)state;
 	capture_start(&c, 0);
 	assert_int_equal(output_error(&c.o, CLI_EXIT_CONFLICT, "conflict",
-	    "handle %s exists", "alice"), CLI_EXIT_CONFLICT);
+			     "handle %s exists", "alice"),
+	    CLI_EXIT_CONFLICT);
 	capture_end(&c);
 	assert_string_equal(c.errbuf, "error: handle alice exists "
-	    "(conflict)\n");
+				      "(conflict)\n");
 	assert_string_equal(c.outbuf, "");
 }
 
@@ -76,14 +77,17 @@ test_error_in_json_mode_is_one_object_on_stdout(void **state)
 	(void)state;
 	capture_start(&c, 1);
 	assert_int_equal(output_error(&c.o, CLI_EXIT_AUTH, "bad_credentials",
-	    "wrong \"password\""), CLI_EXIT_AUTH);
+			     "wrong \"password\""),
+	    CLI_EXIT_AUTH);
 	capture_end(&c);
 	assert_string_equal(c.errbuf, "");
 	assert_non_null(obj = json_loads(c.outbuf, 0, NULL));
 	assert_string_equal(json_string_value(json_object_get(
-	    json_object_get(obj, "error"), "code")), "bad_credentials");
+				json_object_get(obj, "error"), "code")),
+	    "bad_credentials");
 	assert_string_equal(json_string_value(json_object_get(
-	    json_object_get(obj, "error"), "message")), "wrong \"password\"");
+				json_object_get(obj, "error"), "message")),
+	    "wrong \"password\"");
 	/* Exactly one line. */
 	assert_non_null(strchr(c.outbuf, '\n'));
 	assert_string_equal(strchr(c.outbuf, '\n'), "\n");
@@ -118,7 +122,7 @@ test_human_mode_prints_text_not_json(void **state)
 	output_field(&c.o, "Name", NULL);
 	capture_end(&c);
 	assert_string_equal(c.outbuf, "Handle          alice\n"
-	    "Name            -\n");
+				      "Name            -\n");
 	json_decref(obj);
 }
 
@@ -141,14 +145,15 @@ test_clean_replaces_control_characters(void **state)
 	char buf[64];
 
 	(void)state;
-	assert_string_equal(output_clean(buf, sizeof(buf),
-	    "a\x1b[31mred\x07\n\x7f"), "a?[31mred???");
+	assert_string_equal(
+	    output_clean(buf, sizeof(buf), "a\x1b[31mred\x07\n\x7f"),
+	    "a?[31mred???");
 	/* U+009B (CSI as a C1 control) in UTF-8. */
-	assert_string_equal(output_clean(buf, sizeof(buf), "x\xc2\x9by"),
-	    "x?y");
+	assert_string_equal(
+	    output_clean(buf, sizeof(buf), "x\xc2\x9by"), "x?y");
 	/* Bytes that are not UTF-8. */
-	assert_string_equal(output_clean(buf, sizeof(buf), "\x9b\xff\xc0\x80"),
-	    "????");
+	assert_string_equal(
+	    output_clean(buf, sizeof(buf), "\x9b\xff\xc0\x80"), "????");
 }
 
 static void
@@ -158,7 +163,7 @@ test_clean_keeps_valid_utf8(void **state)
 
 	(void)state;
 	assert_string_equal(output_clean(buf, sizeof(buf),
-	    "Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80"),
+				"Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80"),
 	    "Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80");
 	assert_string_equal(output_clean(buf, sizeof(buf), NULL), "-");
 }
@@ -170,10 +175,9 @@ test_clean_cuts_without_splitting_a_character(void **state)
 
 	(void)state;
 	/* "ab" + 3-byte euro sign = 5 bytes; only 4 fit. */
-	assert_string_equal(output_clean(buf, sizeof(buf),
-	    "ab\xe2\x82\xac"), "ab");
-	assert_string_equal(output_clean(buf, sizeof(buf), "abcdefgh"),
-	    "abcd");
+	assert_string_equal(
+	    output_clean(buf, sizeof(buf), "ab\xe2\x82\xac"), "ab");
+	assert_string_equal(output_clean(buf, sizeof(buf), "abcdefgh"), "abcd");
 }
 
 static void
@@ -192,17 +196,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(
-		    test_error_in_human_mode_goes_to_stderr_with_code),
-		cmocka_unit_test(
-		    test_error_in_json_mode_is_one_object_on_stdout),
-		cmocka_unit_test(test_json_result_is_one_compact_line),
-		cmocka_unit_test(test_human_mode_prints_text_not_json),
-		cmocka_unit_test(test_notes_go_to_stderr_in_both_modes),
-		cmocka_unit_test(test_clean_replaces_control_characters),
-		cmocka_unit_test(test_clean_keeps_valid_utf8),
-		cmocka_unit_test(test_clean_cuts_without_splitting_a_character),
-		cmocka_unit_test(test_time_is_utc),
+	    cmocka_unit_test(test_error_in_human_mode_goes_to_stderr_with_code),
+	    cmocka_unit_test(test_error_in_json_mode_is_one_object_on_stdout),
+	    cmocka_unit_test(test_json_result_is_one_compact_line),
+	    cmocka_unit_test(test_human_mode_prints_text_not_json),
+	    cmocka_unit_test(test_notes_go_to_stderr_in_both_modes),
+	    cmocka_unit_test(test_clean_replaces_control_characters),
+	    cmocka_unit_test(test_clean_keeps_valid_utf8),
+	    cmocka_unit_test(test_clean_cuts_without_splitting_a_character),
+	    cmocka_unit_test(test_time_is_utc),
 	};
 
 	if (sodium_init() < 0)

@@ -201,8 +201,9 @@ test_get_reads_from_fd_when_given(void **state)
 	int fd = pipe_with("from fd\n", 8);
 
 	(void)state;
-	assert_int_equal(secret_input_get(fd, "unused: ", "--password-fd",
-	    buf, &len, err, sizeof(err)), 0);
+	assert_int_equal(secret_input_get(fd, "unused: ", "--password-fd", buf,
+			     &len, err, sizeof(err)),
+	    0);
 	assert_string_equal(buf, "from fd");
 	close(fd);
 	secret_input_free(buf);
@@ -216,8 +217,9 @@ test_new_password_from_fd_is_read_once(void **state)
 	int fd = pipe_with("long enough pw\nnext\n", 20);
 
 	(void)state;
-	assert_int_equal(secret_input_new_password(fd, "p: ", buf, &len, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    secret_input_new_password(fd, "p: ", buf, &len, err, sizeof(err)),
+	    0);
 	assert_string_equal(buf, "long enough pw");
 	close(fd);
 	secret_input_free(buf);
@@ -231,8 +233,9 @@ test_new_password_shorter_than_ten_characters_is_refused(void **state)
 	int fd = pipe_with("123456789\n", 10);
 
 	(void)state;
-	assert_int_equal(secret_input_new_password(fd, "p: ", buf, &len, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    secret_input_new_password(fd, "p: ", buf, &len, err, sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "at least 10 characters"));
 	assert_int_equal(buf[0], '\0');
 	close(fd);
@@ -246,13 +249,14 @@ test_new_password_length_counts_characters_not_bytes(void **state)
 	size_t len;
 	/* Nine two-byte characters: 18 bytes but 9 characters. */
 	static const char nine[] = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n";
+				   "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n";
 	int fd = pipe_with(nine, sizeof(nine) - 1);
 
 	(void)state;
 	assert_int_equal(secret_input_chars(nine, 18), 9);
-	assert_int_equal(secret_input_new_password(fd, "p: ", buf, &len, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    secret_input_new_password(fd, "p: ", buf, &len, err, sizeof(err)),
+	    -1);
 	close(fd);
 	secret_input_free(buf);
 }
@@ -261,22 +265,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reads_one_line_without_its_newline),
-		cmocka_unit_test(test_reads_two_successive_lines_from_one_fd),
-		cmocka_unit_test(test_accepts_last_line_without_newline),
-		cmocka_unit_test(test_strips_carriage_return),
-		cmocka_unit_test(test_refuses_line_longer_than_the_maximum),
-		cmocka_unit_test(test_accepts_line_of_exactly_the_maximum),
-		cmocka_unit_test(test_refuses_empty_line),
-		cmocka_unit_test(test_refuses_end_of_input),
-		cmocka_unit_test(test_refuses_nul_byte),
-		cmocka_unit_test(test_refuses_closed_fd),
-		cmocka_unit_test(test_get_reads_from_fd_when_given),
-		cmocka_unit_test(test_new_password_from_fd_is_read_once),
-		cmocka_unit_test(
-		    test_new_password_shorter_than_ten_characters_is_refused),
-		cmocka_unit_test(
-		    test_new_password_length_counts_characters_not_bytes),
+	    cmocka_unit_test(test_reads_one_line_without_its_newline),
+	    cmocka_unit_test(test_reads_two_successive_lines_from_one_fd),
+	    cmocka_unit_test(test_accepts_last_line_without_newline),
+	    cmocka_unit_test(test_strips_carriage_return),
+	    cmocka_unit_test(test_refuses_line_longer_than_the_maximum),
+	    cmocka_unit_test(test_accepts_line_of_exactly_the_maximum),
+	    cmocka_unit_test(test_refuses_empty_line),
+	    cmocka_unit_test(test_refuses_end_of_input),
+	    cmocka_unit_test(test_refuses_nul_byte),
+	    cmocka_unit_test(test_refuses_closed_fd),
+	    cmocka_unit_test(test_get_reads_from_fd_when_given),
+	    cmocka_unit_test(test_new_password_from_fd_is_read_once),
+	    cmocka_unit_test(
+		test_new_password_shorter_than_ten_characters_is_refused),
+	    cmocka_unit_test(
+		test_new_password_length_counts_characters_not_bytes),
 	};
 
 	if (sodium_init() < 0)

@@ -36,31 +36,31 @@ test_custody_unwraps_with_the_same_password(void **state)
 	(void)state;
 	keys_seed_new(seed);
 	assert_non_null(c = wire_custody(seed, MEMBER_ID, "pass phrase 1", 13,
-	    OPS, MEM, auth));
-	assert_int_equal(json_integer_value(json_object_get(c, "opslimit")),
-	    OPS);
-	assert_int_equal(json_integer_value(json_object_get(c, "memlimit")),
-	    MEM);
-	assert_int_equal(wire_get_b64(c, "salt", kdf.salt, sizeof(kdf.salt)),
-	    0);
+			    OPS, MEM, auth));
+	assert_int_equal(
+	    json_integer_value(json_object_get(c, "opslimit")), OPS);
+	assert_int_equal(
+	    json_integer_value(json_object_get(c, "memlimit")), MEM);
+	assert_int_equal(
+	    wire_get_b64(c, "salt", kdf.salt, sizeof(kdf.salt)), 0);
 	kdf.opslimit = OPS;
 	kdf.memlimit = MEM;
-	assert_int_equal(custody_password_keys(auth2, wrap, "pass phrase 1",
-	    13, &kdf), 0);
+	assert_int_equal(
+	    custody_password_keys(auth2, wrap, "pass phrase 1", 13, &kdf), 0);
 	assert_memory_equal(auth, auth2, sizeof(auth));
-	assert_int_equal(wire_get_b64(c, "auth_key", auth2, sizeof(auth2)),
-	    0);
+	assert_int_equal(wire_get_b64(c, "auth_key", auth2, sizeof(auth2)), 0);
 	assert_memory_equal(auth, auth2, sizeof(auth));
-	assert_int_equal(wire_get_b64(c, "wrapped_seed", wrapped,
-	    sizeof(wrapped)), 0);
-	assert_int_equal(custody_unwrap_seed(out, wrapped, wrap, MEMBER_ID,
-	    "password"), 0);
+	assert_int_equal(
+	    wire_get_b64(c, "wrapped_seed", wrapped, sizeof(wrapped)), 0);
+	assert_int_equal(
+	    custody_unwrap_seed(out, wrapped, wrap, MEMBER_ID, "password"), 0);
 	assert_memory_equal(out, seed, sizeof(seed));
 	/* Bound to the member and the purpose. */
 	assert_int_equal(custody_unwrap_seed(out, wrapped, wrap,
-	    "m_ffffffffffffffffffffffff", "password"), -1);
-	assert_int_equal(custody_unwrap_seed(out, wrapped, wrap, MEMBER_ID,
-	    "recovery"), -1);
+			     "m_ffffffffffffffffffffffff", "password"),
+	    -1);
+	assert_int_equal(
+	    custody_unwrap_seed(out, wrapped, wrap, MEMBER_ID, "recovery"), -1);
 	json_decref(c);
 }
 
@@ -73,9 +73,9 @@ test_custody_uses_a_new_salt_each_time(void **state)
 	(void)state;
 	keys_seed_new(seed);
 	assert_non_null(a = wire_custody(seed, MEMBER_ID, "pass phrase 1", 13,
-	    OPS, MEM, NULL));
+			    OPS, MEM, NULL));
 	assert_non_null(b = wire_custody(seed, MEMBER_ID, "pass phrase 1", 13,
-	    OPS, MEM, NULL));
+			    OPS, MEM, NULL));
 	assert_string_not_equal(json_string_value(json_object_get(a, "salt")),
 	    json_string_value(json_object_get(b, "salt")));
 	json_decref(a);
@@ -98,10 +98,10 @@ test_recovery_code_unwraps_its_wrapping(void **state)
 	assert_int_equal(custody_recovery_keys(auth, wrap, code), 0);
 	assert_int_equal(wire_get_b64(r, "auth_key", sent, sizeof(sent)), 0);
 	assert_memory_equal(sent, auth, sizeof(auth));
-	assert_int_equal(wire_get_b64(r, "wrapped_seed", wrapped,
-	    sizeof(wrapped)), 0);
-	assert_int_equal(custody_unwrap_seed(out, wrapped, wrap, MEMBER_ID,
-	    "recovery"), 0);
+	assert_int_equal(
+	    wire_get_b64(r, "wrapped_seed", wrapped, sizeof(wrapped)), 0);
+	assert_int_equal(
+	    custody_unwrap_seed(out, wrapped, wrap, MEMBER_ID, "recovery"), 0);
 	assert_memory_equal(out, seed, sizeof(seed));
 	json_decref(r);
 }
@@ -122,10 +122,10 @@ test_keys_and_pop_round_trip_and_verify(void **state)
 	assert_int_equal(keys_pop_make(&pop, &ks, MEMBER_ID, 1), 0);
 	assert_non_null(k = wire_keys(&ks.pub));
 	assert_non_null(p = wire_pop(&pop));
-	assert_int_equal(wire_get_b64(p, "sig", back.sig, sizeof(back.sig)),
-	    0);
+	assert_int_equal(wire_get_b64(p, "sig", back.sig, sizeof(back.sig)), 0);
 	assert_int_equal(wire_get_b64(p, "ring_proof", back.ring_proof,
-	    sizeof(back.ring_proof)), 0);
+			     sizeof(back.ring_proof)),
+	    0);
 	json_object_set_new(k, "epoch", json_integer(1));
 	member = json_pack("{s:s,s:O}", "id", MEMBER_ID, "keys", k);
 	assert_int_equal(wire_member_keys(member, &epoch, &pub), 0);
@@ -143,16 +143,16 @@ test_member_keys_refuses_missing_or_malformed(void **state)
 {
 #define Z43 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	static const char *const bad[] = {
-		"{\"keys\":null}",
-		"{}",
-		"{\"keys\":{\"epoch\":0,\"sign_pk\":\"" Z43 "\","
-		    "\"box_pk\":\"" Z43 "\",\"ring_pk\":\"" Z43 "\"}}",
-		"{\"keys\":{\"epoch\":1,\"sign_pk\":\"AAAA\","
-		    "\"box_pk\":\"" Z43 "\",\"ring_pk\":\"" Z43 "\"}}",
-		"{\"keys\":{\"epoch\":\"1\",\"sign_pk\":\"" Z43 "\","
-		    "\"box_pk\":\"" Z43 "\",\"ring_pk\":\"" Z43 "\"}}",
-		"{\"keys\":{\"epoch\":1,\"sign_pk\":\"" Z43 "\","
-		    "\"box_pk\":\"" Z43 "\"}}",
+	    "{\"keys\":null}",
+	    "{}",
+	    "{\"keys\":{\"epoch\":0,\"sign_pk\":\"" Z43 "\","
+	    "\"box_pk\":\"" Z43 "\",\"ring_pk\":\"" Z43 "\"}}",
+	    "{\"keys\":{\"epoch\":1,\"sign_pk\":\"AAAA\","
+	    "\"box_pk\":\"" Z43 "\",\"ring_pk\":\"" Z43 "\"}}",
+	    "{\"keys\":{\"epoch\":\"1\",\"sign_pk\":\"" Z43 "\","
+	    "\"box_pk\":\"" Z43 "\",\"ring_pk\":\"" Z43 "\"}}",
+	    "{\"keys\":{\"epoch\":1,\"sign_pk\":\"" Z43 "\","
+	    "\"box_pk\":\"" Z43 "\"}}",
 	};
 #undef Z43
 	struct keys_public pub;
@@ -193,24 +193,25 @@ test_pin_is_new_then_matches_then_refuses_change(void **state)
 	json_t *config = json_object();
 
 	(void)state;
-	assert_int_equal(serverpin_check(config, "http://a", "KEY1"),
-	    SERVERPIN_NEW);
-	assert_int_equal(serverpin_set(config, "http://a", "KEY1", "inst",
-	    "Name", NULL), 0);
-	assert_int_equal(serverpin_check(config, "http://a", "KEY1"),
-	    SERVERPIN_MATCH);
-	assert_int_equal(serverpin_check(config, "http://a", "KEY2"),
-	    SERVERPIN_CHANGED);
+	assert_int_equal(
+	    serverpin_check(config, "http://a", "KEY1"), SERVERPIN_NEW);
+	assert_int_equal(
+	    serverpin_set(config, "http://a", "KEY1", "inst", "Name", NULL), 0);
+	assert_int_equal(
+	    serverpin_check(config, "http://a", "KEY1"), SERVERPIN_MATCH);
+	assert_int_equal(
+	    serverpin_check(config, "http://a", "KEY2"), SERVERPIN_CHANGED);
 	/* Pins are per server URL. */
-	assert_int_equal(serverpin_check(config, "http://b", "KEY2"),
-	    SERVERPIN_NEW);
+	assert_int_equal(
+	    serverpin_check(config, "http://b", "KEY2"), SERVERPIN_NEW);
 	assert_null(serverpin_get(config, "http://a", "ca_file"));
 	assert_int_equal(serverpin_set(config, "http://a", "KEY2", "inst",
-	    "Name", "/etc/ca.pem"), 0);
-	assert_int_equal(serverpin_check(config, "http://a", "KEY2"),
-	    SERVERPIN_MATCH);
-	assert_string_equal(serverpin_get(config, "http://a", "ca_file"),
-	    "/etc/ca.pem");
+			     "Name", "/etc/ca.pem"),
+	    0);
+	assert_int_equal(
+	    serverpin_check(config, "http://a", "KEY2"), SERVERPIN_MATCH);
+	assert_string_equal(
+	    serverpin_get(config, "http://a", "ca_file"), "/etc/ca.pem");
 	json_decref(config);
 }
 
@@ -241,15 +242,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_custody_unwraps_with_the_same_password),
-		cmocka_unit_test(test_custody_uses_a_new_salt_each_time),
-		cmocka_unit_test(test_recovery_code_unwraps_its_wrapping),
-		cmocka_unit_test(test_keys_and_pop_round_trip_and_verify),
-		cmocka_unit_test(test_member_keys_refuses_missing_or_malformed),
-		cmocka_unit_test(test_keys_equal_detects_any_difference),
-		cmocka_unit_test(
-		    test_pin_is_new_then_matches_then_refuses_change),
-		cmocka_unit_test(test_server_fingerprint_is_grouped_hex),
+	    cmocka_unit_test(test_custody_unwraps_with_the_same_password),
+	    cmocka_unit_test(test_custody_uses_a_new_salt_each_time),
+	    cmocka_unit_test(test_recovery_code_unwraps_its_wrapping),
+	    cmocka_unit_test(test_keys_and_pop_round_trip_and_verify),
+	    cmocka_unit_test(test_member_keys_refuses_missing_or_malformed),
+	    cmocka_unit_test(test_keys_equal_detects_any_difference),
+	    cmocka_unit_test(test_pin_is_new_then_matches_then_refuses_change),
+	    cmocka_unit_test(test_server_fingerprint_is_grouped_hex),
 	};
 
 	if (sodium_init() < 0)
