@@ -45,10 +45,10 @@ bench: deps build
 fuzz:
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DDISSENT_FUZZ=ON \
 		-DDISSENT_INTEGRATION=OFF
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz -j $(JOBS) --target $$(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$$//')
 
 valgrind: build
-	cd $(BUILD) && ctest -L unit -T memcheck --output-on-failure
+	./scripts/valgrind-run "$(BUILD)"
 
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c bench/*.c

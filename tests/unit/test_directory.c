@@ -183,13 +183,14 @@ test_name_refuses_control_characters(void **state)
 static void
 test_name_refuses_bidirectional_controls(void **state)
 {
+	/* Octal escapes, so no literal needs splitting after a \x escape. */
 	static const char *bad[] = {
-	    "Alice \xe2\x80\xae" "ecilA",    /* U+202E RIGHT-TO-LEFT OVERRIDE */
-	    "Alice \xe2\x80\xaa" "x",        /* U+202A LEFT-TO-RIGHT EMBEDDING */
-	    "Alice \xe2\x81\xa6" "x",        /* U+2066 LEFT-TO-RIGHT ISOLATE */
-	    "Alice \xe2\x81\xa9" "x",        /* U+2069 POP DIRECTIONAL ISOLATE */
-	    "Alice \xe2\x80\x8f" "x",        /* U+200F RIGHT-TO-LEFT MARK */
-	    "Alice \xd8\x9c" "x",             /* U+061C ARABIC LETTER MARK */
+	    "Alice \342\200\256ecilA", /* U+202E RIGHT-TO-LEFT OVERRIDE */
+	    "Alice \342\200\252x",     /* U+202A LEFT-TO-RIGHT EMBEDDING */
+	    "Alice \342\201\246x",     /* U+2066 LEFT-TO-RIGHT ISOLATE */
+	    "Alice \342\201\251x",     /* U+2069 POP DIRECTIONAL ISOLATE */
+	    "Alice \342\200\217x",     /* U+200F RIGHT-TO-LEFT MARK */
+	    "Alice \330\234x",          /* U+061C ARABIC LETTER MARK */
 	};
 	size_t i;
 
@@ -267,8 +268,7 @@ static void
 test_name_refuses_broken_sequences(void **state)
 {
 	static const char *bad[] = {
-	    "\x80"
-	    "abc", /* stray continuation byte */
+	    "\200abc", /* stray continuation byte */
 	    "ab\xbf",
 	    "ab\xc3", /* truncated at the end */
 	    "ab\xe2\x82",
