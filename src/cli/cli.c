@@ -16,6 +16,7 @@
 #include "cmd_auth.h"
 #include "cmd_enroll.h"
 #include "cmd_key.h"
+#include "cmd_log.h"
 #include "cmd_member.h"
 #include "cmd_org.h"
 #include "cmd_server.h"
@@ -48,6 +49,8 @@ static const struct cli_noun *const nouns[] = {
     &cmd_org_noun,
     &cmd_member_noun,
     &cmd_key_noun,
+    &cmd_log_noun,
+    &cmd_log_audit_noun,
 };
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))
 
@@ -71,7 +74,8 @@ static const char exit_help[] =
     "Exit codes: 0 done, 1 error, 2 usage, 3 authentication needed or\n"
     "failed, 4 forbidden or suspended, 5 not found, 6 conflict, 7 cannot\n"
     "reach the server (or TLS failure), 8 rate limited, 9 integrity\n"
-    "failure (server key changed, keys do not match).\n";
+    "failure (server key changed, keys do not match, keys not in the\n"
+    "log, log rolled back or forked, audit failed).\n";
 
 /* Print the top-level help to ${f}. */
 static void
@@ -678,7 +682,9 @@ load_session(struct cli *c)
  * Open the server, fetch its identity and check its key against the pin
  * (pinning it on first use; a changed key is CLI_EXIT_INTEGRITY).  With
  * CLI_SESSION also load the session for this server (CLI_EXIT_AUTH if
- * there is none or it has expired).  Return CLI_PROCEED or an exit code.
+ * there is none or it has expired) and check the server's signed tree head
+ * against the one recorded before (cmd_log_check_head()).  Return
+ * CLI_PROCEED or an exit code.
  */
 int
 cli_connect(struct cli *c, int flags)
@@ -720,8 +726,12 @@ cli_connect(struct cli *c, int flags)
 		    "server set %s'",
 		    c->server, pinned_fp, c->inst.fingerprint, c->server));
 	}
-	if (flags & CLI_SESSION)
-		return (load_session(c));
+	if (flags & CLI_SESSION) {
+		if ((rc = load_session(c)) != CLI_PROCEED)
+			return (rc);
+		/* Every use of a session checks the server's log. */
+		return (cmd_log_check_head(c));
+	}
 	return (CLI_PROCEED);
 }
 

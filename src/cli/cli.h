@@ -13,6 +13,7 @@
 #include "httpc.h"
 #include "keys.h"
 #include "output.h"
+#include "treehead.h"
 
 /*
  * The front end shared by every command: `dissent <noun> <verb>` dispatch,
@@ -89,6 +90,16 @@ struct cli {
 	int have_instance;
 	struct cli_instance inst;
 	struct home_session *session;
+
+	/*
+	 * The channel log (cmd_log.c): the tree head verified in this run,
+	 * and the one recorded for this server before it, if any.
+	 */
+	int log_checked;
+	struct treehead log_head;
+	int log_had_prev;
+	struct treehead log_prev;
+	int64_t log_prev_seen;
 };
 
 /**
@@ -159,7 +170,9 @@ int cli_fetch_instance(struct cli *c) __attribute__((warn_unused_result));
  * Open the server, fetch its identity and check its key against the pin
  * (pinning it on first use; a changed key is CLI_EXIT_INTEGRITY).  With
  * CLI_SESSION also load the session for this server (CLI_EXIT_AUTH if
- * there is none or it has expired).  Return CLI_PROCEED or an exit code.
+ * there is none or it has expired) and check the server's signed tree head
+ * against the one recorded before (cmd_log_check_head()).  Return
+ * CLI_PROCEED or an exit code.
  */
 int cli_connect(struct cli *c, int flags) __attribute__((warn_unused_result));
 

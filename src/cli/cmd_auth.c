@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cmd_auth.h"
 #include "cmd_enroll.h"
+#include "cmd_log.h"
 #include "cmd_member.h"
 #include "custody.h"
 #include "directory.h"
@@ -204,6 +205,54 @@ login_finish(struct cli *c, const json_t *body,
 	return (CLI_PROCEED);
 }
 
+/*
+ * With the new session in ${s}: check the server's log (its signed tree
+ * head against the one recorded before) and that the log publishes the
+ * member's current keys, which must be the keys of the unwrapped seed.
+ */
+static int
+login_check_log(struct cli *c, const struct home_session *s)
+{
+	char path[128];
+	struct keys_secret ks;
+	struct keys_public pub;
+	json_t *body, *cur;
+	uint32_t epoch;
+	int rc, same;
+
+	if (httpc_set_token(c->http, s->token) != 0)
+		return (cli_fail(c, CLI_EXIT_ERROR, "bad_response",
+		    "the session token is malformed"));
+	if ((rc = cmd_log_check_head(c)) != CLI_PROCEED)
+		return (rc);
+	(void)snprintf(
+	    path, sizeof(path), "/api/v1/members/%s/keys", s->member_id);
+	if ((rc = cli_call(c, "GET", path, NULL, 200, &body)) != CLI_PROCEED)
+		return (rc);
+	cur = json_object_get(body, "current");
+	if (!json_is_object(cur)) {
+		json_decref(body);
+		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch",
+		    "the directory publishes no keys for %s; not logged in",
+		    s->handle));
+	}
+	rc = cmd_log_check_keys(c, s->handle, s->member_id, cur, &epoch, &pub);
+	json_decref(body);
+	if (rc != CLI_PROCEED)
+		return (rc);
+	if (keys_derive(&ks, s->seed) != 0)
+		return (cli_fail(
+		    c, CLI_EXIT_ERROR, "internal", "cannot derive keys"));
+	same = wire_keys_equal(&ks.pub, &pub);
+	keys_wipe(&ks);
+	if (!same)
+		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_mismatch",
+		    "the keys the directory publishes for %s are not the keys "
+		    "of your seed; not logged in",
+		    s->handle));
+	return (CLI_PROCEED);
+}
+
 /* `dissent login --handle H` */
 static int
 login_run(struct cli *c, int argc, char **argv)
@@ -285,6 +334,10 @@ login_run(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = login_finish(c, r.body, wrap, s)) != CLI_PROCEED)
 		goto done;
+	if ((rc = login_check_log(c, s)) != CLI_PROCEED) {
+		discard_token(c, s->token);
+		goto done;
+	}
 	if ((rc = cli_home(c)) != CLI_PROCEED)
 		goto done;
 	end_previous_session(c, s->token);
@@ -760,8 +813,9 @@ static const struct cli_command login_commands[] = {
 	"                    account needs one, it is asked on the "
 	"terminal)\n"
 	"The keys the server returns are checked against the directory "
-	"(exit 9 if\nthey differ).  The session, with your unlocked "
-	"seed, is kept in\nsession.json (mode 0600) until logout.\n"},
+	"and the\nchannel log (exit 9 if they differ or the log does not "
+	"publish them).\nThe session, with your unlocked seed, is kept in "
+	"session.json (mode 0600)\nuntil logout.\n"},
 };
 
 const struct cli_noun cmd_auth_login_noun = {

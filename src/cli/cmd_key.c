@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cmd_enroll.h"
 #include "cmd_key.h"
+#include "cmd_log.h"
 #include "custody.h"
 #include "directory.h"
 #include "home.h"
@@ -54,7 +55,7 @@ static int
 key_show(struct cli *c, int argc, char **argv)
 {
 	const char *pos[1], *ref, *id;
-	char path[PATH_CAP], when[OUTPUT_TIME_LEN], line[160];
+	char path[PATH_CAP], when[OUTPUT_TIME_LEN], line[160], logged[96];
 	json_t *body, *cur, *h;
 	struct keys_public pub;
 	uint32_t epoch;
@@ -74,10 +75,37 @@ key_show(struct cli *c, int argc, char **argv)
 		return (rc);
 	id = json_string_value(json_object_get(body, "member_id"));
 	cur = json_object_get(body, "current");
+	if (id == NULL || !directory_member_id_valid(id)) {
+		json_decref(body);
+		return (cli_fail(c, CLI_EXIT_ERROR, "bad_response",
+		    "the server's answer has no valid member id"));
+	}
+
+	/* Keys are shown only once the log is seen to publish them. */
+	if (json_is_object(cur)) {
+		if ((rc = cmd_log_check_keys(c,
+			 npos == 1 ? pos[0] : c->session->handle, id, cur,
+			 &epoch, &pub)) != CLI_PROCEED) {
+			json_decref(body);
+			return (rc);
+		}
+		(void)snprintf(logged, sizeof(logged),
+		    "entry %lld, in the signed tree head of size %llu",
+		    (long long)json_integer_value(
+			json_object_get(cur, "log_index")),
+		    (unsigned long long)c->log_head.size);
+		if (json_object_set_new(body, "log_verified",
+			json_pack("{s:O,s:I}", "index",
+			    json_object_get(cur, "log_index"), "tree_size",
+			    (json_int_t)c->log_head.size)) != 0) {
+			json_decref(body);
+			return (cli_fail(
+			    c, CLI_EXIT_ERROR, "internal", "out of memory"));
+		}
+	}
 
 	/* One's own published keys must be the session's. */
-	if (id != NULL && strcmp(id, c->session->member_id) == 0 &&
-	    json_is_object(cur) &&
+	if (strcmp(id, c->session->member_id) == 0 && json_is_object(cur) &&
 	    (parse_record(cur, &epoch, &pub) != 0 ||
 		!session_keys_are(c, &pub))) {
 		json_decref(body);
@@ -101,6 +129,7 @@ key_show(struct cli *c, int argc, char **argv)
 		    json_string_value(json_object_get(cur, "box_pk")));
 		output_field(&c->out, "Ring key",
 		    json_string_value(json_object_get(cur, "ring_pk")));
+		output_field(&c->out, "In the log", logged);
 	} else {
 		output_field(&c->out, "Keys", "none (not enrolled)");
 	}
@@ -264,7 +293,9 @@ static const struct cli_command commands[] = {
 	"Show published keys and history (yours by default).",
 	"  ID|HANDLE   whose keys (default: yours, which are also checked "
 	"against\n"
-	"              this session's keys)\n"},
+	"              this session's keys)\n"
+	"The current keys are shown only if the channel log publishes them "
+	"(exit 9\notherwise).\n"},
     {"rotate", key_rotate,
 	"[--password-fd N] [--recovery-code-file PATH] "
 	"[--kdf-ops N --kdf-mem BYTES]",

@@ -138,16 +138,15 @@ home_data_free(char *data)
 	sodium_free(data);
 }
 
-/**
- * home_read_file(dir, name, data, len, err, errcap):
- * Read ${dir}/${name} (a regular file owned by this user, closed to others,
- * at most HOME_FILE_MAX bytes) into a new NUL-terminated guarded buffer
- * ${data} (free it with home_data_free()) of ${len} bytes.  Return 0, 1 if
- * the file does not exist, or -1 with a message in ${err}.
+/*
+ * Read ${dir}/${name} (a regular file owned by this user, closed to
+ * others, at most ${max} bytes) into a new NUL-terminated buffer: guarded
+ * (sodium_malloc) if ${guarded}, else from malloc().  Return 0, 1 if the
+ * file does not exist, or -1 with a message in ${err}.
  */
-int
-home_read_file(const char *dir, const char *name, char **data, size_t *len,
-    char *err, size_t errcap)
+static int
+read_private(const char *dir, const char *name, size_t max, int guarded,
+    char **data, size_t *len, char *err, size_t errcap)
 {
 	char path[HOME_PATH_MAX];
 	struct stat st;
@@ -180,12 +179,13 @@ home_read_file(const char *dir, const char *name, char **data, size_t *len,
 		    path);
 		goto err1;
 	}
-	if (st.st_size < 0 || st.st_size > HOME_FILE_MAX) {
+	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
 		(void)snprintf(err, errcap, "%s is too large", path);
 		goto err1;
 	}
 	size = (size_t)st.st_size;
-	if ((buf = sodium_malloc(size + 1)) == NULL) {
+	buf = guarded ? sodium_malloc(size + 1) : malloc(size + 1);
+	if (buf == NULL) {
 		(void)snprintf(err, errcap, "out of memory");
 		goto err1;
 	}
@@ -207,11 +207,30 @@ home_read_file(const char *dir, const char *name, char **data, size_t *len,
 	return (0);
 
 err2:
-	sodium_free(buf);
+	if (guarded)
+		sodium_free(buf);
+	else
+		free(buf);
 err1:
 	(void)close(fd);
 err0:
 	return (-1);
+}
+
+/**
+ * home_read_file(dir, name, data, len, err, errcap):
+ * Read ${dir}/${name} (a regular file owned by this user, closed to others,
+ * at most HOME_FILE_MAX bytes) into a new NUL-terminated guarded buffer
+ * ${data} (free it with home_data_free()) of ${len} bytes.  Return 0, 1 if
+ * the file does not exist, or -1 with a message in ${err}.
+ */
+int
+home_read_file(const char *dir, const char *name, char **data, size_t *len,
+    char *err, size_t errcap)
+{
+
+	return (
+	    read_private(dir, name, HOME_FILE_MAX, 1, data, len, err, errcap));
 }
 
 /* Write all ${len} bytes of ${data} to ${fd}; return 0 or -1 (errno). */
@@ -620,4 +639,122 @@ home_session_save(
 	    JSON_COMPACT | JSON_SORT_KEYS, err, errcap);
 	json_decref(obj);
 	return (rc);
+}
+
+/*
+ * Read the records file ${dir}/${name} (at most ${max} bytes) as a JSON
+ * object: an empty one if it does not exist.  Return it, or NULL with a
+ * message in ${err}.
+ */
+static json_t *
+records_load(
+    const char *dir, const char *name, size_t max, char *err, size_t errcap)
+{
+	json_t *obj;
+	char *data;
+	size_t len;
+	int rc;
+
+	/* Not secret (tree heads, the public directory): plain memory. */
+	rc = read_private(dir, name, max, 0, &data, &len, err, errcap);
+	if (rc == 1)
+		return (json_object());
+	if (rc != 0)
+		return (NULL);
+	obj = parse_object(data, len, name, err, errcap);
+	free(data);
+	return (obj);
+}
+
+/**
+ * home_record_load(dir, name, max, key, rec, err, errcap):
+ * Read ${dir}/${name}, a JSON object of records (JSON objects) keyed by
+ * ${key} (a server URL), from a private file of at most ${max} bytes, and
+ * store a new reference to ${key}'s record in ${rec}.  Return 0, 1 if the
+ * file or the record does not exist (${rec} is then NULL), or -1 with a
+ * message in ${err}.
+ */
+int
+home_record_load(const char *dir, const char *name, size_t max, const char *key,
+    json_t **rec, char *err, size_t errcap)
+{
+	json_t *all, *r;
+
+	*rec = NULL;
+	if ((all = records_load(dir, name, max, err, errcap)) == NULL)
+		return (-1);
+	if ((r = json_object_get(all, key)) == NULL) {
+		json_decref(all);
+		return (1);
+	}
+	if (!json_is_object(r)) {
+		(void)snprintf(err, errcap,
+		    "%s: the record of %.200s is not "
+		    "a JSON object",
+		    name, key);
+		json_decref(all);
+		return (-1);
+	}
+	*rec = json_incref(r);
+	json_decref(all);
+	return (0);
+}
+
+/**
+ * home_record_save(dir, name, max, key, rec, err, errcap):
+ * Set ${key}'s record in ${dir}/${name} (read as by home_record_load()) to
+ * ${rec}, keeping the other records, and replace the file atomically, mode
+ * 0600.  Return 0, or -1 with a message in ${err}.
+ */
+int
+home_record_save(const char *dir, const char *name, size_t max, const char *key,
+    const json_t *rec, char *err, size_t errcap)
+{
+	json_t *all;
+	int rc;
+
+	if ((all = records_load(dir, name, max, err, errcap)) == NULL)
+		return (-1);
+	/* json_object_set() takes its own reference. */
+	if (json_object_set(all, key, (json_t *)(uintptr_t)rec) != 0) {
+		(void)snprintf(err, errcap, "out of memory");
+		json_decref(all);
+		return (-1);
+	}
+	rc = save_object(
+	    dir, name, all, JSON_COMPACT | JSON_SORT_KEYS, err, errcap);
+	json_decref(all);
+	return (rc);
+}
+
+/**
+ * home_path_split(path, dir, name, err, errcap):
+ * Split the file path ${path} into its directory (written to ${dir}, of
+ * HOME_PATH_MAX bytes: "." if there is none) and its last component
+ * (written to ${name}, of HOME_PATH_MAX bytes).  Return 0, or -1 with a
+ * message in ${err} if ${path} is empty, ends with '/' or is too long.
+ */
+int
+home_path_split(
+    const char *path, char *dir, char *name, char *err, size_t errcap)
+{
+	const char *slash;
+	size_t len = strlen(path), dlen;
+
+	if (len == 0 || len >= HOME_PATH_MAX || path[len - 1] == '/') {
+		(void)snprintf(
+		    err, errcap, "\"%.64s\" is not a file path", path);
+		return (-1);
+	}
+	if ((slash = strrchr(path, '/')) == NULL) {
+		memcpy(dir, ".", 2);
+		memcpy(name, path, len + 1);
+		return (0);
+	}
+	/* "/file" lives in "/". */
+	dlen = slash == path ? 1 : (size_t)(slash - path);
+	memcpy(dir, path, dlen);
+	dir[dlen] = '\0';
+	memcpy(name, slash + 1, strlen(slash + 1) + 1);
+	return (0);
 }

@@ -17,6 +17,9 @@
  *   session.json  the current session: server, token, expiry, member id,
  *                 handle and the member's unwrapped seed.  Mode 0600;
  *                 overwritten with zeros and unlinked at logout.
+ *   log-heads.json  per server, the last signed tree head of its channel
+ *                 log that the client verified (cmd_log.c);
+ *   audit.json    per server, the state of the last `dissent audit`.
  * Files are replaced atomically (temporary file created with O_EXCL 0600,
  * fsync, rename, fsync of the directory), and refused when they or the
  * directory are open to other users.
@@ -30,6 +33,13 @@
 
 #define HOME_CONFIG_FILE "config.json"
 #define HOME_SESSION_FILE "session.json"
+#define HOME_LOG_HEADS_FILE "log-heads.json"
+#define HOME_AUDIT_FILE "audit.json"
+/*
+ * Largest audit state read: it holds the rebuilt directory (about 100
+ * bytes a member), so it may be far larger than the other files.
+ */
+#define HOME_AUDIT_FILE_MAX ((size_t)256 * 1024 * 1024)
 
 /* The session kept between commands; from home_session_new(). */
 struct home_session {
@@ -161,6 +171,38 @@ int home_session_load(const char *dir, struct home_session *s, char *err,
  * -1 with a message in ${err}.
  */
 int home_session_save(const char *dir, const struct home_session *s, char *err,
+    size_t errcap) __attribute__((warn_unused_result));
+
+/**
+ * home_record_load(dir, name, max, key, rec, err, errcap):
+ * Read ${dir}/${name}, a JSON object of records (JSON objects) keyed by
+ * ${key} (a server URL), from a private file of at most ${max} bytes, and
+ * store a new reference to ${key}'s record in ${rec}.  Return 0, 1 if the
+ * file or the record does not exist (${rec} is then NULL), or -1 with a
+ * message in ${err}.
+ */
+int home_record_load(const char *dir, const char *name, size_t max,
+    const char *key, json_t **rec, char *err, size_t errcap)
+    __attribute__((warn_unused_result));
+
+/**
+ * home_record_save(dir, name, max, key, rec, err, errcap):
+ * Set ${key}'s record in ${dir}/${name} (read as by home_record_load()) to
+ * ${rec}, keeping the other records, and replace the file atomically, mode
+ * 0600.  Return 0, or -1 with a message in ${err}.
+ */
+int home_record_save(const char *dir, const char *name, size_t max,
+    const char *key, const json_t *rec, char *err, size_t errcap)
+    __attribute__((warn_unused_result));
+
+/**
+ * home_path_split(path, dir, name, err, errcap):
+ * Split the file path ${path} into its directory (written to ${dir}, of
+ * HOME_PATH_MAX bytes: "." if there is none) and its last component
+ * (written to ${name}, of HOME_PATH_MAX bytes).  Return 0, or -1 with a
+ * message in ${err} if ${path} is empty, ends with '/' or is too long.
+ */
+int home_path_split(const char *path, char *dir, char *name, char *err,
     size_t errcap) __attribute__((warn_unused_result));
 
 #endif /* !HOME_H_ */

@@ -150,6 +150,25 @@ is_bidi_control(uint32_t c)
 }
 
 /*
+ * Invisible format characters (a subset of Unicode Default_Ignorable_Code_Point
+ * and category Cf that renders as nothing): soft hyphen, zero-width space,
+ * joiners, word joiner and invisible operators, the byte order mark, and
+ * the variation/tag ranges.  "Alice" and "Al\u200bice" must not both exist.
+ */
+static int
+is_invisible(uint32_t c)
+{
+
+	return (c == 0x00ad || c == 0x034f || c == 0x115f || c == 0x1160 ||
+	    c == 0x17b4 || c == 0x17b5 || c == 0x180e ||
+	    (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) ||
+	    c == 0x3164 || c == 0xfeff || c == 0xffa0 ||
+	    (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xfff0 && c <= 0xfff8) ||
+	    (c >= 0x1bca0 && c <= 0x1bca3) || (c >= 0x1d173 && c <= 0x1d17a) ||
+	    (c >= 0xe0000 && c <= 0xe0fff));
+}
+
+/*
  * Unicode White_Space characters that are not controls (PropList.txt): a
  * name must not begin or end with any of them, since "Alice" and
  * "Alice\u00a0" would look alike in every list.
@@ -166,8 +185,9 @@ is_space(uint32_t c)
 /**
  * directory_name_valid(name, max):
  * Return 1 if ${name} is valid UTF-8 of 1..${max} bytes with no control
- * or bidirectional formatting characters and no leading or trailing space,
- * else 0.  Used for display
+ * characters, bidirectional formatting characters or invisible characters
+ * (zero-width, soft hyphen, byte order mark, ...), and no leading or trailing
+ * space, else 0.  Used for display
  * names and organisation names.
  */
 int
@@ -185,7 +205,7 @@ directory_name_valid(const char *name, size_t max)
 	for (i = 0; i < len; i += n) {
 		if ((n = utf8_decode(p + i, len - i, &c)) == 0)
 			return (0);
-		if (is_control(c) || is_bidi_control(c))
+		if (is_control(c) || is_bidi_control(c) || is_invisible(c))
 			return (0);
 		if (i == 0 && is_space(c))
 			return (0);

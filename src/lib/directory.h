@@ -46,8 +46,9 @@ int directory_handle_valid(const char *handle);
 /**
  * directory_name_valid(name, max):
  * Return 1 if ${name} is valid UTF-8 of 1..${max} bytes with no control
- * or bidirectional formatting characters and no leading or trailing space,
- * else 0.  Used for display
+ * characters, bidirectional formatting characters or invisible characters
+ * (zero-width, soft hyphen, byte order mark, ...), and no leading or trailing
+ * space, else 0.  Used for display
  * names and organisation names.
  */
 int directory_name_valid(const char *name, size_t max);

@@ -1023,3 +1023,264 @@ store_session_purge(struct store *s, int64_t now)
 	unlock(s);
 	return (rc);
 }
+
+/**
+ * store_log_size(s, size):
+ * Store the number of entries of the log (the index of the next one) in
+ * ${size}.
+ */
+int
+store_log_size(struct store *s, uint64_t *size)
+{
+	int rc;
+
+	if (size == NULL)
+		return (invalid("store_log_size", "output"));
+	*size = 0;
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->log_size(s->db, size);
+	unlock(s);
+	if (rc != STORE_OK)
+		*size = 0;
+	return (rc);
+}
+
+/* 1 if the log entry ${e} is well-formed at index ${index}, else 0. */
+static int
+log_entry_ok(const struct store_log_entry *e, uint64_t index)
+{
+
+	if (e->index != index || e->event == NULL || e->len == 0 ||
+	    e->len > STORE_LOG_EVENT_MAX)
+		return (0);
+	if (e->key_member != NULL &&
+	    (!directory_member_id_valid(e->key_member) || e->key_epoch == 0))
+		return (0);
+	return (1);
+}
+
+/**
+ * store_log_append(s, entries, n, nodes, nnodes):
+ * Append the ${n} (>= 1) ${entries}, whose indexes must run on from the
+ * current size, together with the ${nnodes} nodes of level >= 1 that they
+ * complete (each must be complete once they are added, and not before), and
+ * record the key epoch of every key event.  All or nothing.
+ * STORE_CONFLICT if the first index is not the current size, a node exists
+ * already or a key epoch already has an entry; STORE_NOTFOUND if a key
+ * event names a key epoch that is not in the member's key history.
+ */
+int
+store_log_append(struct store *s, const struct store_log_entry *entries,
+    size_t n, const struct merkle_node *nodes, size_t nnodes)
+{
+	static const char fn[] = "store_log_append";
+	uint64_t first, end;
+	size_t i;
+	int rc;
+
+	if (entries == NULL || n == 0 || (nodes == NULL && nnodes > 0))
+		return (invalid(fn, "argument"));
+	first = entries[0].index;
+	if (first >= STORE_LOG_SIZE_MAX || n > STORE_LOG_SIZE_MAX - first)
+		return (invalid(fn, "index"));
+	end = first + n;
+	for (i = 0; i < n; i++)
+		if (!log_entry_ok(&entries[i], first + i))
+			return (invalid(fn, "entry"));
+	/*
+	 * A node (l, j) covers leaves [j * 2^l, (j + 1) * 2^l): it becomes
+	 * complete with this batch iff first < (j + 1) * 2^l <= end.
+	 */
+	for (i = 0; i < nnodes; i++) {
+		if (nodes[i].level < 1 || nodes[i].level >= MERKLE_MAX_LEVELS ||
+		    nodes[i].index >= (end >> nodes[i].level) ||
+		    nodes[i].index < (first >> nodes[i].level))
+			return (invalid(fn, "node"));
+	}
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->log_append(s->db, entries, n, nodes, nnodes));
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_log_node(s, level, index, hash):
+ * Read the node (${level}, ${index}) of the log's tree into ${hash} (level 0
+ * is the leaf hash of entry ${index}).  STORE_NOTFOUND if not stored.
+ */
+int
+store_log_node(struct store *s, unsigned int level, uint64_t index,
+    uint8_t hash[MERKLE_HASH_BYTES])
+{
+	int rc;
+
+	if (hash == NULL)
+		return (invalid("store_log_node", "output"));
+	if (level >= MERKLE_MAX_LEVELS || index >= STORE_LOG_SIZE_MAX)
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->log_node(s->db, level, index, hash);
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_log_entries(s, start, count, entries, n):
+ * Read the entries ${start} .. ${start} + ${count} - 1 that exist (at most
+ * STORE_LOG_RANGE_MAX, else an error), in order, into one malloc'd block
+ * ${entries} (free() it; the event pointers point inside it) and their
+ * number into ${n} (0 and NULL if none exists).  key_member is NULL in
+ * what is read.
+ */
+int
+store_log_entries(struct store *s, uint64_t start, size_t count,
+    struct store_log_entry **entries, size_t *n)
+{
+	int rc;
+
+	if (entries == NULL || n == NULL)
+		return (invalid("store_log_entries", "output"));
+	*entries = NULL;
+	*n = 0;
+	if (count > STORE_LOG_RANGE_MAX)
+		return (invalid("store_log_entries", "count"));
+	if (count == 0 || start >= STORE_LOG_SIZE_MAX)
+		return (STORE_OK);
+	/* Keep start + count within the stored integers. */
+	if (count > STORE_LOG_SIZE_MAX - start)
+		count = (size_t)(STORE_LOG_SIZE_MAX - start);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->log_entries(s->db, start, count, entries, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*entries);
+		*entries = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_log_find(s, leaf_hash, below, index):
+ * Store in ${index} the smallest index below ${below} whose entry has the
+ * leaf hash ${leaf_hash}; STORE_NOTFOUND if none.  (Two events can be equal
+ * byte for byte, so a leaf hash may occur more than once.)
+ */
+int
+store_log_find(struct store *s, const uint8_t leaf_hash[MERKLE_HASH_BYTES],
+    uint64_t below, uint64_t *index)
+{
+	int rc;
+
+	if (leaf_hash == NULL || index == NULL)
+		return (invalid("store_log_find", "argument"));
+	*index = 0;
+	if (below == 0)
+		return (STORE_NOTFOUND);
+	if (below > STORE_LOG_SIZE_MAX)
+		below = STORE_LOG_SIZE_MAX;
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->log_find(s->db, leaf_hash, below, index);
+	unlock(s);
+	if (rc != STORE_OK)
+		*index = 0;
+	return (rc);
+}
+
+/**
+ * store_log_head_put(s, head):
+ * Record the signed tree head ${head}; STORE_CONFLICT if a head of that
+ * size is already recorded.
+ */
+int
+store_log_head_put(struct store *s, const struct store_log_head *head)
+{
+	int rc;
+
+	if (head == NULL || head->size > STORE_LOG_SIZE_MAX ||
+	    head->timestamp > (uint64_t)INT64_MAX)
+		return (invalid("store_log_head_put", "tree head"));
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->log_head_put(s->db, head);
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_log_head_get(s, size, head):
+ * Read the recorded head of size ${size}; STORE_NOTFOUND if none.
+ */
+int
+store_log_head_get(struct store *s, uint64_t size, struct store_log_head *head)
+{
+	int rc;
+
+	if (head == NULL)
+		return (invalid("store_log_head_get", "output"));
+	memset(head, 0, sizeof(*head));
+	if (size > STORE_LOG_SIZE_MAX)
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->log_head_get(s->db, size, head);
+	unlock(s);
+	if (rc != STORE_OK)
+		memset(head, 0, sizeof(*head));
+	return (rc);
+}
+
+/**
+ * store_log_head_latest(s, head):
+ * Read the recorded head of the largest size; STORE_NOTFOUND if none.
+ */
+int
+store_log_head_latest(struct store *s, struct store_log_head *head)
+{
+	int rc;
+
+	if (head == NULL)
+		return (invalid("store_log_head_latest", "output"));
+	memset(head, 0, sizeof(*head));
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->log_head_latest(s->db, head);
+	unlock(s);
+	if (rc != STORE_OK)
+		memset(head, 0, sizeof(*head));
+	return (rc);
+}
+
+/**
+ * store_log_key_index(s, member_id, epoch, index):
+ * Store in ${index} the index of the entry that published the keys of
+ * member ${member_id} at ${epoch}; STORE_NOTFOUND if none.
+ */
+int
+store_log_key_index(
+    struct store *s, const char *member_id, uint32_t epoch, uint64_t *index)
+{
+	int rc;
+
+	if (index == NULL)
+		return (invalid("store_log_key_index", "output"));
+	*index = 0;
+	if (!directory_member_id_valid(member_id) || epoch == 0)
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->log_key_index(s->db, member_id, epoch, index);
+	unlock(s);
+	if (rc != STORE_OK)
+		*index = 0;
+	return (rc);
+}

@@ -7,6 +7,7 @@
 #include "custody.h"
 #include "directory.h"
 #include "keys.h"
+#include "merkle.h"
 
 /*
  * The storage interface.  Callers never see SQL: every query lives in a
@@ -39,6 +40,13 @@
 #define STORE_HASH_BYTES 32
 #define STORE_META_KEY_MAX 64
 #define STORE_META_VALUE_MAX 1024
+
+/* The channel log (store_log_*). */
+#define STORE_LOG_EVENT_MAX 4096  /* longest leaf input (EVENT_MAX_BYTES) */
+#define STORE_LOG_SIG_BYTES 64    /* Ed25519 signature of a tree head */
+#define STORE_LOG_RANGE_MAX 1000  /* most entries one store_log_entries() */
+/* Largest log index + 1 (MERKLE_MAX_SIZE fits the stored int64 minus 1). */
+#define STORE_LOG_SIZE_MAX ((uint64_t)INT64_MAX)
 
 struct store;
 
@@ -94,6 +102,31 @@ struct store_key_record {
 	uint32_t epoch;
 	struct keys_public keys;
 	int64_t created_at;
+};
+
+/*
+ * One entry of the channel log: its index, the RFC 9162 leaf hash of its
+ * leaf input and the leaf input itself (an encoded event, 1 to
+ * STORE_LOG_EVENT_MAX bytes).  An entry that publishes a member's keys
+ * (member_enrolled, keys_rotated) also names the member and key epoch, so
+ * that the key history can point at it; key_member is NULL otherwise.
+ * The pointers are borrowed, never owned by the struct.
+ */
+struct store_log_entry {
+	uint64_t index;
+	uint8_t leaf_hash[MERKLE_HASH_BYTES];
+	const uint8_t *event;
+	size_t len;
+	const char *key_member; /* NULL: not a key event */
+	uint32_t key_epoch;
+};
+
+/* A signed tree head of the channel log (treehead.h), as stored. */
+struct store_log_head {
+	uint64_t size;
+	uint64_t timestamp;
+	uint8_t root[MERKLE_HASH_BYTES];
+	uint8_t sig[STORE_LOG_SIG_BYTES];
 };
 
 /**
@@ -262,5 +295,94 @@ int store_session_delete(struct store *s,
 int store_session_delete_member(struct store *s, const char *member_id);
 /** Remove sessions whose absolute expiry is before ${now}. */
 int store_session_purge(struct store *s, int64_t now);
+
+/*
+ * The channel log: entries (leaf inputs with their leaf hashes), the
+ * perfect-subtree nodes of merkle.h above level 0 (level 0 is the entries'
+ * leaf hashes), every signed tree head, and the index of the entry that
+ * published each member key epoch.  Nothing is ever changed or deleted: the
+ * log only grows.  Integrity is not the store's business (the Merkle tree
+ * and the signed heads are); the store keeps the rows it is given.
+ */
+/**
+ * store_log_size(s, size):
+ * Store the number of entries of the log (the index of the next one) in
+ * ${size}.
+ */
+int store_log_size(struct store *s, uint64_t *size)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_log_append(s, entries, n, nodes, nnodes):
+ * Append the ${n} (>= 1) ${entries}, whose indexes must run on from the
+ * current size, together with the ${nnodes} nodes of level >= 1 that they
+ * complete (each must be complete once they are added, and not before), and
+ * record the key epoch of every key event.  All or nothing.
+ * STORE_CONFLICT if the first index is not the current size, a node exists
+ * already or a key epoch already has an entry; STORE_NOTFOUND if a key
+ * event names a key epoch that is not in the member's key history.
+ */
+int store_log_append(struct store *s, const struct store_log_entry *entries,
+    size_t n, const struct merkle_node *nodes, size_t nnodes)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_log_node(s, level, index, hash):
+ * Read the node (${level}, ${index}) of the log's tree into ${hash} (level 0
+ * is the leaf hash of entry ${index}).  STORE_NOTFOUND if not stored.
+ */
+int store_log_node(struct store *s, unsigned int level, uint64_t index,
+    uint8_t hash[MERKLE_HASH_BYTES]) __attribute__((warn_unused_result));
+
+/**
+ * store_log_entries(s, start, count, entries, n):
+ * Read the entries ${start} .. ${start} + ${count} - 1 that exist (at most
+ * STORE_LOG_RANGE_MAX, else an error), in order, into one malloc'd block
+ * ${entries} (free() it; the event pointers point inside it) and their
+ * number into ${n} (0 and NULL if none exists).  key_member is NULL in
+ * what is read.
+ */
+int store_log_entries(struct store *s, uint64_t start, size_t count,
+    struct store_log_entry **entries, size_t *n)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_log_find(s, leaf_hash, below, index):
+ * Store in ${index} the smallest index below ${below} whose entry has the
+ * leaf hash ${leaf_hash}; STORE_NOTFOUND if none.  (Two events can be equal
+ * byte for byte, so a leaf hash may occur more than once.)
+ */
+int store_log_find(struct store *s, const uint8_t leaf_hash[MERKLE_HASH_BYTES],
+    uint64_t below, uint64_t *index) __attribute__((warn_unused_result));
+
+/**
+ * store_log_head_put(s, head):
+ * Record the signed tree head ${head}; STORE_CONFLICT if a head of that
+ * size is already recorded.
+ */
+int store_log_head_put(struct store *s, const struct store_log_head *head)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_log_head_get(s, size, head):
+ * Read the recorded head of size ${size}; STORE_NOTFOUND if none.
+ */
+int store_log_head_get(struct store *s, uint64_t size,
+    struct store_log_head *head) __attribute__((warn_unused_result));
+
+/**
+ * store_log_head_latest(s, head):
+ * Read the recorded head of the largest size; STORE_NOTFOUND if none.
+ */
+int store_log_head_latest(struct store *s, struct store_log_head *head)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_log_key_index(s, member_id, epoch, index):
+ * Store in ${index} the index of the entry that published the keys of
+ * member ${member_id} at ${epoch}; STORE_NOTFOUND if none.
+ */
+int store_log_key_index(struct store *s, const char *member_id,
+    uint32_t epoch, uint64_t *index) __attribute__((warn_unused_result));
 
 #endif /* !STORE_H_ */

@@ -103,6 +103,28 @@ struct store_backend {
 	int (*session_delete)(void *db, const uint8_t *token_hash);
 	int (*session_delete_member)(void *db, const char *member_id);
 	int (*session_purge)(void *db, int64_t now);
+
+	/* The channel log.  Sizes and indexes are below STORE_LOG_SIZE_MAX. */
+	int (*log_size)(void *db, uint64_t *size);
+	/*
+	 * In a transaction.  store.c checked that the entries are
+	 * consecutive and well-formed and the nodes complete by the end.
+	 */
+	int (*log_append)(void *db, const struct store_log_entry *entries,
+	    size_t n, const struct merkle_node *nodes, size_t nnodes);
+	int (*log_node)(
+	    void *db, unsigned int level, uint64_t index, uint8_t *hash);
+	/* In a transaction; ${count} <= STORE_LOG_RANGE_MAX. */
+	int (*log_entries)(void *db, uint64_t start, size_t count,
+	    struct store_log_entry **entries, size_t *n);
+	int (*log_find)(void *db, const uint8_t *leaf_hash, uint64_t below,
+	    uint64_t *index);
+	int (*log_head_put)(void *db, const struct store_log_head *head);
+	int (*log_head_get)(
+	    void *db, uint64_t size, struct store_log_head *head);
+	int (*log_head_latest)(void *db, struct store_log_head *head);
+	int (*log_key_index)(
+	    void *db, const char *member_id, uint32_t epoch, uint64_t *index);
 };
 
 /* The SQLite backend (store_sqlite.c). */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chanlog.h"
 #include "config.h"
 #include "custody.h"
 #include "directory.h"
@@ -62,6 +63,8 @@ static const struct key_def keys[] = {
     {"kdf_min_memlimit", K_UINT, FIELD(kdf_min_memlimit), 8192,
 	CUSTODY_MEMLIMIT_MAX},
     {"log_level", K_LEVEL, FIELD(log_level), 0, 0},
+    {"log_head_interval_ms", K_UINT, FIELD(log_head_interval_ms),
+	CHANLOG_INTERVAL_MIN, CHANLOG_INTERVAL_MAX},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -109,6 +112,7 @@ config_defaults(struct config *c)
 	c->kdf_min_opslimit = CUSTODY_OPSLIMIT_MIN;
 	c->kdf_min_memlimit = CUSTODY_MEMLIMIT_MIN;
 	c->log_level = LOG_INFO;
+	c->log_head_interval_ms = 200;
 }
 
 /**

@@ -53,6 +53,7 @@ struct config {
 	uint64_t kdf_min_opslimit;
 	uint64_t kdf_min_memlimit;
 	enum log_level log_level;
+	unsigned int log_head_interval_ms; /* least time between tree heads */
 
 	/* Flags only (not file keys). */
 	char config_file[CONFIG_PATH_MAX]; /* the file actually read, or "" */

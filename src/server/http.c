@@ -258,16 +258,86 @@ http_reply_body(const struct http_request *req, size_t *len)
 	return (NULL);
 }
 
+/* The value of the hex digit ${c}, or -1. */
+static int
+hexval(char c)
+{
+
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * Decode the query argument text ${s} in place as libmicrohttpd does: '+'
+ * is a space and "%XX" a byte; a '%' without two hex digits stays.
+ */
+static void
+query_unescape(char *s)
+{
+	char *out = s;
+	int hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+') {
+			*out++ = ' ';
+		} else if (*s == '%' && (hi = hexval(s[1])) >= 0 &&
+			   (lo = hexval(s[2])) >= 0) {
+			*out++ = (char)(hi * 16 + lo);
+			s += 2;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* Split the query text in ${req}->qbuf into its decoded arguments. */
+static void
+query_parse(struct http_request *req)
+{
+	char *p = req->qbuf, *amp, *eq;
+
+	while (*p != '\0') {
+		if ((amp = strchr(p, '&')) != NULL)
+			*amp = '\0';
+		if (*p != '\0') {
+			if (req->nq == HTTP_QUERY_ARGS_MAX) {
+				req->qoverflow = 1;
+				return;
+			}
+			if ((eq = strchr(p, '=')) != NULL) {
+				*eq = '\0';
+				query_unescape(eq + 1);
+			}
+			query_unescape(p);
+			req->qkey[req->nq] = p;
+			req->qval[req->nq] = eq != NULL ? eq + 1 : NULL;
+			req->nq++;
+		}
+		if (amp == NULL)
+			break;
+		p = amp + 1;
+	}
+}
+
 /**
  * http_request_init(req, method, path):
  * Set up ${req} for a request (used by the server and by tests, which have
- * no connection).  Return 0, or -1 if ${path} is too long (the request is
- * then still usable and path_too_long is set).
+ * no connection; a test's ${path} may end in "?query", whose arguments
+ * http_query_get() and http_query_check() then see).  Return 0, or -1 if
+ * ${path} is too long (the request is then still usable and path_too_long
+ * is set).
  */
 int
 http_request_init(
     struct http_request *req, const char *method, const char *path)
 {
+	const char *q;
 	size_t len;
 
 	memset(req, 0, sizeof(*req));
@@ -281,7 +351,14 @@ http_request_init(
 		req->path_too_long = 1;
 		return (-1);
 	}
-	memcpy(req->path, path, len + 1);
+	/* libmicrohttpd passes the path without its query: only tests. */
+	if ((q = strchr(path, '?')) != NULL) {
+		memcpy(req->qbuf, q + 1, len - (size_t)(q - path));
+		query_parse(req);
+		len = (size_t)(q - path);
+	}
+	memcpy(req->path, path, len);
+	req->path[len] = '\0';
 	return (0);
 }
 
@@ -401,9 +478,14 @@ http_content_type_parse(const char *value)
 const char *
 http_query_get(struct http_request *req, const char *key)
 {
+	size_t i;
 
-	if (req->conn == NULL)
+	if (req->conn == NULL) {
+		for (i = 0; i < req->nq; i++)
+			if (strcmp(req->qkey[i], key) == 0)
+				return (req->qval[i]);
 		return (NULL);
+	}
 	return (
 	    MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key));
 }
@@ -458,15 +540,25 @@ http_query_check(struct http_request *req, const char *const *allowed, size_t n,
     char *bad, size_t badcap)
 {
 	struct query_state st;
+	size_t i;
 
-	if (req->conn == NULL)
-		return (0);
 	st.allowed = allowed;
 	st.n = n;
 	st.seen = 0;
 	st.bad = 0;
 	st.badname = bad;
 	st.badcap = badcap;
+	if (req->conn == NULL) {
+		for (i = 0; i < req->nq; i++)
+			if (query_iter(&st, MHD_GET_ARGUMENT_KIND, req->qkey[i],
+				req->qval[i]) == MHD_NO)
+				break;
+		if (req->qoverflow && !st.bad) {
+			st.bad = 1;
+			(void)snprintf(bad, badcap, "?");
+		}
+		return (st.bad ? -1 : 0);
+	}
 	(void)MHD_get_connection_values(
 	    req->conn, MHD_GET_ARGUMENT_KIND, query_iter, &st);
 	return (st.bad ? -1 : 0);

@@ -24,6 +24,8 @@
 #define HTTP_TOKEN_MAX 128
 #define HTTP_HEADERS_MAX 4
 #define HTTP_HEADER_VALUE_MAX 256
+/* Most query arguments of a request made without a connection (tests). */
+#define HTTP_QUERY_ARGS_MAX 16
 /* Largest reply body the server builds. */
 #define HTTP_REPLY_MAX (16 * 1024 * 1024)
 
@@ -68,6 +70,16 @@ struct http_request {
 	struct sockaddr_storage addr; /* the peer; ss_family 0 if unknown */
 	void *conn;                   /* MHD connection, for query arguments */
 	int64_t start_us;
+	/*
+	 * Query arguments of a request made without a connection (tests): a
+	 * path given to http_request_init() with a '?' is split there, and
+	 * its arguments decoded as libmicrohttpd decodes them.
+	 */
+	char qbuf[HTTP_PATH_MAX + 1];
+	const char *qkey[HTTP_QUERY_ARGS_MAX];
+	const char *qval[HTTP_QUERY_ARGS_MAX]; /* NULL: no '=' */
+	size_t nq;
+	int qoverflow; /* more than HTTP_QUERY_ARGS_MAX arguments */
 
 	/* What is answered. */
 	unsigned int status;      /* 0 until a reply is set */
@@ -118,8 +130,10 @@ void http_stop(struct http_server *hs);
 /**
  * http_request_init(req, method, path):
  * Set up ${req} for a request (used by the server and by tests, which have
- * no connection).  Return 0, or -1 if ${path} is too long (the request is
- * then still usable and path_too_long is set).
+ * no connection; a test's ${path} may end in "?query", whose arguments
+ * http_query_get() and http_query_check() then see).  Return 0, or -1 if
+ * ${path} is too long (the request is then still usable and path_too_long
+ * is set).
  */
 int http_request_init(
     struct http_request *req, const char *method, const char *path);

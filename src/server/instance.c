@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "direvent.h"
 #include "instance.h"
 #include "log.h"
 
@@ -164,12 +165,19 @@ remove_instance_files(const char *dir)
 			(void)unlink(path);
 }
 
-/* Fill the settings, organisation, admin and code of a new store. */
+/*
+ * Fill the settings, organisation, admin and code of a new store, and log
+ * the organisation and the admin in the channel log (signed with ${sk}).
+ */
 static int
 init_store(struct store *s, const struct instance_init_args *a, int64_t now,
-    const char *sign_pk_b64, char code[ACCOUNT_CODE_LEN + 1],
-    int64_t *expires_at)
+    const uint8_t sk[crypto_sign_SECRETKEYBYTES], const char *sign_pk_b64,
+    char code[ACCOUNT_CODE_LEN + 1], int64_t *expires_at)
 {
+	struct chanlog *cl = NULL;
+	struct event ev[2];
+	char err[CHANLOG_ERR_MAX];
+	uint64_t index;
 	uint8_t idraw[INSTANCE_ID_LEN / 2];
 	char id[INSTANCE_ID_LEN + 1], created[32];
 	uint8_t hash[ACCOUNT_HASH_BYTES];
@@ -211,11 +219,25 @@ init_store(struct store *s, const struct instance_init_args *a, int64_t now,
 	    store_member_insert(s, &m) != STORE_OK ||
 	    store_enrollment_put(s, hash, m.id, *expires_at) != STORE_OK)
 		goto err1;
+	/* The directory's first two changes are its first two events. */
+	if (chanlog_open(&cl, s, id, sk, err, sizeof(err)) != 0) {
+		struct log_field f[1] = {LOG_STR("error", err)};
+
+		log_fields(LOG_ERROR, "cannot open the channel log", f, 1);
+		goto err1;
+	}
+	direvent_org_created(&ev[0], now, org.id);
+	direvent_member_created(&ev[1], now, &m);
+	if (chanlog_append_batch(cl, ev, 2, &index) != CHANLOG_OK)
+		goto err1;
+	chanlog_free(cl);
+	cl = NULL;
 	if (store_commit(s) != 0)
 		goto err1;
 	return (0);
 
 err1:
+	chanlog_free(cl);
 	store_rollback(s);
 	sodium_memzero(code, ACCOUNT_CODE_LEN + 1);
 	return (-1);
@@ -331,7 +353,7 @@ instance_init(const struct instance_init_args *a, int64_t now,
 		seterr(err, errcap, "cannot create the database %s", dbpath);
 		goto err2;
 	}
-	if (init_store(s, a, now, pk_b64, code, expires_at) != 0) {
+	if (init_store(s, a, now, sk, pk_b64, code, expires_at) != 0) {
 		seterr(err, errcap, "cannot initialise the database");
 		goto err3;
 	}
@@ -394,6 +416,132 @@ meta_required(struct store *s, const char *key, char *out, size_t cap,
 	return (0);
 }
 
+/* Append the ${n} (at most CHANLOG_BATCH_MAX) events ${evs}; 0 or -1. */
+static int
+flush(struct chanlog *cl, const struct event *evs, size_t n)
+{
+	uint64_t first;
+
+	if (n == 0)
+		return (0);
+	return (
+	    chanlog_append_batch(cl, evs, n, &first) == CHANLOG_OK ? 0 : -1);
+}
+
+/*
+ * Log the events of one member ${m}: its creation, every key epoch of its
+ * history and a suspension.  Return 0 or -1.
+ */
+static int
+backfill_member(struct instance *inst, const struct store_member *m,
+    int64_t now, struct event *evs)
+{
+	struct store_key_record *recs = NULL;
+	size_t n = 0, i, k = 0;
+	int rc = -1;
+
+	if (store_key_history(inst->store, m->id, &recs, &n) != STORE_OK)
+		return (-1);
+	/* A history longer than a batch is logged in pieces. */
+	direvent_member_created(&evs[k++], now, m);
+	for (i = 0; i < n; i++) {
+		if (k == CHANLOG_BATCH_MAX) {
+			if (flush(inst->log, evs, k) != 0)
+				goto done;
+			k = 0;
+		}
+		direvent_keys(
+		    &evs[k++], now, m->id, recs[i].epoch, &recs[i].keys);
+	}
+	if (m->status == STORE_MEMBER_SUSPENDED) {
+		if (k == CHANLOG_BATCH_MAX) {
+			if (flush(inst->log, evs, k) != 0)
+				goto done;
+			k = 0;
+		}
+		direvent_status(&evs[k++], now, m->id, 1);
+	}
+	rc = flush(inst->log, evs, k);
+done:
+	free(recs);
+	return (rc);
+}
+
+/*
+ * A database created before the channel log existed (schema 1) has a
+ * directory but an empty log: log the directory as it stands at ${now}, in
+ * one transaction, so that every key has its event and the log can be
+ * audited from its first entry.  Past roles, eligibility changes and
+ * reinstatements are not known any more; only the current state is
+ * logged.  Nothing to do for a log that has entries or heads.
+ */
+static int
+log_backfill(struct instance *inst, int64_t now)
+{
+	struct store_log_head h;
+	struct store_member *ms = NULL;
+	struct store_org *orgs = NULL;
+	struct event *evs;
+	size_t norgs = 0, n = 0, total = 0, offset, i, k;
+	uint64_t size;
+	int rc;
+
+	if (store_log_size(inst->store, &size) != STORE_OK)
+		return (-1);
+	if (size > 0)
+		return (0);
+	if ((rc = store_log_head_latest(inst->store, &h)) != STORE_NOTFOUND)
+		return (rc == STORE_OK ? 0 : -1);
+	if ((evs = calloc(CHANLOG_BATCH_MAX, sizeof(*evs))) == NULL)
+		return (-1);
+	if (store_begin(inst->store) != 0)
+		goto err1;
+	if (store_org_list(inst->store, &orgs, &norgs) != STORE_OK)
+		goto err2;
+	for (i = 0, k = 0; i < norgs; i++) {
+		if (k == CHANLOG_BATCH_MAX) {
+			if (flush(inst->log, evs, k) != 0)
+				goto err2;
+			k = 0;
+		}
+		direvent_org_created(&evs[k++], now, orgs[i].id);
+	}
+	if (flush(inst->log, evs, k) != 0)
+		goto err2;
+	for (offset = 0;; offset += n) {
+		free(ms);
+		ms = NULL;
+		if (store_member_list(inst->store, NULL, offset, 500, &ms, &n,
+			&total) != STORE_OK)
+			goto err2;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (backfill_member(inst, &ms[i], now, evs) != 0)
+				goto err2;
+	}
+	if (store_commit(inst->store) != 0)
+		goto err2;
+	if (norgs > 0) {
+		struct log_field f[1] = {LOG_INT("members", (int64_t)total)};
+
+		log_fields(LOG_INFO,
+		    "recorded the existing directory in the channel log", f, 1);
+	}
+	free(ms);
+	free(orgs);
+	free(evs);
+	return (0);
+
+err2:
+	store_rollback(inst->store);
+err1:
+	free(ms);
+	free(orgs);
+	free(evs);
+	return (-1);
+}
+
 /**
  * instance_open(inst, data_dir, now, err, errcap):
  * Open the instance in ${data_dir} at time ${now}: the store (applying
@@ -411,6 +559,7 @@ instance_open(struct instance **instp, const char *data_dir, int64_t now,
 	char value[STORE_META_VALUE_MAX + 1];
 	uint8_t seed[INSTANCE_SIGN_SEED_BYTES];
 	uint8_t sk[crypto_sign_SECRETKEYBYTES];
+	char msg[CHANLOG_ERR_MAX];
 	char *end;
 	size_t len;
 
@@ -443,25 +592,24 @@ instance_open(struct instance **instp, const char *data_dir, int64_t now,
 		goto err2;
 	}
 	sodium_memzero(seed, sizeof(seed));
-	sodium_memzero(sk, sizeof(sk));
 
 	if (store_open(&inst->store, url, now) != 0) {
 		seterr(err, errcap, "cannot open the database %s", dbpath);
-		goto err1;
+		goto err2;
 	}
 	if (store_schema_version(inst->store, &inst->schema) != 0) {
 		seterr(err, errcap, "cannot read the schema version");
-		goto err1;
+		goto err2;
 	}
 	if (meta_required(inst->store, "server_sign_pk", value, sizeof(value),
 		err, errcap) != 0)
-		goto err1;
+		goto err2;
 	if (strcmp(value, inst->sign_pk_b64) != 0) {
 		seterr(err, errcap,
 		    "%s does not match the database's "
 		    "server_sign_pk",
 		    keypath);
-		goto err1;
+		goto err2;
 	}
 	if (meta_required(inst->store, "instance_id", inst->id,
 		sizeof(inst->id), err, errcap) != 0 ||
@@ -471,16 +619,27 @@ instance_open(struct instance **instp, const char *data_dir, int64_t now,
 		sizeof(inst->channel_org), err, errcap) != 0 ||
 	    meta_required(inst->store, "created_at", value, sizeof(value), err,
 		errcap) != 0)
-		goto err1;
+		goto err2;
 	errno = 0;
 	inst->created_at = strtoll(value, &end, 10);
 	if (errno != 0 || *end != '\0' || end == value) {
 		seterr(err, errcap, "bad created_at in the database");
-		goto err1;
+		goto err2;
 	}
 	len = strlen(inst->id);
 	if (len != INSTANCE_ID_LEN) {
 		seterr(err, errcap, "bad instance_id in the database");
+		goto err2;
+	}
+	if (chanlog_open(
+		&inst->log, inst->store, inst->id, sk, msg, sizeof(msg)) != 0) {
+		seterr(err, errcap, "the channel log in %s: %s", dbpath, msg);
+		goto err2;
+	}
+	sodium_memzero(sk, sizeof(sk));
+	if (log_backfill(inst, now) != 0) {
+		seterr(err, errcap,
+		    "cannot record the existing directory in the channel log");
 		goto err1;
 	}
 	*instp = inst;
@@ -505,6 +664,7 @@ instance_free(struct instance *inst)
 
 	if (inst == NULL)
 		return;
+	chanlog_free(inst->log);
 	store_free(inst->store);
 	sodium_memzero(inst->secret, sizeof(inst->secret));
 	free(inst);

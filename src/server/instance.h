@@ -6,6 +6,7 @@
 
 #include "account.h"
 #include "b64.h"
+#include "chanlog.h"
 #include "directory.h"
 #include "store.h"
 
@@ -17,6 +18,8 @@
  *   server.secret   32 random bytes (0600): decoy salts, TOTP secrets;
  *   dissentd.conf   optional configuration.
  * instance_init() creates one (`dissentd init`); instance_open() loads it.
+ * The channel log lives in the store; its tree heads are signed with the
+ * server key.
  */
 
 #define INSTANCE_DB_FILE "dissent.db"
@@ -32,6 +35,7 @@
 
 struct instance {
 	struct store *store;
+	struct chanlog *log; /* the channel log, signing with server.key */
 	char id[INSTANCE_ID_LEN + 1];
 	char name[INSTANCE_NAME_MAX + 1];
 	char channel_org[DIRECTORY_ORG_ID_MAX + 1];
@@ -57,7 +61,8 @@ struct instance_init_args {
  * instance_init(a, now, code, expires_at, err, errcap):
  * Create a new instance in ${a}->data_dir at time ${now}: the directory
  * (0700), the store with the instance's settings, the channel organisation
- * and the pending admin, the server key and secret (0600).  The admin's
+ * and the pending admin (both logged in the channel log), the server key
+ * and secret (0600).  The admin's
  * enrollment code is written to ${a}->code_file (created 0600, must not
  * exist) if given, and in every case stored in ${code} with its expiry in
  * ${expires_at}.  Refuse a directory that already holds an instance.  On
@@ -72,15 +77,18 @@ int instance_init(const struct instance_init_args *a, int64_t now,
  * instance_open(inst, data_dir, now, err, errcap):
  * Open the instance in ${data_dir} at time ${now}: the store (applying
  * migrations), the server secret and key (checked against the recorded
- * public key) and the settings.  Return 0 and the instance in ${inst}, or
- * -1 with a message in ${err}.
+ * public key), the settings and the channel log (checked against its latest
+ * signed head; a database from before the log gets the events of its
+ * current directory).  Return 0 and the instance in ${inst}, or -1 with a
+ * message in ${err}.
  */
 int instance_open(struct instance **inst, const char *data_dir, int64_t now,
     char *err, size_t errcap) __attribute__((warn_unused_result));
 
 /**
  * instance_free(inst):
- * Close the store, wipe the secret and free ${inst}.  NULL is a no-op.
+ * Close the log and the store, wipe the secret and free ${inst}.  NULL is
+ * a no-op.
  */
 void instance_free(struct instance *inst);
 

@@ -159,6 +159,12 @@ const struct route routes_table[] = {
 	routes_members_reinstate},
     {ROUTER_POST, "/api/v1/members/{id}/enrollment", A, 0, &routes_empty_spec,
 	routes_members_enrollment},
+
+    {ROUTER_GET, "/api/v1/log/head", S, 0, NULL, routes_log_head},
+    {ROUTER_GET, "/api/v1/log/heads/{size}", S, 0, NULL, routes_log_head_at},
+    {ROUTER_GET, "/api/v1/log/entries", S, 0, NULL, routes_log_entries},
+    {ROUTER_GET, "/api/v1/log/inclusion", S, 0, NULL, routes_log_inclusion},
+    {ROUTER_GET, "/api/v1/log/consistency", S, 0, NULL, routes_log_consistency},
 };
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);
 
@@ -166,6 +172,38 @@ const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);
 #undef S
 #undef A
 #undef RL
+
+/**
+ * routes_log_append(ctx, ev, index):
+ * Append ${ev} to the channel log inside the caller's store transaction,
+ * storing its index in ${index}.  Return 0, or -1 (the caller rolls back
+ * and replies with routes_internal()).
+ */
+int
+routes_log_append(
+    struct route_ctx *ctx, const struct event *ev, uint64_t *index)
+{
+
+	return (
+	    chanlog_append(ctx->inst->log, ev, index) == CHANLOG_OK ? 0 : -1);
+}
+
+/**
+ * routes_log_wait(ctx, index):
+ * After the commit of a change logged at ${index}, wait until a signed tree
+ * head covers it (at most ROUTES_LOG_WAIT_MS; a timeout is logged, the
+ * change stands and the head follows).
+ */
+void
+routes_log_wait(struct route_ctx *ctx, uint64_t index)
+{
+	struct log_field f[1] = {LOG_STR("route", ctx->req->route)};
+
+	if (chanlog_wait_for_head(
+		ctx->inst->log, index + 1, ROUTES_LOG_WAIT_MS) != 0)
+		log_fields(LOG_WARN,
+		    "no signed tree head covers the change yet", f, 1);
+}
 
 /**
  * routes_b64(out, cap, in, len):

@@ -7,8 +7,10 @@
 #include <jansson.h>
 
 #include "account.h"
+#include "chanlog.h"
 #include "config.h"
 #include "custody.h"
+#include "direvent.h"
 #include "http.h"
 #include "instance.h"
 #include "jsonin.h"
@@ -24,7 +26,9 @@
  * every read and write, and leave exactly one reply in ctx->req.  A
  * handler whose checks fail replies before it writes anything, and every
  * write of more than one row is one store transaction, so a refused request
- * changes nothing.
+ * changes nothing.  A directory change appends its channel log event in
+ * the same transaction, and is answered once a signed tree head covers
+ * that event (routes_log_wait()).
  */
 struct route_ctx {
 	/*
@@ -159,6 +163,26 @@ void routes_keys_public(
  * Copy the decoded proof of possession ${in} into ${out}.
  */
 void routes_pop(struct keys_pop *out, const struct routes_pop_in *in);
+
+/* How long a directory change waits for a tree head covering its event. */
+#define ROUTES_LOG_WAIT_MS 10000
+
+/**
+ * routes_log_append(ctx, ev, index):
+ * Append ${ev} to the channel log inside the caller's store transaction,
+ * storing its index in ${index}.  Return 0, or -1 (the caller rolls back
+ * and replies with routes_internal()).
+ */
+int routes_log_append(struct route_ctx *ctx, const struct event *ev,
+    uint64_t *index) __attribute__((warn_unused_result));
+
+/**
+ * routes_log_wait(ctx, index):
+ * After the commit of a change logged at ${index}, wait until a signed tree
+ * head covers it (at most ROUTES_LOG_WAIT_MS; a timeout is logged, the
+ * change stands and the head follows).
+ */
+void routes_log_wait(struct route_ctx *ctx, uint64_t index);
 
 /**
  * routes_b64(out, cap, in, len):
@@ -353,5 +377,36 @@ void routes_members_reinstate(struct route_ctx *ctx);
  * a pending member, replacing the old one.
  */
 void routes_members_enrollment(struct route_ctx *ctx);
+
+/**
+ * routes_log_head(ctx):
+ * GET /api/v1/log/head: the latest signed tree head.
+ */
+void routes_log_head(struct route_ctx *ctx);
+
+/**
+ * routes_log_head_at(ctx):
+ * GET /api/v1/log/heads/{size}: the signed tree head of that size.
+ */
+void routes_log_head_at(struct route_ctx *ctx);
+
+/**
+ * routes_log_entries(ctx):
+ * GET /api/v1/log/entries?start=S&count=N: entries of the signed log.
+ */
+void routes_log_entries(struct route_ctx *ctx);
+
+/**
+ * routes_log_inclusion(ctx):
+ * GET /api/v1/log/inclusion?index=I&size=N (or leaf_hash=H&size=N): an
+ * inclusion proof.
+ */
+void routes_log_inclusion(struct route_ctx *ctx);
+
+/**
+ * routes_log_consistency(ctx):
+ * GET /api/v1/log/consistency?first=M&second=N: a consistency proof.
+ */
+void routes_log_consistency(struct route_ctx *ctx);
 
 #endif /* !ROUTES_H_ */

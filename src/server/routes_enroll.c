@@ -137,7 +137,9 @@ routes_enroll_complete(struct route_ctx *ctx)
 	struct store_custody c;
 	struct keys_public pub;
 	struct keys_pop pop;
+	struct event ev;
 	int64_t expires_at;
+	uint64_t index;
 	int rc;
 
 	if (find_pending(ctx, in->code, hash, &m) != 0)
@@ -168,6 +170,11 @@ routes_enroll_complete(struct route_ctx *ctx)
 		    store_member_activate(ctx->store, m.id, &pub, &c, ctx->now);
 	if (rc == STORE_OK)
 		rc = store_enrollment_delete_member(ctx->store, m.id);
+	if (rc == STORE_OK) {
+		direvent_keys(&ev, ctx->now, m.id, 1, &pub);
+		if (routes_log_append(ctx, &ev, &index) != 0)
+			rc = STORE_ERR;
+	}
 	if (rc != STORE_OK) {
 		store_rollback(ctx->store);
 		if (rc == STORE_NOTFOUND || rc == STORE_CONFLICT)
@@ -182,6 +189,7 @@ routes_enroll_complete(struct route_ctx *ctx)
 		routes_internal(ctx, "commit");
 		goto done;
 	}
+	routes_log_wait(ctx, index);
 	if (routes_member_reload(ctx, &m) != 0)
 		goto done;
 	routes_reply_member(ctx, 201, &m);

@@ -51,9 +51,12 @@ static const struct jsonin_field rotate_fields[] = {
 const struct jsonin_spec routes_keys_rotate_spec =
     JSONIN_SPEC(struct rotate_in, rotate_fields);
 
-/* {"epoch","sign_pk","box_pk","ring_pk"} of ${keys} at ${epoch}. */
+/*
+ * {"epoch","sign_pk","box_pk","ring_pk","log_index"} of ${keys} at
+ * ${epoch}, published by the log entry ${log_index}.
+ */
 static json_t *
-keys_json(uint32_t epoch, const struct keys_public *keys)
+keys_json(uint32_t epoch, const struct keys_public *keys, uint64_t log_index)
 {
 	char sign[B64_ENCODED_LEN(KEYS_SIGN_PK_BYTES)];
 	char box[B64_ENCODED_LEN(KEYS_BOX_PK_BYTES)];
@@ -62,8 +65,27 @@ keys_json(uint32_t epoch, const struct keys_public *keys)
 	routes_b64(sign, sizeof(sign), keys->sign_pk, sizeof(keys->sign_pk));
 	routes_b64(box, sizeof(box), keys->box_pk, sizeof(keys->box_pk));
 	routes_b64(ring, sizeof(ring), keys->ring_pk, sizeof(keys->ring_pk));
-	return (json_pack("{s:I,s:s,s:s,s:s}", "epoch", (json_int_t)epoch,
-	    "sign_pk", sign, "box_pk", box, "ring_pk", ring));
+	/* Log indexes are below STORE_LOG_SIZE_MAX, a json_int_t. */
+	return (json_pack("{s:I,s:s,s:s,s:s,s:I}", "epoch", (json_int_t)epoch,
+	    "sign_pk", sign, "box_pk", box, "ring_pk", ring, "log_index",
+	    (json_int_t)log_index));
+}
+
+/*
+ * Find the log entry that published member ${id}'s keys at ${epoch}.
+ * Return 0, or -1 after replying 500: every registered key epoch has its
+ * entry, so a missing one means a damaged database.
+ */
+static int
+key_log_index(
+    struct route_ctx *ctx, const char *id, uint32_t epoch, uint64_t *index)
+{
+
+	if (store_log_key_index(ctx->store, id, epoch, index) != STORE_OK) {
+		routes_internal(ctx, "key epoch without its log entry");
+		return (-1);
+	}
+	return (0);
 }
 
 /**
@@ -78,6 +100,7 @@ routes_keys_get(struct route_ctx *ctx)
 	struct store_member m;
 	char fp[KEYS_FINGERPRINT_LEN];
 	json_t *current, *history, *h;
+	uint64_t index;
 	size_t n = 0, i;
 	int rc;
 
@@ -93,7 +116,11 @@ routes_keys_get(struct route_ctx *ctx)
 	if (m.key_epoch == 0) {
 		current = json_null();
 	} else {
-		current = keys_json(m.key_epoch, &m.keys);
+		if (key_log_index(ctx, m.id, m.key_epoch, &index) != 0) {
+			free(recs);
+			return;
+		}
+		current = keys_json(m.key_epoch, &m.keys, index);
 		keys_fingerprint(fp, &m.keys);
 		if (current == NULL || json_object_set_new(current,
 					   "fingerprint", json_string(fp)) != 0)
@@ -104,7 +131,13 @@ routes_keys_get(struct route_ctx *ctx)
 		goto nomem;
 	}
 	for (i = 0; i < n; i++) {
-		h = keys_json(recs[i].epoch, &recs[i].keys);
+		if (key_log_index(ctx, m.id, recs[i].epoch, &index) != 0) {
+			json_decref(history);
+			json_decref(current);
+			free(recs);
+			return;
+		}
+		h = keys_json(recs[i].epoch, &recs[i].keys, index);
 		if (h == NULL ||
 		    json_object_set_new(h, "created_at",
 			json_integer(recs[i].created_at)) != 0 ||
@@ -140,7 +173,9 @@ routes_keys_rotate(struct route_ctx *ctx)
 	struct store_custody c;
 	struct keys_public pub;
 	struct keys_pop pop;
+	struct event ev;
 	uint32_t epoch;
+	uint64_t index;
 	int rc;
 
 	if (me->key_epoch == 0 || in->epoch != (int64_t)me->key_epoch + 1) {
@@ -168,13 +203,28 @@ routes_keys_rotate(struct route_ctx *ctx)
 	}
 	memset(&c, 0, sizeof(c));
 	routes_custody_build(&c, &in->custody, &in->recovery);
+	direvent_keys(&ev, ctx->now, me->id, epoch, &pub);
+	if (store_begin(ctx->store) != 0) {
+		sodium_memzero(&c, sizeof(c));
+		routes_internal(ctx, "begin");
+		return;
+	}
 	rc = store_member_rotate_keys(
 	    ctx->store, me->id, epoch, &pub, &c, ctx->now);
 	sodium_memzero(&c, sizeof(c));
+	if (rc == STORE_OK && routes_log_append(ctx, &ev, &index) != 0)
+		rc = STORE_ERR;
 	if (rc != STORE_OK) {
+		store_rollback(ctx->store);
 		routes_store_error(ctx, rc, "key rotation");
 		return;
 	}
+	if (store_commit(ctx->store) != 0) {
+		store_rollback(ctx->store);
+		routes_internal(ctx, "commit");
+		return;
+	}
+	routes_log_wait(ctx, index);
 	if (store_member_get(ctx->store, me->id, &m) != STORE_OK) {
 		routes_internal(ctx, "member reload");
 		return;

@@ -155,6 +155,26 @@ query_uint(const char *s, unsigned long long min, unsigned long long max,
 	return (0);
 }
 
+/* No event was logged (an index never reached). */
+#define NO_EVENT UINT64_MAX
+
+/*
+ * Log a change of member ${id}: its roles becoming ${v} if ${which} is 0,
+ * its eligibility if 1.  Return a STORE_* code: STORE_ERR if the log
+ * refused.
+ */
+static int
+log_change(struct route_ctx *ctx, struct event *ev, uint64_t *index, int which,
+    const char *id, unsigned int v)
+{
+
+	if (which == 0)
+		direvent_roles(ev, ctx->now, id, v);
+	else
+		direvent_eligibility(ev, ctx->now, id, (int)v);
+	return (routes_log_append(ctx, ev, index) == 0 ? STORE_OK : STORE_ERR);
+}
+
 /**
  * routes_members_list(ctx):
  * GET /api/v1/members?org=ID&offset=N&limit=N: a page of the directory.
@@ -249,7 +269,9 @@ routes_members_create(struct route_ctx *ctx)
 	uint8_t hash[ACCOUNT_HASH_BYTES];
 	struct store_member m;
 	struct store_org o;
+	struct event ev;
 	int64_t expires_at;
+	uint64_t index;
 	int rc;
 
 	if (!directory_handle_valid(in->handle)) {
@@ -308,11 +330,18 @@ routes_members_create(struct route_ctx *ctx)
 		routes_internal(ctx, "enrollment code");
 		goto done;
 	}
+	direvent_member_created(&ev, ctx->now, &m);
+	if (routes_log_append(ctx, &ev, &index) != 0) {
+		store_rollback(ctx->store);
+		routes_internal(ctx, "log append");
+		goto done;
+	}
 	if (store_commit(ctx->store) != 0) {
 		store_rollback(ctx->store);
 		routes_internal(ctx, "commit");
 		goto done;
 	}
+	routes_log_wait(ctx, index);
 	(void)http_reply_json(ctx->req, 201,
 	    json_pack("{s:o,s:s,s:I}", "member", routes_member_json(&m),
 		"enrollment_code", code, "expires_at", (json_int_t)expires_at));
@@ -330,8 +359,10 @@ void
 routes_members_patch(struct route_ctx *ctx)
 {
 	const struct patch_in *in = ctx->body;
-	struct store_member m;
+	struct store_member m, cur;
+	struct event ev;
 	unsigned int roles;
+	uint64_t index = NO_EVENT;
 	int eligible, rc;
 
 	if (!in->has_roles && !in->has_eligible && !in->has_display_name) {
@@ -374,9 +405,18 @@ routes_members_patch(struct route_ctx *ctx)
 		routes_internal(ctx, "begin");
 		return;
 	}
-	rc = STORE_OK;
-	if (in->has_roles)
+	/*
+	 * What the change is, and so what is logged, is decided against the
+	 * member as it stands inside the transaction.
+	 */
+	rc = store_member_get(ctx->store, m.id, &cur);
+	if (rc == STORE_OK && in->has_roles && roles != cur.roles)
+		rc = log_change(ctx, &ev, &index, 0, m.id, roles);
+	if (rc == STORE_OK && in->has_roles)
 		rc = store_member_set_roles(ctx->store, m.id, roles);
+	if (rc == STORE_OK && in->has_eligible &&
+	    (eligible != 0) != (cur.eligible != 0))
+		rc = log_change(ctx, &ev, &index, 1, m.id, eligible != 0);
 	if (rc == STORE_OK && in->has_eligible)
 		rc = store_member_set_eligible(ctx->store, m.id, eligible);
 	if (rc == STORE_OK && in->has_display_name)
@@ -392,6 +432,8 @@ routes_members_patch(struct route_ctx *ctx)
 		routes_internal(ctx, "commit");
 		return;
 	}
+	if (index != NO_EVENT)
+		routes_log_wait(ctx, index);
 	if (routes_member_reload(ctx, &m) != 0)
 		return;
 	routes_reply_member(ctx, 200, &m);
@@ -405,17 +447,32 @@ routes_members_patch(struct route_ctx *ctx)
 static void
 change_status(struct route_ctx *ctx, struct store_member *m, int status)
 {
+	int suspend = status == STORE_MEMBER_SUSPENDED;
+	struct store_member cur;
+	struct event ev;
+	uint64_t index;
 	int rc;
 
 	if (store_begin(ctx->store) != 0) {
 		routes_internal(ctx, "begin");
 		return;
 	}
-	rc = store_member_set_status(ctx->store, m->id, status);
-	if (rc == STORE_OK && status == STORE_MEMBER_SUSPENDED)
+	/* A concurrent request may have changed the status since. */
+	rc = store_member_get(ctx->store, m->id, &cur);
+	if (rc == STORE_OK &&
+	    (cur.status == STORE_MEMBER_SUSPENDED) == (suspend != 0))
+		rc = STORE_CONFLICT;
+	if (rc == STORE_OK)
+		rc = store_member_set_status(ctx->store, m->id, status);
+	if (rc == STORE_OK && suspend)
 		rc = store_session_delete_member(ctx->store, m->id);
-	if (rc == STORE_OK && status == STORE_MEMBER_SUSPENDED)
+	if (rc == STORE_OK && suspend)
 		rc = store_enrollment_delete_member(ctx->store, m->id);
+	if (rc == STORE_OK) {
+		direvent_status(&ev, ctx->now, m->id, suspend);
+		if (routes_log_append(ctx, &ev, &index) != 0)
+			rc = STORE_ERR;
+	}
 	if (rc != STORE_OK) {
 		store_rollback(ctx->store);
 		routes_store_error(ctx, rc, "status change");
@@ -426,6 +483,7 @@ change_status(struct route_ctx *ctx, struct store_member *m, int status)
 		routes_internal(ctx, "commit");
 		return;
 	}
+	routes_log_wait(ctx, index);
 	if (routes_member_reload(ctx, m) != 0)
 		return;
 	routes_reply_member(ctx, 200, m);

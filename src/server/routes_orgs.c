@@ -75,6 +75,8 @@ routes_orgs_create(struct route_ctx *ctx)
 {
 	const struct create_in *in = ctx->body;
 	struct store_org o;
+	struct event ev;
+	uint64_t index;
 	int rc;
 
 	if (!directory_org_id_valid(in->id)) {
@@ -93,7 +95,13 @@ routes_orgs_create(struct route_ctx *ctx)
 	memcpy(o.id, in->id, sizeof(o.id));
 	memcpy(o.name, in->name, sizeof(o.name));
 	o.created_at = ctx->now;
+	direvent_org_created(&ev, ctx->now, o.id);
+	if (store_begin(ctx->store) != 0) {
+		routes_internal(ctx, "begin");
+		return;
+	}
 	if ((rc = store_org_insert(ctx->store, &o)) != STORE_OK) {
+		store_rollback(ctx->store);
 		if (rc == STORE_CONFLICT)
 			http_reply_error(ctx->req, 409, "conflict",
 			    "an organisation with this id exists");
@@ -101,6 +109,17 @@ routes_orgs_create(struct route_ctx *ctx)
 			routes_internal(ctx, "org insert");
 		return;
 	}
+	if (routes_log_append(ctx, &ev, &index) != 0) {
+		store_rollback(ctx->store);
+		routes_internal(ctx, "log append");
+		return;
+	}
+	if (store_commit(ctx->store) != 0) {
+		store_rollback(ctx->store);
+		routes_internal(ctx, "commit");
+		return;
+	}
+	routes_log_wait(ctx, index);
 	(void)http_reply_json(
 	    ctx->req, 201, json_pack("{s:o}", "org", org_json(&o)));
 }

@@ -49,6 +49,16 @@ seterr(char *err, size_t errcap, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The channel log's error messages, as log lines. */
+static void
+chanlog_report(void *ctx, const char *msg)
+{
+	struct log_field f[1] = {LOG_STR("detail", msg)};
+
+	(void)ctx;
+	log_fields(LOG_ERROR, "channel log", f, 1);
+}
+
 /**
  * server_new(sv, cfg, err, errcap):
  * Open the instance of ${cfg}'s data directory and prepare the dispatcher,
@@ -74,6 +84,21 @@ server_new(
 	if (instance_open(&sv->inst, cfg->data_dir, (int64_t)time(NULL), err,
 		errcap) != 0)
 		goto err1;
+	/*
+	 * There is always a signed head to serve (the empty tree's at first
+	 * start); then the signer keeps up with the log.
+	 */
+	chanlog_set_report(sv->inst->log, chanlog_report, NULL);
+	if (chanlog_sign(sv->inst->log, (uint64_t)time(NULL), NULL) !=
+	    CHANLOG_OK) {
+		seterr(err, errcap, "cannot sign the channel log's tree head");
+		goto err2;
+	}
+	if (chanlog_signer_start(sv->inst->log, cfg->log_head_interval_ms) !=
+	    0) {
+		seterr(err, errcap, "cannot start the tree head signer");
+		goto err2;
+	}
 	if ((sv->rl = ratelimit_new(cfg->rate_limit_per_minute,
 		 RATELIMIT_SLOTS_DEFAULT)) == NULL) {
 		seterr(err, errcap, "out of memory");
@@ -407,7 +432,10 @@ server_free(struct server *sv)
 
 	if (sv == NULL)
 		return;
+	/* No request waits for a head once the server stops listening. */
 	http_stop(sv->http);
+	if (sv->inst != NULL)
+		chanlog_signer_stop(sv->inst->log);
 	ratelimit_free(sv->rl);
 	lockout_free(sv->unknown_handles);
 	instance_free(sv->inst);

@@ -202,6 +202,24 @@ test_name_refuses_bidirectional_controls(void **state)
 }
 
 static void
+test_name_refuses_invisible_characters(void **state)
+{
+	static const char *bad[] = {
+	    "Al\342\200\213ice", /* U+200B ZERO WIDTH SPACE */
+	    "Al\342\200\215ice", /* U+200D ZERO WIDTH JOINER */
+	    "Al\342\201\240ice", /* U+2060 WORD JOINER */
+	    "Al\357\273\277ice", /* U+FEFF BYTE ORDER MARK */
+	    "Al\302\255ice",      /* U+00AD SOFT HYPHEN */
+	    "Al\363\240\200\201ice", /* U+E0001 LANGUAGE TAG */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(bad); i++)
+		assert_int_equal(directory_name_valid(bad[i], 128), 0);
+}
+
+static void
 test_name_refuses_leading_or_trailing_space(void **state)
 {
 	static const char *bad[] = {
@@ -515,6 +533,7 @@ main(void)
 	    cmocka_unit_test(test_name_length_limit_counts_bytes),
 	    cmocka_unit_test(test_name_refuses_control_characters),
 	    cmocka_unit_test(test_name_refuses_bidirectional_controls),
+	    cmocka_unit_test(test_name_refuses_invisible_characters),
 	    cmocka_unit_test(test_name_refuses_leading_or_trailing_space),
 	    cmocka_unit_test(test_name_refuses_overlong_encodings),
 	    cmocka_unit_test(test_name_refuses_surrogates),

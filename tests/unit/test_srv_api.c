@@ -17,18 +17,23 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "account.h"
 #include "b64.h"
 #include "config.h"
 #include "custody.h"
+#include "event.h"
 #include "http.h"
 #include "instance.h"
 #include "jsonin.h"
 #include "keys.h"
 #include "log.h"
+#include "merkle.h"
 #include "server.h"
+#include "store.h"
 #include "totp.h"
+#include "treehead.h"
 
 struct reply {
 	unsigned int status;
@@ -331,6 +336,8 @@ setup_with(int64_t enrollment_ttl, void (*tweak)(struct config *))
 	snprintf(w.cfg.data_dir, sizeof(w.cfg.data_dir), "%s", w.dir);
 	w.cfg.rate_limit_per_minute = 0;
 	w.cfg.log_level = LOG_ERROR;
+	/* Directory changes wait for a head: keep the tests quick. */
+	w.cfg.log_head_interval_ms = 10;
 	if (tweak != NULL)
 		tweak(&w.cfg);
 	log_set_level(w.cfg.log_level);
@@ -1336,6 +1343,947 @@ test_keys_of_a_pending_member_are_null(void **state)
 	reply_free(&r);
 }
 
+/*
+ * The channel log through the API (docs/API.md, "Log"): every directory
+ * change logs exactly its event, a refused change none, an acknowledged
+ * change is covered by a signed head, and the log endpoints answer and
+ * refuse as documented.
+ */
+
+/* Entries in the instance's log, read over a store handle of the test's. */
+static uint64_t
+stored_log_size(void)
+{
+	char url[600];
+	struct store *s;
+	uint64_t n;
+
+	snprintf(url, sizeof(url), "sqlite:%s/dissent.db", w.dir);
+	assert_int_equal(store_open(&s, url, (int64_t)time(NULL)), 0);
+	assert_int_equal(store_log_size(s, &n), STORE_OK);
+	store_free(s);
+	return (n);
+}
+
+/* Decode the base64url ${text} of exactly ${n} bytes into ${out}. */
+static void
+unb64(uint8_t *out, size_t n, const char *text)
+{
+
+	assert_int_equal(b64_decode_exact(out, n, text), 0);
+}
+
+static uint64_t
+uint_of(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	assert_non_null(v);
+	assert_true(json_is_integer(v));
+	assert_true(json_integer_value(v) >= 0);
+	return ((uint64_t)json_integer_value(v));
+}
+
+/* The tree head ${o} ({"instance_id","size","timestamp","root",...}). */
+static void
+head_of(json_t *o, struct treehead *th)
+{
+
+	memset(th, 0, sizeof(*th));
+	snprintf(th->instance_id, sizeof(th->instance_id), "%s",
+	    str(o, "instance_id"));
+	th->size = uint_of(o, "size");
+	th->timestamp = uint_of(o, "timestamp");
+	unb64(th->root, sizeof(th->root), str(o, "root"));
+	unb64(th->sig, sizeof(th->sig), str(o, "signature"));
+}
+
+/* The server's public key, from GET /instance. */
+static void
+server_pk(uint8_t pk[TREEHEAD_PK_BYTES])
+{
+	struct reply r;
+
+	call(&r, "GET", "/api/v1/instance", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	unb64(pk, TREEHEAD_PK_BYTES, str(r.json, "server_sign_pk"));
+	reply_free(&r);
+}
+
+/* GET /log/head into ${th}, checked under the server key. */
+static void
+fetch_head(struct treehead *th)
+{
+	uint8_t pk[TREEHEAD_PK_BYTES];
+	struct reply r;
+
+	server_pk(pk);
+	call(&r, "GET", "/api/v1/log/head", w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	head_of(r.json, th);
+	reply_free(&r);
+	assert_int_equal(treehead_verify(th, pk), 0);
+}
+
+/* The leaf input of entry ${index} (GET /log/entries) into ${leaf}. */
+static size_t
+fetch_leaf(uint64_t index, uint8_t leaf[EVENT_MAX_BYTES])
+{
+	struct reply r;
+	char path[128];
+	json_t *e;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/api/v1/log/entries?start=%llu&count=1",
+	    (unsigned long long)index);
+	call(&r, "GET", path, w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(
+	    json_array_size(json_object_get(r.json, "entries")), 1);
+	e = json_array_get(json_object_get(r.json, "entries"), 0);
+	assert_int_equal(uint_of(e, "index"), index);
+	assert_int_equal(
+	    b64_decode(leaf, EVENT_MAX_BYTES, &len, str(e, "event")), 0);
+	reply_free(&r);
+	return (len);
+}
+
+/* The event of entry ${index}. */
+static void
+fetch_event(uint64_t index, struct event *ev)
+{
+	uint8_t leaf[EVENT_MAX_BYTES];
+	size_t len;
+
+	len = fetch_leaf(index, leaf);
+	assert_int_equal(event_decode(ev, leaf, len), 0);
+}
+
+/* The proof hashes of the reply ${r} into ${proof}; their number. */
+static size_t
+proof_of(struct reply *r, uint8_t *proof)
+{
+	json_t *arr = json_object_get(r->json, "proof");
+	size_t i;
+
+	assert_true(json_is_array(arr));
+	assert_true(json_array_size(arr) <= MERKLE_MAX_PROOF);
+	for (i = 0; i < json_array_size(arr); i++)
+		unb64(proof + i * MERKLE_HASH_BYTES, MERKLE_HASH_BYTES,
+		    json_string_value(json_array_get(arr, i)));
+	return (i);
+}
+
+/*
+ * Expect the log to hold ${n} more entries than ${before}, with a signed
+ * head already covering them (the reply came after it), and return the
+ * event of the last one in ${ev} if ${n} > 0.
+ */
+static void
+expect_logged(uint64_t before, uint64_t n, struct event *ev)
+{
+	struct treehead th;
+
+	assert_int_equal(stored_log_size(), before + n);
+	fetch_head(&th);
+	assert_true(th.size >= before + n);
+	if (n > 0)
+		fetch_event(before + n - 1, ev);
+}
+
+static void
+test_log_endpoints_need_a_session(void **state)
+{
+	static const char *const paths[] = {"/api/v1/log/head",
+	    "/api/v1/log/heads/1", "/api/v1/log/entries?start=0&count=1",
+	    "/api/v1/log/inclusion?index=0&size=1",
+	    "/api/v1/log/consistency?first=1&second=1"};
+	struct reply r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		call(&r, "GET", paths[i], NULL, NULL);
+		expect_error(&r, 401, "unauthenticated");
+	}
+}
+
+static void
+test_log_head_is_signed_by_the_server_key(void **state)
+{
+	struct treehead th;
+	struct reply r;
+
+	(void)state;
+	fetch_head(&th);
+	call(&r, "GET", "/api/v1/instance", NULL, NULL);
+	assert_string_equal(th.instance_id, str(r.json, "instance_id"));
+	reply_free(&r);
+	/* The admin's enrollment was answered after a head covered it. */
+	assert_int_equal(th.size, stored_log_size());
+	assert_true(th.timestamp > 0);
+}
+
+static void
+test_init_and_enrollment_log_the_first_events(void **state)
+{
+	struct event ev;
+	struct reply r;
+	uint8_t hash[EVENT_KEYS_HASH_BYTES];
+	struct keys_public k;
+	json_t *cur;
+
+	(void)state;
+	assert_int_equal(stored_log_size(), 3);
+	fetch_event(0, &ev);
+	assert_int_equal(ev.type, EVENT_ORG_CREATED);
+	assert_string_equal(ev.org_id, "state");
+	fetch_event(1, &ev);
+	assert_int_equal(ev.type, EVENT_MEMBER_CREATED);
+	assert_string_equal(ev.member_id, w.admin_id);
+	assert_string_equal(ev.org_id, "state");
+	assert_int_equal(ev.roles, ROLE_ADMIN);
+	assert_int_equal(ev.eligible, 0);
+	fetch_event(2, &ev);
+	assert_int_equal(ev.type, EVENT_MEMBER_ENROLLED);
+	assert_string_equal(ev.member_id, w.admin_id);
+	assert_int_equal(ev.epoch, 1);
+	call(&r, "GET", "/api/v1/members/admin/keys", w.admin_token, NULL);
+	cur = json_object_get(r.json, "current");
+	unb64(k.sign_pk, sizeof(k.sign_pk), str(cur, "sign_pk"));
+	unb64(k.box_pk, sizeof(k.box_pk), str(cur, "box_pk"));
+	unb64(k.ring_pk, sizeof(k.ring_pk), str(cur, "ring_pk"));
+	reply_free(&r);
+	event_keys_hash(hash, &k);
+	assert_memory_equal(ev.keys_hash, hash, sizeof(hash));
+}
+
+static void
+test_org_creation_logs_one_event_and_a_refusal_none(void **state)
+{
+	struct event ev;
+	struct reply r;
+	uint64_t n;
+
+	(void)state;
+	n = stored_log_size();
+	call(&r, "POST", "/api/v1/orgs", w.admin_token,
+	    json_pack("{s:s,s:s}", "id", "dod", "name", "Defense"));
+	assert_int_equal(r.status, 201);
+	reply_free(&r);
+	expect_logged(n, 1, &ev);
+	assert_int_equal(ev.type, EVENT_ORG_CREATED);
+	assert_string_equal(ev.org_id, "dod");
+	call(&r, "POST", "/api/v1/orgs", w.admin_token,
+	    json_pack("{s:s,s:s}", "id", "dod", "name", "Defense again"));
+	expect_error(&r, 409, "conflict");
+	call(&r, "POST", "/api/v1/orgs", w.admin_token,
+	    json_pack("{s:s,s:s}", "id", "Bad Id", "name", "Bad"));
+	expect_error(&r, 400, "invalid_field");
+	expect_logged(n + 1, 0, NULL);
+}
+
+static void
+test_member_creation_logs_one_event_and_a_refusal_none(void **state)
+{
+	char code[ACCOUNT_CODE_LEN + 1];
+	struct event ev;
+	struct reply r;
+	uint64_t n;
+
+	(void)state;
+	n = stored_log_size();
+	create_member("erin", "[\"member\",\"auditor\"]", 1, code);
+	expect_logged(n, 1, &ev);
+	assert_int_equal(ev.type, EVENT_MEMBER_CREATED);
+	assert_int_equal(strlen(ev.member_id), DIRECTORY_MEMBER_ID_LEN);
+	assert_string_equal(ev.org_id, "state");
+	assert_int_equal(ev.roles, ROLE_MEMBER | ROLE_AUDITOR);
+	assert_int_equal(ev.eligible, 1);
+	call(&r, "POST", "/api/v1/members", w.admin_token,
+	    json_pack("{s:s,s:s,s:s,s:[s],s:b}", "handle", "erin",
+		"display_name", "Erin Again", "org", "state", "roles", "member",
+		"eligible", 0));
+	expect_error(&r, 409, "conflict");
+	call(&r, "POST", "/api/v1/members", w.admin_token,
+	    json_pack("{s:s,s:s,s:s,s:[s],s:b}", "handle", "frank",
+		"display_name", "Frank", "org", "nowhere", "roles", "member",
+		"eligible", 0));
+	expect_error(&r, 400, "invalid_field");
+	expect_logged(n + 1, 0, NULL);
+}
+
+static void
+test_enrollment_logs_the_keys_and_a_refusal_none(void **state)
+{
+	char code[ACCOUNT_CODE_LEN + 1];
+	uint8_t hash[EVENT_KEYS_HASH_BYTES];
+	struct member m;
+	struct event ev;
+	struct reply r;
+	json_t *body;
+	uint64_t n;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	create_member("gina", "[\"member\"]", 0, code);
+	n = stored_log_size();
+	/* A proof of possession for another epoch is refused. */
+	call(&r, "POST", "/api/v1/enroll/lookup", NULL,
+	    json_pack("{s:s}", "code", code));
+	snprintf(m.id, sizeof(m.id), "%s",
+	    str(json_object_get(r.json, "member"), "id"));
+	reply_free(&r);
+	body = enroll_body(&m, code);
+	json_object_set_new(body, "keys", keys_json(&m.ks.pub));
+	{
+		struct keys_pop pop;
+
+		assert_int_equal(keys_pop_make(&pop, &m.ks, m.id, 2), 0);
+		json_object_set_new(body, "pop", pop_json(&pop));
+	}
+	call(&r, "POST", "/api/v1/enroll", NULL, body);
+	expect_error(&r, 400, "bad_request");
+	expect_logged(n, 0, NULL);
+
+	enroll(&m, code);
+	expect_logged(n, 1, &ev);
+	assert_int_equal(ev.type, EVENT_MEMBER_ENROLLED);
+	assert_string_equal(ev.member_id, m.id);
+	assert_int_equal(ev.epoch, 1);
+	event_keys_hash(hash, &m.ks.pub);
+	assert_memory_equal(ev.keys_hash, hash, sizeof(hash));
+}
+
+/* The body of POST /keys/rotate from ${m}'s keys to ${next} at ${epoch}. */
+static json_t *
+rotate_body(struct member *m, const struct keys_secret *next, int epoch,
+    const uint8_t *sig)
+{
+	struct keys_pop pop;
+	uint8_t newkey[32];
+
+	assert_int_equal(keys_pop_make(&pop, next, m->id, (uint32_t)epoch), 0);
+	memset(newkey, 3, sizeof(newkey));
+	return (json_pack("{s:i,s:o,s:o,s:s,s:o,s:o}", "epoch", epoch, "keys",
+	    keys_json(&next->pub), "pop", pop_json(&pop), "rotation_sig",
+	    b64(sig, KEYS_SIG_BYTES), "custody",
+	    custody_json(newkey, 3, 64ULL << 20), "recovery",
+	    recovery_json(newkey)));
+}
+
+static void
+test_rotation_logs_the_new_keys_and_a_refusal_none(void **state)
+{
+	uint8_t seed[KEYS_SEED_BYTES], sig[KEYS_SIG_BYTES];
+	uint8_t hash[EVENT_KEYS_HASH_BYTES];
+	struct keys_secret next;
+	struct member m;
+	struct event ev;
+	struct reply r;
+	uint64_t n;
+
+	(void)state;
+	new_member(&m, "hank", "[\"member\"]");
+	keys_seed_new(seed);
+	assert_int_equal(keys_derive(&next, seed), 0);
+	assert_int_equal(keys_rotation_sign(sig, &m.ks, m.id, 2, &next.pub), 0);
+	n = stored_log_size();
+	call(&r, "POST", "/api/v1/keys/rotate", m.token,
+	    rotate_body(&m, &next, 3, sig));
+	expect_error(&r, 409, "conflict");
+	memset(seed, 0, sizeof(seed));
+	call(&r, "POST", "/api/v1/keys/rotate", m.token,
+	    rotate_body(&m, &next, 2, seed));
+	expect_error(&r, 400, "bad_request");
+	expect_logged(n, 0, NULL);
+
+	call(&r, "POST", "/api/v1/keys/rotate", m.token,
+	    rotate_body(&m, &next, 2, sig));
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	expect_logged(n, 1, &ev);
+	assert_int_equal(ev.type, EVENT_KEYS_ROTATED);
+	assert_string_equal(ev.member_id, m.id);
+	assert_int_equal(ev.epoch, 2);
+	event_keys_hash(hash, &next.pub);
+	assert_memory_equal(ev.keys_hash, hash, sizeof(hash));
+	keys_wipe(&next);
+}
+
+static void
+test_suspension_and_reinstatement_log_one_event_each(void **state)
+{
+	struct member m;
+	struct event ev;
+	struct reply r;
+	uint64_t n;
+
+	(void)state;
+	new_member(&m, "ivan", "[\"member\"]");
+	n = stored_log_size();
+	call(&r, "POST", "/api/v1/members/ivan/reinstate", w.admin_token, NULL);
+	expect_error(&r, 409, "conflict");
+	expect_logged(n, 0, NULL);
+	call(&r, "POST", "/api/v1/members/ivan/suspend", w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	expect_logged(n, 1, &ev);
+	assert_int_equal(ev.type, EVENT_MEMBER_SUSPENDED);
+	assert_string_equal(ev.member_id, m.id);
+	call(&r, "POST", "/api/v1/members/ivan/suspend", w.admin_token, NULL);
+	expect_error(&r, 409, "conflict");
+	expect_logged(n + 1, 0, NULL);
+	call(&r, "POST", "/api/v1/members/ivan/reinstate", w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	expect_logged(n + 1, 1, &ev);
+	assert_int_equal(ev.type, EVENT_MEMBER_REINSTATED);
+	assert_string_equal(ev.member_id, m.id);
+	/* The admin's own account is refused before anything is logged. */
+	call(&r, "POST", "/api/v1/members/admin/suspend", w.admin_token, NULL);
+	expect_error(&r, 409, "conflict");
+	expect_logged(n + 2, 0, NULL);
+}
+
+/* PATCH /members/${who} with ${body}; expect ${status}. */
+static void
+patch(const char *who, json_t *body, unsigned int status)
+{
+	struct reply r;
+	char path[128];
+
+	snprintf(path, sizeof(path), "/api/v1/members/%s", who);
+	call(&r, "PATCH", path, w.admin_token, body);
+	assert_int_equal(r.status, status);
+	reply_free(&r);
+}
+
+static void
+test_patch_logs_each_real_change_and_nothing_else(void **state)
+{
+	struct member m;
+	struct event ev;
+	uint64_t n;
+
+	(void)state;
+	new_member(&m, "judy", "[\"member\"]");
+	n = stored_log_size();
+	patch(
+	    "judy", json_pack("{s:[s,s]}", "roles", "member", "director"), 200);
+	expect_logged(n, 1, &ev);
+	assert_int_equal(ev.type, EVENT_ROLES_CHANGED);
+	assert_string_equal(ev.member_id, m.id);
+	assert_int_equal(ev.roles, ROLE_MEMBER | ROLE_DIRECTOR);
+	n++;
+	/* new_member() made judy eligible. */
+	patch("judy", json_pack("{s:b}", "eligible", 0), 200);
+	expect_logged(n, 1, &ev);
+	assert_int_equal(ev.type, EVENT_ELIGIBILITY_CHANGED);
+	assert_string_equal(ev.member_id, m.id);
+	assert_int_equal(ev.eligible, 0);
+	n++;
+	/* Names are not logged; unchanged values are not changes. */
+	patch("judy", json_pack("{s:s}", "display_name", "Judy J."), 200);
+	patch("judy",
+	    json_pack(
+		"{s:[s,s],s:b}", "roles", "member", "director", "eligible", 0),
+	    200);
+	expect_logged(n, 0, NULL);
+	/* Both at once: two events, roles first. */
+	patch("judy",
+	    json_pack("{s:[s],s:b}", "roles", "member", "eligible", 1), 200);
+	expect_logged(n, 2, &ev);
+	assert_int_equal(ev.type, EVENT_ELIGIBILITY_CHANGED);
+	assert_int_equal(ev.eligible, 1);
+	fetch_event(n, &ev);
+	assert_int_equal(ev.type, EVENT_ROLES_CHANGED);
+	assert_int_equal(ev.roles, ROLE_MEMBER);
+	n += 2;
+	/* Refused: into the admin role. */
+	patch("judy", json_pack("{s:[s]}", "roles", "admin"), 400);
+	expect_logged(n, 0, NULL);
+}
+
+/* 1 if the ${len} bytes at ${buf} contain the text ${t}, else 0. */
+static int
+holds(const uint8_t *buf, size_t len, const char *t)
+{
+	size_t n = strlen(t), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(buf + i, t, n) == 0)
+			return (1);
+	return (0);
+}
+
+static void
+test_events_hold_no_names_or_handles(void **state)
+{
+	uint8_t leaf[EVENT_MAX_BYTES];
+	struct member m;
+	uint64_t i, n;
+	size_t len;
+
+	(void)state;
+	new_member(&m, "kathryn", "[\"member\"]");
+	patch("kathryn", json_pack("{s:s}", "display_name", "Kathryn K."), 200);
+	n = stored_log_size();
+	for (i = 0; i < n; i++) {
+		len = fetch_leaf(i, leaf);
+		assert_false(holds(leaf, len, "kathryn"));
+		assert_false(holds(leaf, len, "Kathryn"));
+		assert_false(holds(leaf, len, "Some Body"));
+		assert_false(holds(leaf, len, "admin"));
+		assert_false(holds(leaf, len, "Department"));
+	}
+}
+
+static void
+test_keys_carry_the_index_of_the_event_that_published_them(void **state)
+{
+	uint8_t seed[KEYS_SEED_BYTES], sig[KEYS_SIG_BYTES];
+	uint8_t proof[MERKLE_MAX_PROOF * MERKLE_HASH_BYTES];
+	uint8_t leaf[EVENT_MAX_BYTES], hash[EVENT_KEYS_HASH_BYTES];
+	struct keys_secret next;
+	struct keys_public k;
+	struct treehead th;
+	struct member m;
+	struct event ev;
+	struct reply r, p;
+	json_t *hist, *item;
+	char path[200];
+	size_t i, len, nh;
+	uint64_t idx;
+
+	(void)state;
+	new_member(&m, "leo", "[\"member\"]");
+	keys_seed_new(seed);
+	assert_int_equal(keys_derive(&next, seed), 0);
+	assert_int_equal(keys_rotation_sign(sig, &m.ks, m.id, 2, &next.pub), 0);
+	call(&r, "POST", "/api/v1/keys/rotate", m.token,
+	    rotate_body(&m, &next, 2, sig));
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	keys_wipe(&next);
+	fetch_head(&th);
+
+	call(&r, "GET", "/api/v1/members/leo/keys", m.token, NULL);
+	assert_int_equal(r.status, 200);
+	hist = json_object_get(r.json, "history");
+	assert_int_equal(json_array_size(hist), 2);
+	assert_int_equal(
+	    uint_of(json_object_get(r.json, "current"), "log_index"),
+	    uint_of(json_array_get(hist, 1), "log_index"));
+	for (i = 0; i < 2; i++) {
+		item = json_array_get(hist, i);
+		idx = uint_of(item, "log_index");
+		fetch_event(idx, &ev);
+		assert_int_equal(ev.type,
+		    i == 0 ? EVENT_MEMBER_ENROLLED : EVENT_KEYS_ROTATED);
+		assert_string_equal(ev.member_id, m.id);
+		assert_int_equal(ev.epoch, i + 1);
+		unb64(k.sign_pk, sizeof(k.sign_pk), str(item, "sign_pk"));
+		unb64(k.box_pk, sizeof(k.box_pk), str(item, "box_pk"));
+		unb64(k.ring_pk, sizeof(k.ring_pk), str(item, "ring_pk"));
+		event_keys_hash(hash, &k);
+		assert_memory_equal(ev.keys_hash, hash, sizeof(hash));
+		/* And the event is in the signed log. */
+		snprintf(path, sizeof(path),
+		    "/api/v1/log/inclusion?index=%llu&size=%llu",
+		    (unsigned long long)idx, (unsigned long long)th.size);
+		call(&p, "GET", path, m.token, NULL);
+		assert_int_equal(p.status, 200);
+		nh = proof_of(&p, proof);
+		reply_free(&p);
+		len = fetch_leaf(idx, leaf);
+		assert_int_equal(
+		    treehead_check_inclusion(&th, leaf, len, idx, proof, nh),
+		    0);
+	}
+	reply_free(&r);
+}
+
+static void
+test_log_entries_serves_the_signed_range(void **state)
+{
+	struct treehead th;
+	struct reply r;
+	json_t *es;
+	char path[128];
+
+	(void)state;
+	fetch_head(&th);
+	assert_int_equal(th.size, 3);
+	call(&r, "GET", "/api/v1/log/entries?start=1&count=1000", w.admin_token,
+	    NULL);
+	assert_int_equal(r.status, 200);
+	es = json_object_get(r.json, "entries");
+	assert_int_equal(json_array_size(es), 2);
+	assert_int_equal(uint_of(json_array_get(es, 0), "index"), 1);
+	assert_int_equal(uint_of(json_array_get(es, 1), "index"), 2);
+	reply_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/log/entries?start=0&count=2");
+	call(&r, "GET", path, w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(
+	    json_array_size(json_object_get(r.json, "entries")), 2);
+	reply_free(&r);
+}
+
+/* GET ${path} as the admin; expect ${status} with ${code}. */
+static void
+expect_get(const char *path, unsigned int status, const char *code)
+{
+	struct reply r;
+
+	call(&r, "GET", path, w.admin_token, NULL);
+	if (r.status != status)
+		fprintf(stderr, "%s: %u\n", path, r.status);
+	expect_error(&r, status, code);
+}
+
+static void
+test_log_entries_refuses_bad_numbers_and_ranges(void **state)
+{
+	static const char *const invalid[] = {
+	    "start=-1&count=1",
+	    "start=%2B1&count=1",
+	    "start=01&count=1",
+	    "start=00&count=1",
+	    "start=1e3&count=1",
+	    "start=0x1&count=1",
+	    "start=&count=1",
+	    "start=%200&count=1",
+	    "start=0%20&count=1",
+	    "start=1.0&count=1",
+	    "start=99999999999999999999&count=1",
+	    "start=9223372036854775808&count=1",
+	    "start=18446744073709551616&count=1",
+	    "start=0&count=0",
+	    "start=0&count=1001",
+	    "start=0&count=-5",
+	    "start=3&count=1", /* the signed size */
+	    "start=9223372036854775807&count=1",
+	};
+	char path[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		snprintf(
+		    path, sizeof(path), "/api/v1/log/entries?%s", invalid[i]);
+		expect_get(path, 400, "invalid_field");
+	}
+	expect_get("/api/v1/log/entries?start=0", 400, "missing_field");
+	expect_get("/api/v1/log/entries?count=1", 400, "missing_field");
+	expect_get("/api/v1/log/entries", 400, "missing_field");
+	expect_get(
+	    "/api/v1/log/entries?start=0&count=1&x=1", 400, "unknown_field");
+	expect_get("/api/v1/log/entries?start=0&start=0&count=1", 400,
+	    "unknown_field");
+	expect_get("/api/v1/log/head?size=1", 400, "unknown_field");
+}
+
+static void
+test_log_heads_are_served_by_size(void **state)
+{
+	struct treehead th, got;
+	uint8_t pk[TREEHEAD_PK_BYTES];
+	struct reply r;
+	char path[128];
+
+	(void)state;
+	server_pk(pk);
+	fetch_head(&th);
+	snprintf(path, sizeof(path), "/api/v1/log/heads/%llu",
+	    (unsigned long long)th.size);
+	call(&r, "GET", path, w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	head_of(r.json, &got);
+	reply_free(&r);
+	assert_memory_equal(&got, &th, sizeof(th));
+	/* The first start signed the two events of init. */
+	call(&r, "GET", "/api/v1/log/heads/2", w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	head_of(r.json, &got);
+	reply_free(&r);
+	assert_int_equal(got.size, 2);
+	assert_int_equal(treehead_verify(&got, pk), 0);
+	expect_get("/api/v1/log/heads/1", 404, "not_found");
+	expect_get("/api/v1/log/heads/1000", 404, "not_found");
+	expect_get("/api/v1/log/heads/abc", 400, "invalid_field");
+	expect_get("/api/v1/log/heads/02", 400, "invalid_field");
+	expect_get("/api/v1/log/heads/-1", 400, "invalid_field");
+	expect_get(
+	    "/api/v1/log/heads/99999999999999999999", 400, "invalid_field");
+	expect_get("/api/v1/log/heads/2?x=1", 400, "unknown_field");
+}
+
+static void
+test_log_inclusion_by_index_or_by_leaf_hash(void **state)
+{
+	uint8_t proof[MERKLE_MAX_PROOF * MERKLE_HASH_BYTES];
+	uint8_t leaf[EVENT_MAX_BYTES], lh[MERKLE_HASH_BYTES];
+	char path[200];
+	struct treehead th;
+	struct reply r;
+	uint64_t n, i;
+	size_t len, nh;
+
+	(void)state;
+	call(&r, "POST", "/api/v1/orgs", w.admin_token,
+	    json_pack("{s:s,s:s}", "id", "dod", "name", "Defense"));
+	reply_free(&r);
+	fetch_head(&th);
+	n = th.size;
+	for (i = 0; i < n; i++) {
+		len = fetch_leaf(i, leaf);
+		snprintf(path, sizeof(path),
+		    "/api/v1/log/inclusion?index=%llu&size=%llu",
+		    (unsigned long long)i, (unsigned long long)n);
+		call(&r, "GET", path, w.admin_token, NULL);
+		assert_int_equal(r.status, 200);
+		assert_int_equal(uint_of(r.json, "index"), i);
+		assert_int_equal(uint_of(r.json, "size"), n);
+		nh = proof_of(&r, proof);
+		reply_free(&r);
+		assert_int_equal(
+		    treehead_check_inclusion(&th, leaf, len, i, proof, nh), 0);
+
+		assert_int_equal(merkle_leaf_hash(lh, leaf, len), 0);
+		snprintf(path, sizeof(path),
+		    "/api/v1/log/inclusion?leaf_hash=%s&size=%llu",
+		    b64(lh, sizeof(lh)), (unsigned long long)n);
+		call(&r, "GET", path, w.admin_token, NULL);
+		assert_int_equal(r.status, 200);
+		assert_int_equal(uint_of(r.json, "index"), i);
+		nh = proof_of(&r, proof);
+		reply_free(&r);
+		assert_int_equal(
+		    treehead_check_inclusion(&th, leaf, len, i, proof, nh), 0);
+	}
+	/* Not below a size that ends before it. */
+	snprintf(path, sizeof(path),
+	    "/api/v1/log/inclusion?leaf_hash=%s&size=%llu", b64(lh, sizeof(lh)),
+	    (unsigned long long)(n - 1));
+	expect_get(path, 404, "not_found");
+	memset(lh, 0x42, sizeof(lh));
+	snprintf(path, sizeof(path),
+	    "/api/v1/log/inclusion?leaf_hash=%s&size=1", b64(lh, sizeof(lh)));
+	expect_get(path, 404, "not_found");
+}
+
+static void
+test_log_inclusion_refusals(void **state)
+{
+	uint8_t lh[MERKLE_HASH_BYTES];
+	char path[200];
+
+	(void)state;
+	memset(lh, 1, sizeof(lh));
+	expect_get("/api/v1/log/inclusion?index=0", 400, "missing_field");
+	expect_get("/api/v1/log/inclusion?size=1", 400, "missing_field");
+	expect_get(
+	    "/api/v1/log/inclusion?index=3&size=3", 400, "invalid_field");
+	expect_get(
+	    "/api/v1/log/inclusion?index=0&size=0", 400, "invalid_field");
+	expect_get(
+	    "/api/v1/log/inclusion?index=0&size=4", 400, "invalid_field");
+	expect_get(
+	    "/api/v1/log/inclusion?index=-1&size=3", 400, "invalid_field");
+	expect_get(
+	    "/api/v1/log/inclusion?index=00&size=3", 400, "invalid_field");
+	expect_get("/api/v1/log/inclusion?index=0&size=99999999999999999999",
+	    400, "invalid_field");
+	expect_get("/api/v1/log/inclusion?leaf_hash=AAAA&size=3", 400,
+	    "invalid_field");
+	expect_get(
+	    "/api/v1/log/inclusion?leaf_hash=&size=3", 400, "invalid_field");
+	snprintf(path, sizeof(path),
+	    "/api/v1/log/inclusion?leaf_hash=%s&size=3", b64(lh, 31));
+	expect_get(path, 400, "invalid_field");
+	snprintf(path, sizeof(path),
+	    "/api/v1/log/inclusion?leaf_hash=%s&index=0&size=3",
+	    b64(lh, sizeof(lh)));
+	expect_get(path, 400, "bad_request");
+	expect_get("/api/v1/log/inclusion?index=0&size=3&first=1", 400,
+	    "unknown_field");
+}
+
+static void
+test_log_consistency_between_heads(void **state)
+{
+	uint8_t proof[MERKLE_MAX_PROOF * MERKLE_HASH_BYTES];
+	struct treehead old, cur;
+	struct reply r;
+	char path[200];
+	size_t nh;
+
+	(void)state;
+	fetch_head(&old);
+	call(&r, "POST", "/api/v1/orgs", w.admin_token,
+	    json_pack("{s:s,s:s}", "id", "dod", "name", "Defense"));
+	reply_free(&r);
+	call(&r, "POST", "/api/v1/orgs", w.admin_token,
+	    json_pack("{s:s,s:s}", "id", "doe", "name", "Energy"));
+	reply_free(&r);
+	fetch_head(&cur);
+	assert_true(cur.size == old.size + 2);
+	snprintf(path, sizeof(path),
+	    "/api/v1/log/consistency?first=%llu&second=%llu",
+	    (unsigned long long)old.size, (unsigned long long)cur.size);
+	call(&r, "GET", path, w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(uint_of(r.json, "first"), old.size);
+	assert_int_equal(uint_of(r.json, "second"), cur.size);
+	nh = proof_of(&r, proof);
+	reply_free(&r);
+	assert_int_equal(treehead_check_consistency(&old, &cur, proof, nh), 0);
+	/* Equal sizes: an empty proof. */
+	snprintf(path, sizeof(path),
+	    "/api/v1/log/consistency?first=%llu&second=%llu",
+	    (unsigned long long)cur.size, (unsigned long long)cur.size);
+	call(&r, "GET", path, w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(proof_of(&r, proof), 0);
+	reply_free(&r);
+
+	expect_get(
+	    "/api/v1/log/consistency?first=0&second=3", 400, "invalid_field");
+	expect_get(
+	    "/api/v1/log/consistency?first=3&second=2", 400, "invalid_field");
+	snprintf(path, sizeof(path),
+	    "/api/v1/log/consistency?first=1&second=%llu",
+	    (unsigned long long)cur.size + 1);
+	expect_get(path, 400, "invalid_field");
+	expect_get("/api/v1/log/consistency?first=1&second=%2B3", 400,
+	    "invalid_field");
+	expect_get("/api/v1/log/consistency?first=1", 400, "missing_field");
+	expect_get("/api/v1/log/consistency?second=1", 400, "missing_field");
+	expect_get("/api/v1/log/consistency?first=1&second=2&second=2", 400,
+	    "unknown_field");
+}
+
+/* Run ${sql} on the instance's database over a connection of the test's. */
+static void
+raw_exec(const char *sql)
+{
+	char path[600];
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/dissent.db", w.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Stop the server, run ${sql}, and expect it not to start again. */
+static void
+expect_no_restart_after(const char *sql, const char *why)
+{
+	char err[256];
+
+	server_free(w.sv);
+	w.sv = NULL;
+	raw_exec(sql);
+	assert_int_equal(server_new(&w.sv, &w.cfg, err, sizeof(err)), -1);
+	assert_null(w.sv);
+	if (strstr(err, why) == NULL)
+		fprintf(stderr, "error: %s\n", err);
+	assert_non_null(strstr(err, why));
+}
+
+static void
+test_server_restarts_on_an_intact_log(void **state)
+{
+	struct treehead before, after;
+	char err[256];
+
+	(void)state;
+	fetch_head(&before);
+	server_free(w.sv);
+	w.sv = NULL;
+	assert_int_equal(server_new(&w.sv, &w.cfg, err, sizeof(err)), 0);
+	fetch_head(&after);
+	assert_memory_equal(&before, &after, sizeof(before));
+}
+
+static void
+test_server_refuses_to_start_on_a_shortened_log(void **state)
+{
+
+	(void)state;
+	expect_no_restart_after(
+	    "DELETE FROM log_entries WHERE idx = 2", "rolled back");
+}
+
+static void
+test_server_refuses_to_start_on_an_altered_log(void **state)
+{
+
+	(void)state;
+	/* Size 3 = 2 + 1: the root reads node (1, 0) and leaf 2. */
+	expect_no_restart_after("UPDATE log_entries SET "
+				"leaf_hash = zeroblob(32) WHERE idx = 2",
+	    "altered");
+}
+
+static void
+test_server_refuses_to_start_on_a_forged_head(void **state)
+{
+
+	(void)state;
+	expect_no_restart_after(
+	    "UPDATE log_heads SET root = zeroblob(32) WHERE size = 3",
+	    "does not verify");
+}
+
+static void
+test_a_database_from_before_the_log_gets_its_directory_logged(void **state)
+{
+	char err[256];
+	struct event ev;
+	struct member m;
+	struct reply r;
+	uint64_t i, n, idx;
+	int created = 0, enrolled = 0, suspended = 0, orgs = 0;
+
+	(void)state;
+	new_member(&m, "mona", "[\"member\"]");
+	call(&r, "POST", "/api/v1/members/mona/suspend", w.admin_token, NULL);
+	reply_free(&r);
+	server_free(w.sv);
+	w.sv = NULL;
+	raw_exec("DROP TABLE log_key_events; DROP TABLE log_heads; "
+		 "DROP TABLE log_nodes; DROP TABLE log_entries; "
+		 "DELETE FROM schema_migrations WHERE version = 2; "
+		 "PRAGMA user_version = 1;");
+	assert_int_equal(server_new(&w.sv, &w.cfg, err, sizeof(err)), 0);
+	n = stored_log_size();
+	/* state; admin and mona created; both enrolled; mona suspended. */
+	assert_int_equal(n, 6);
+	for (i = 0; i < n; i++) {
+		fetch_event(i, &ev);
+		orgs += ev.type == EVENT_ORG_CREATED;
+		created += ev.type == EVENT_MEMBER_CREATED;
+		enrolled += ev.type == EVENT_MEMBER_ENROLLED;
+		suspended += ev.type == EVENT_MEMBER_SUSPENDED &&
+			     strcmp(ev.member_id, m.id) == 0;
+	}
+	assert_int_equal(orgs, 1);
+	assert_int_equal(created, 2);
+	assert_int_equal(enrolled, 2);
+	assert_int_equal(suspended, 1);
+	call(&r, "GET", "/api/v1/members/mona/keys", w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	idx = uint_of(json_object_get(r.json, "current"), "log_index");
+	reply_free(&r);
+	fetch_event(idx, &ev);
+	assert_int_equal(ev.type, EVENT_MEMBER_ENROLLED);
+	assert_string_equal(ev.member_id, m.id);
+}
+
 static void
 tweak_idle(struct config *c)
 {
@@ -1444,6 +2392,28 @@ main(void)
 	    T(test_totp_enable_refuses_a_wrong_code),
 	    T(test_keys_rotate_to_the_next_epoch),
 	    T(test_keys_of_a_pending_member_are_null),
+	    T(test_log_endpoints_need_a_session),
+	    T(test_log_head_is_signed_by_the_server_key),
+	    T(test_init_and_enrollment_log_the_first_events),
+	    T(test_org_creation_logs_one_event_and_a_refusal_none),
+	    T(test_member_creation_logs_one_event_and_a_refusal_none),
+	    T(test_enrollment_logs_the_keys_and_a_refusal_none),
+	    T(test_rotation_logs_the_new_keys_and_a_refusal_none),
+	    T(test_suspension_and_reinstatement_log_one_event_each),
+	    T(test_patch_logs_each_real_change_and_nothing_else),
+	    T(test_events_hold_no_names_or_handles),
+	    T(test_keys_carry_the_index_of_the_event_that_published_them),
+	    T(test_log_entries_serves_the_signed_range),
+	    T(test_log_entries_refuses_bad_numbers_and_ranges),
+	    T(test_log_heads_are_served_by_size),
+	    T(test_log_inclusion_by_index_or_by_leaf_hash),
+	    T(test_log_inclusion_refusals),
+	    T(test_log_consistency_between_heads),
+	    T(test_server_restarts_on_an_intact_log),
+	    T(test_server_refuses_to_start_on_a_shortened_log),
+	    T(test_server_refuses_to_start_on_an_altered_log),
+	    T(test_server_refuses_to_start_on_a_forged_head),
+	    T(test_a_database_from_before_the_log_gets_its_directory_logged),
 	    cmocka_unit_test_setup_teardown(
 		test_idle_session_expires, setup_idle, teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -309,6 +309,11 @@ test_every_documented_endpoint_has_its_class(void **state)
 	    {ROUTER_POST, "/api/v1/members/{id}/suspend", ACCESS_ADMIN, 0},
 	    {ROUTER_POST, "/api/v1/members/{id}/reinstate", ACCESS_ADMIN, 0},
 	    {ROUTER_POST, "/api/v1/members/{id}/enrollment", ACCESS_ADMIN, 0},
+	    {ROUTER_GET, "/api/v1/log/head", ACCESS_SESSION, 0},
+	    {ROUTER_GET, "/api/v1/log/heads/{size}", ACCESS_SESSION, 0},
+	    {ROUTER_GET, "/api/v1/log/entries", ACCESS_SESSION, 0},
+	    {ROUTER_GET, "/api/v1/log/inclusion", ACCESS_SESSION, 0},
+	    {ROUTER_GET, "/api/v1/log/consistency", ACCESS_SESSION, 0},
 	};
 	size_t i, j;
 
