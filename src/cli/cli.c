@@ -61,6 +61,8 @@ static const char global_help[] =
     "  --home DIR       the state directory (default: $DISSENT_HOME, else\n"
     "                   $XDG_CONFIG_HOME/dissent, else ~/.config/dissent)\n"
     "  --ca-file FILE   trust the CA certificates in FILE for https\n"
+    "  --insecure-http  allow a plain http:// server that is not on this\n"
+    "                   machine (secrets then cross the network in clear)\n"
     "  --json           machine output: one JSON object on stdout\n"
     "  -h, --help       help, for any noun or command\n"
     "  --version        print the version\n";
@@ -305,6 +307,11 @@ globals_before(struct cli *c, int argc, char **argv, int *i)
 			(*i)++;
 			continue;
 		}
+		if (strcmp(a, "--insecure-http") == 0) {
+			c->insecure_http = 1;
+			(*i)++;
+			continue;
+		}
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			if (c->noun != NULL)
 				help_noun(c->out.out, c->noun);
@@ -353,9 +360,9 @@ cli_args(struct cli *c, int argc, char **argv, const struct args_spec *spec,
 	struct args_spec all[ARGS_SPEC_MAX];
 	const char *server = NULL, *home = NULL, *ca = NULL;
 	char err[MSG_MAX];
-	int json = 0, rc;
+	int json = 0, insecure = 0, rc;
 
-	if (nspec + 4 > ARGS_SPEC_MAX)
+	if (nspec + 5 > ARGS_SPEC_MAX)
 		return (cli_fail(
 		    c, CLI_EXIT_ERROR, "internal", "too many options"));
 	if (nspec > 0)
@@ -364,10 +371,14 @@ cli_args(struct cli *c, int argc, char **argv, const struct args_spec *spec,
 	all[nspec + 1] = (struct args_spec){"--home", ARGS_STRING, &home};
 	all[nspec + 2] = (struct args_spec){"--ca-file", ARGS_STRING, &ca};
 	all[nspec + 3] = (struct args_spec){"--json", ARGS_FLAG, &json};
+	all[nspec + 4] =
+	    (struct args_spec){"--insecure-http", ARGS_FLAG, &insecure};
 	rc = args_parse(
-	    all, nspec + 4, argc, argv, pos, posmax, npos, err, sizeof(err));
+	    all, nspec + 5, argc, argv, pos, posmax, npos, err, sizeof(err));
 	if (json)
 		c->json = c->out.json = 1;
+	if (insecure)
+		c->insecure_http = 1;
 	if (rc == ARGS_HELP) {
 		help_command(c->out.out, c->noun, c->cmd);
 		return (CLI_EXIT_OK);
@@ -455,6 +466,22 @@ cli_open(struct cli *c, const char *url)
 		len--;
 	memcpy(c->server, url, len);
 	c->server[len] = '\0';
+	/*
+	 * Over plain http, a network attacker reads password authentication
+	 * keys, session tokens and recovery keys: only this machine, or an
+	 * explicit choice (the flag, or one remembered by `server set`).
+	 */
+	if (httpc_url_cleartext(c->server) && !c->insecure_http &&
+	    !json_is_true(json_object_get(
+		json_object_get(
+		    json_object_get(c->config, "servers"), c->server),
+		"insecure_http")))
+		return (cli_usage(c,
+		    "refusing plain http:// to %.128s, which is not this "
+		    "machine: passwords' keys and session tokens would cross "
+		    "the network unencrypted.  Use https://, or give "
+		    "--insecure-http if you really mean it",
+		    c->server));
 
 	/* The pin keeps an absolute path, valid from any directory. */
 	if ((ca = c->ca_file_flag) != NULL)

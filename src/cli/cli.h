@@ -74,6 +74,7 @@ struct cli {
 	const char *home_flag;
 	const char *ca_file_flag;
 	int json;
+	int insecure_http; /* --insecure-http: allow http:// to any host */
 
 	/* The command being run. */
 	const struct cli_noun *noun;

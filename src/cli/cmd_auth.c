@@ -26,16 +26,18 @@
 #define TOTP_DIGITS_MIN 6
 #define TOTP_DIGITS_MAX 8
 
-/*
+/**
+ * cmd_auth_password_keys(c, handle, pw, pwlen, auth, wrap):
  * Ask the server for ${handle}'s password salt and cost and derive the
  * authentication and wrapping keys of ${pw}.  A cost outside the range a
  * client accepts is an integrity failure: a server asking for a cheap
  * derivation would make the authentication key it receives easy to
- * brute-force into the password.
+ * brute-force into the password.  Return CLI_PROCEED or an exit status.
  */
-static int
-password_keys(struct cli *c, const char *handle, const char *pw, size_t pwlen,
-    uint8_t auth[CUSTODY_KEY_BYTES], uint8_t wrap[CUSTODY_KEY_BYTES])
+int
+cmd_auth_password_keys(struct cli *c, const char *handle, const char *pw,
+    size_t pwlen, uint8_t auth[CUSTODY_KEY_BYTES],
+    uint8_t wrap[CUSTODY_KEY_BYTES])
 {
 	struct custody_kdf kdf;
 	json_t *req, *body, *ops, *mem;
@@ -293,7 +295,7 @@ login_run(struct cli *c, int argc, char **argv)
 			goto done;
 		have_totp = 1;
 	}
-	if ((rc = password_keys(c, handle, pw, pwlen, auth, wrap)) !=
+	if ((rc = cmd_auth_password_keys(c, handle, pw, pwlen, auth, wrap)) !=
 	    CLI_PROCEED)
 		goto done;
 	secret_input_free(pw);
@@ -509,8 +511,8 @@ password_change(struct cli *c, int argc, char **argv)
 	    (rc = cli_read_new_password(
 		 c, pw_fd, "New password: ", pw, &pwlen)) != CLI_PROCEED)
 		goto done;
-	if ((rc = password_keys(c, c->session->handle, cur, curlen, auth,
-		 wrap)) != CLI_PROCEED)
+	if ((rc = cmd_auth_password_keys(c, c->session->handle, cur, curlen,
+		 auth, wrap)) != CLI_PROCEED)
 		goto done;
 	/* The same seed, wrapped under the new password with a new salt. */
 	if ((req = json_pack("{s:o}", "custody",
@@ -716,28 +718,33 @@ totp_setup(struct cli *c, int argc, char **argv)
 static int
 totp_enable(struct cli *c, int argc, char **argv)
 {
-	int totp_fd = -1, rc;
+	int pw_fd = -1, totp_fd = -1, rc;
 	const struct args_spec spec[] = {
+	    {"--password-fd", ARGS_FD, &pw_fd},
 	    {"--totp-fd", ARGS_FD, &totp_fd},
 	};
+	uint8_t auth[CUSTODY_KEY_BYTES], wrap[CUSTODY_KEY_BYTES];
 	json_t *req = NULL, *body = NULL, *res;
-	char *code = NULL;
-	size_t npos, len;
+	char *pw = NULL, *code = NULL;
+	size_t npos, pwlen, len;
 
-	if ((rc = cli_args(c, argc, argv, spec, 1, NULL, 0, 0, &npos)) !=
+	if ((rc = cli_args(c, argc, argv, spec, 2, NULL, 0, 0, &npos)) !=
 		CLI_PROCEED ||
 	    (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
 		return (rc);
-	if ((code = secret_input_alloc()) == NULL) {
-		rc = cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory");
+	if ((pw = secret_input_alloc()) == NULL ||
+	    (code = secret_input_alloc()) == NULL)
+		goto nomem;
+	/* The password too: a session alone must not turn TOTP on. */
+	if ((rc = cli_read_secret(c, pw_fd, "Password: ", "--password-fd", pw,
+		 &pwlen)) != CLI_PROCEED ||
+	    (rc = read_totp(c, totp_fd, code, &len)) != CLI_PROCEED ||
+	    (rc = cmd_auth_password_keys(
+		 c, c->session->handle, pw, pwlen, auth, wrap)) != CLI_PROCEED)
 		goto done;
-	}
-	if ((rc = read_totp(c, totp_fd, code, &len)) != CLI_PROCEED)
-		goto done;
-	if ((req = json_pack("{s:s}", "code", code)) == NULL) {
-		rc = cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory");
-		goto done;
-	}
+	if ((req = json_pack("{s:s}", "code", code)) == NULL ||
+	    set_key(req, "auth_key", auth) != 0)
+		goto nomem;
 	if ((rc = cli_call(c, "POST", "/api/v1/auth/totp/enable", req, 204,
 		 &body)) != CLI_PROCEED)
 		goto done;
@@ -745,10 +752,17 @@ totp_enable(struct cli *c, int argc, char **argv)
 	res = json_pack("{s:b}", "totp_enabled", 1);
 	rc = cli_emit(c, res);
 	json_decref(res);
+	goto done;
+
+nomem:
+	rc = cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory");
 done:
 	json_decref(req);
 	json_decref(body);
+	secret_input_free(pw);
 	secret_input_free(code);
+	sodium_memzero(auth, sizeof(auth));
+	sodium_memzero(wrap, sizeof(wrap));
 	return (rc);
 }
 
@@ -776,7 +790,7 @@ totp_disable(struct cli *c, int argc, char **argv)
 	if ((rc = cli_read_secret(c, pw_fd, "Password: ", "--password-fd", pw,
 		 &pwlen)) != CLI_PROCEED ||
 	    (rc = read_totp(c, totp_fd, code, &len)) != CLI_PROCEED ||
-	    (rc = password_keys(
+	    (rc = cmd_auth_password_keys(
 		 c, c->session->handle, pw, pwlen, auth, wrap)) != CLI_PROCEED)
 		goto done;
 	if ((req = json_pack("{s:s}", "code", code)) == NULL ||
@@ -877,8 +891,9 @@ const struct cli_noun cmd_auth_recover_noun = {"recover",
 
 static const struct cli_command totp_commands[] = {
     {"setup", totp_setup, "", "Make a TOTP secret (not yet enabled).", NULL},
-    {"enable", totp_enable, "[--totp-fd N]",
-	"Turn TOTP on with a current code.",
+    {"enable", totp_enable, "[--password-fd N] [--totp-fd N]",
+	"Turn TOTP on (password and a current code).",
+	"  --password-fd N   read the password from file descriptor N\n"
 	"  --totp-fd N       read the code from file descriptor N\n"},
     {"disable", totp_disable, "[--password-fd N] [--totp-fd N]",
 	"Turn TOTP off (password and a current code).",

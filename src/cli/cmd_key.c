@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "cmd_auth.h"
 #include "cmd_enroll.h"
 #include "cmd_key.h"
 #include "cmd_log.h"
@@ -161,6 +162,7 @@ key_rotate(struct cli *c, int argc, char **argv)
 	    {"--kdf-mem", ARGS_U64, &mem},
 	};
 	char *pw = NULL, rcode[CUSTODY_RECOVERY_CODE_LEN + 1], err[256];
+	uint8_t auth[CUSTODY_KEY_BYTES], wrap[CUSTODY_KEY_BYTES];
 	char fp[KEYS_FINGERPRINT_LEN];
 	uint8_t seed[KEYS_SEED_BYTES], sig[KEYS_SIG_BYTES];
 	struct keys_secret old, ks;
@@ -175,6 +177,8 @@ key_rotate(struct cli *c, int argc, char **argv)
 	memset(&ks, 0, sizeof(ks));
 	memset(rcode, 0, sizeof(rcode));
 	memset(seed, 0, sizeof(seed));
+	memset(auth, 0, sizeof(auth));
+	memset(wrap, 0, sizeof(wrap));
 	if ((rc = cli_args(c, argc, argv, spec, sizeof(spec) / sizeof(spec[0]),
 		 NULL, 0, 0, &npos)) != CLI_PROCEED)
 		return (rc);
@@ -210,10 +214,16 @@ key_rotate(struct cli *c, int argc, char **argv)
 		goto nomem;
 	if ((rc = cli_secret_file_open(c, rec_file, &file_fd)) != CLI_PROCEED)
 		goto done;
-	if ((rc = cli_read_new_password(c, pw_fd,
-		 "Password (your current "
-		 "one, to protect the new keys): ",
-		 pw, &pwlen)) != CLI_PROCEED)
+	/*
+	 * The password stays the same: it proves to the server that the
+	 * owner, not only a holder of this session, rotates (its current
+	 * salt and cost give the proof), and it wraps the new seed under a
+	 * fresh salt.
+	 */
+	if ((rc = cli_read_secret(c, pw_fd, "Password: ", "--password-fd", pw,
+		 &pwlen)) != CLI_PROCEED ||
+	    (rc = cmd_auth_password_keys(
+		 c, c->session->handle, pw, pwlen, auth, wrap)) != CLI_PROCEED)
 		goto done;
 
 	keys_seed_new(seed);
@@ -224,11 +234,12 @@ key_rotate(struct cli *c, int argc, char **argv)
 		    cli_fail(c, CLI_EXIT_ERROR, "internal", "cannot make keys");
 		goto done;
 	}
-	if ((req = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "epoch",
-		 (json_int_t)new_epoch, "keys", wire_keys(&ks.pub), "pop",
-		 wire_pop(&pop), "rotation_sig", wire_b64(sig, sizeof(sig)),
-		 "custody", wire_custody(seed, id, pw, pwlen, ops, mem, NULL),
-		 "recovery", wire_recovery(seed, id, rcode))) == NULL)
+	if ((req = json_pack("{s:o,s:I,s:o,s:o,s:o,s:o,s:o}", "auth_key",
+		 wire_b64(auth, sizeof(auth)), "epoch", (json_int_t)new_epoch,
+		 "keys", wire_keys(&ks.pub), "pop", wire_pop(&pop),
+		 "rotation_sig", wire_b64(sig, sizeof(sig)), "custody",
+		 wire_custody(seed, id, pw, pwlen, ops, mem, NULL), "recovery",
+		 wire_recovery(seed, id, rcode))) == NULL)
 		goto nomem;
 	secret_input_free(pw);
 	pw = NULL;
@@ -265,7 +276,8 @@ key_rotate(struct cli *c, int argc, char **argv)
 	keys_fingerprint(fp, &ks.pub);
 	output_note(&c->out,
 	    "Keys rotated to epoch %u (fingerprint %s).  "
-	    "Your old recovery code no longer works.\n",
+	    "Your other sessions have ended and your old recovery code no "
+	    "longer works.\n",
 	    new_epoch, fp);
 	if ((res = json_pack("{s:O}", "member", member)) == NULL ||
 	    cmd_enroll_recovery(c, res, rcode, rec_file) != 0)
@@ -285,6 +297,8 @@ done:
 	keys_wipe(&ks);
 	sodium_memzero(seed, sizeof(seed));
 	sodium_memzero(rcode, sizeof(rcode));
+	sodium_memzero(auth, sizeof(auth));
+	sodium_memzero(wrap, sizeof(wrap));
 	return (rc);
 }
 
@@ -300,15 +314,15 @@ static const struct cli_command commands[] = {
 	"[--password-fd N] [--recovery-code-file PATH] "
 	"[--kdf-ops N --kdf-mem BYTES]",
 	"Replace your keys at the next epoch.",
-	"  --password-fd N           read your password (which protects "
-	"the new keys)\n"
-	"                            from file descriptor N\n"
+	"  --password-fd N           read your current password from file "
+	"descriptor N\n"
 	"  --recovery-code-file PATH write the new recovery code to PATH "
 	"(created,\n"
 	"                            mode 0600) instead of printing it\n"
 	"  --kdf-ops N, --kdf-mem BYTES   Argon2id cost, as for enroll\n"
-	"The new keys are signed by the old ones.  On a terminal the "
-	"password is\nasked twice; it becomes your password.\n"},
+	"The new keys are signed by the old ones.  Your password stays the "
+	"same: it\nproves the rotation is yours and protects the new keys.  "
+	"Your other sessions\nend, and you get a new recovery code.\n"},
 };
 
 const struct cli_noun cmd_key_noun = {"key",

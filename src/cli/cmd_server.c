@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cmd_server.h"
 #include "home.h"
+#include "httpc.h"
 #include "output.h"
 #include "serverpin.h"
 
@@ -40,6 +41,14 @@ server_set(struct cli *c, int argc, char **argv)
 		0)
 		return (
 		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
+	/* Remembered per server, and only while the URL is cleartext. */
+	if (c->insecure_http && httpc_url_cleartext(c->server) &&
+	    json_object_set_new(
+		json_object_get(
+		    json_object_get(c->config, "servers"), c->server),
+		"insecure_http", json_true()) != 0)
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	if ((rc = cli_save_config(c)) != CLI_PROCEED)
 		return (rc);
 
@@ -49,6 +58,12 @@ server_set(struct cli *c, int argc, char **argv)
 	output_field(&c->out, "Fingerprint", c->inst.fingerprint);
 	if (c->has_ca)
 		output_field(&c->out, "CA file", c->ca_file);
+	if (c->insecure_http && httpc_url_cleartext(c->server))
+		output_note(&c->out,
+		    "warning: plain http:// to another machine is allowed "
+		    "for %s from now on; secrets cross the network "
+		    "unencrypted\n",
+		    c->server);
 	if (pin != SERVERPIN_MATCH)
 		output_note(&c->out,
 		    "Check this fingerprint against the one "
@@ -117,6 +132,9 @@ server_show(struct cli *c, int argc, char **argv)
 	output_field(&c->out, "Fingerprint", fp[0] != '\0' ? fp : NULL);
 	if ((ca = serverpin_get(c->config, url, "ca_file")) != NULL)
 		output_field(&c->out, "CA file", ca);
+	if (json_is_true(json_object_get(pin, "insecure_http")))
+		output_field(
+		    &c->out, "Plain HTTP", "allowed (--insecure-http)");
 	if (json_is_object(sess)) {
 		output_time(when, s->expires_at);
 		(void)snprintf(line, sizeof(line), "%s (%s) until %s",
@@ -172,7 +190,12 @@ static const struct cli_command commands[] = {
 	"        server and its signing key is pinned (replacing any "
 	"earlier pin).\n"
 	"        With --ca-file the CA file is remembered for this "
-	"server.\n"},
+	"server.\n"
+	"        Plain http:// is refused unless the host is this machine "
+	"(127.0.0.0/8,\n"
+	"        [::1], localhost) or --insecure-http is given, which is "
+	"then\n"
+	"        remembered for this server.\n"},
     {"show", server_show, "",
 	"Show the server, its pinned key and the session.", NULL},
     {"health", server_health, "", "Ask the server whether it is up.", NULL},

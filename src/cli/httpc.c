@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+
 #include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -55,6 +57,51 @@ httpc_url_valid(const char *url)
 	for (p = url; *p != '\0'; p++)
 		if (*p <= ' ' || *p >= 0x7f || *p == '?' || *p == '#')
 			return (0);
+	return (1);
+}
+
+/**
+ * httpc_url_cleartext(url):
+ * Return 1 if ${url} is plain "http://" to a host that is not a loopback
+ * address (127.0.0.0/8 as a dotted quad, [::1] or localhost), so that
+ * secrets sent to it would cross a network unencrypted; else 0.  A URL
+ * with user information ("user@host") counts as remote.
+ */
+int
+httpc_url_cleartext(const char *url)
+{
+	char host[HTTPC_URL_MAX];
+	struct in_addr a4;
+	const char *p, *end;
+	size_t len;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return (0);
+	p = url + 7;
+	len = strcspn(p, "/");
+	/* "127.0.0.1@evil.example" would reach evil.example. */
+	if (memchr(p, '@', len) != NULL)
+		return (1);
+	if (*p == '[') {
+		/* "[v6]" then nothing or ":port". */
+		if ((end = memchr(p, ']', len)) == NULL ||
+		    (end + 1 < p + len && end[1] != ':'))
+			return (1);
+		p++;
+	} else if ((end = memchr(p, ':', len)) == NULL) {
+		end = p + len;
+	}
+	len = (size_t)(end - p);
+	if (len >= sizeof(host))
+		return (1);
+	memcpy(host, p, len);
+	host[len] = '\0';
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0)
+		return (0);
+	/* inet_pton() takes only the strict dotted quad (no "127.1"). */
+	if (inet_pton(AF_INET, host, &a4) == 1 &&
+	    ((const uint8_t *)&a4.s_addr)[0] == 127)
+		return (0);
 	return (1);
 }
 

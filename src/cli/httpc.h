@@ -52,6 +52,15 @@ struct httpc_response {
 int httpc_url_valid(const char *url);
 
 /**
+ * httpc_url_cleartext(url):
+ * Return 1 if ${url} is plain "http://" to a host that is not a loopback
+ * address (127.0.0.0/8 as a dotted quad, [::1] or localhost), so that
+ * secrets sent to it would cross a network unencrypted; else 0.  A URL
+ * with user information ("user@host") counts as remote.
+ */
+int httpc_url_cleartext(const char *url);
+
+/**
  * httpc_new(base_url, ca_file, err, errcap):
  * Return a client for the server at ${base_url} (trailing slashes are
  * dropped) that trusts the CA certificates in ${ca_file} if not NULL, else

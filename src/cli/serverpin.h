@@ -13,7 +13,9 @@
  * config.json; afterwards a different key is refused (exit 9) until the
  * user pins the new one with `dissent server set URL`.  config.json holds
  *   {"server": URL, "servers": {URL: {"server_sign_pk", "instance_id",
- *    "name", "ca_file"?}}}.
+ *    "name", "ca_file"?, "insecure_http"?}}}
+ * ("insecure_http": true once `server set URL --insecure-http` allowed
+ * plain http to a host that is not this machine).
  */
 
 /* A server key fingerprint: as keys_fingerprint(), "abcd ef01 ...". */

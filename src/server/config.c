@@ -51,6 +51,8 @@ static const struct key_def keys[] = {
     {"threads", K_UINT, FIELD(threads), 1, 256},
     {"max_connections", K_UINT, FIELD(max_connections), 1, 1000000},
     {"connection_timeout", K_UINT, FIELD(connection_timeout), 1, 86400},
+    {"max_connections_per_address", K_UINT, FIELD(max_connections_per_address),
+	0, 1000000},
     {"session_ttl", K_UINT, FIELD(session_ttl), 1, TTL_MAX},
     {"session_idle_ttl", K_UINT, FIELD(session_idle_ttl), 1, TTL_MAX},
     {"enrollment_ttl", K_UINT, FIELD(enrollment_ttl), 1, TTL_MAX},
@@ -103,6 +105,8 @@ config_defaults(struct config *c)
 	c->threads = 0;
 	c->max_connections = 4096;
 	c->connection_timeout = 30;
+	/* One client must not hold every slot (idle or trickling). */
+	c->max_connections_per_address = 64;
 	c->session_ttl = 43200;
 	c->session_idle_ttl = 1800;
 	c->enrollment_ttl = 604800;

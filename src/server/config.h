@@ -43,7 +43,8 @@ struct config {
 	char time_zone[CONFIG_TZ_MAX];
 	unsigned int threads; /* 0: one per CPU */
 	unsigned int max_connections;
-	unsigned int connection_timeout; /* seconds */
+	unsigned int connection_timeout;          /* seconds */
+	unsigned int max_connections_per_address; /* 0: unlimited */
 	int64_t session_ttl;
 	int64_t session_idle_ttl;
 	int64_t enrollment_ttl;

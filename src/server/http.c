@@ -16,6 +16,9 @@
 #define DISCARD_MAX (1024 * 1024)
 /* Per-connection memory for MHD's buffers (request line and headers). */
 #define CONNECTION_MEMORY 32768
+/* GnuTLS priority string: the defaults, limited to TLS 1.3 and 1.2. */
+#define TLS_PRIORITIES                                                         \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
 
 /* A reply body: wiped when freed, since it may carry a token or a seed. */
 struct http_body {
@@ -422,6 +425,9 @@ http_request_clear(struct http_request *req)
 	body_free(req->reply);
 	req->reply = NULL;
 	sodium_memzero(req->token, sizeof(req->token));
+	/* A Set-Cookie header carries the session token. */
+	sodium_memzero(req->headers, sizeof(req->headers));
+	req->nheaders = 0;
 }
 
 /* Skip optional whitespace (RFC 9110 §5.6.3). */
@@ -668,7 +674,11 @@ queue_reply(struct http_server *hs, struct MHD_Connection *conn,
 		return (MHD_NO);
 	}
 	ret = MHD_queue_response(conn, req->status, resp);
-	MHD_destroy_response(resp);
+	/* Our reference keeps MHD's copy of the headers until completed(). */
+	if (ret == MHD_YES && req->nheaders > 0)
+		req->resp = resp;
+	else
+		MHD_destroy_response(resp);
 	req->queued = 1;
 	return (ret);
 }
@@ -769,6 +779,41 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 	return (queue_reply(hs, conn, req));
 }
 
+/* Overwrite the NUL-terminated string ${v} held by libmicrohttpd. */
+static void
+wipe_mhd_string(const char *v)
+{
+
+	if (v != NULL)
+		sodium_memzero((void *)(uintptr_t)v, strlen(v));
+}
+
+/*
+ * Wipe the secrets libmicrohttpd holds for a finished request before it
+ * frees or reuses that memory: the request's Authorization and Cookie
+ * headers (the session token) and the response's copy of our headers (a
+ * Set-Cookie with a new token).  Nothing reads them once it completes.
+ */
+static void
+wipe_secrets(struct MHD_Connection *conn, struct http_request *req)
+{
+	size_t i;
+
+	if (conn != NULL) {
+		wipe_mhd_string(MHD_lookup_connection_value(
+		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION));
+		wipe_mhd_string(MHD_lookup_connection_value(
+		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE));
+	}
+	if (req->resp != NULL) {
+		for (i = 0; i < req->nheaders; i++)
+			wipe_mhd_string(MHD_get_response_header(
+			    req->resp, req->headers[i].name));
+		MHD_destroy_response(req->resp);
+		req->resp = NULL;
+	}
+}
+
 /* MHD's completion callback: log the request and free it. */
 static void
 completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -780,10 +825,10 @@ completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	size_t n = 0;
 
 	(void)cls;
-	(void)conn;
 	if (req == NULL)
 		return;
 	*req_cls = NULL;
+	wipe_secrets(conn, req);
 	if (log_enabled(LOG_INFO)) {
 		f[n++] = LOG_STR("method", req->method);
 		f[n++] = LOG_STR(
@@ -847,7 +892,7 @@ http_start(struct http_server **hsp, const struct http_options *opts,
 	const struct sockaddr *sa;
 	const union MHD_DaemonInfo *info;
 	unsigned int flags;
-	struct MHD_OptionItem ops[12];
+	struct MHD_OptionItem ops[16];
 	size_t nops = 0;
 
 	if ((hs = calloc(1, sizeof(*hs))) == NULL) {
@@ -891,6 +936,14 @@ http_start(struct http_server **hsp, const struct http_options *opts,
 	    (intptr_t)opts->connection_timeout, NULL};
 	ops[nops++] = (struct MHD_OptionItem){
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, NULL};
+	/*
+	 * Counted over the whole worker pool; a client past it has its new
+	 * connections closed at once.
+	 */
+	if (opts->max_connections_per_address > 0)
+		ops[nops++] =
+		    (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			(intptr_t)opts->max_connections_per_address, NULL};
 	ops[nops++] = (struct MHD_OptionItem){
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL};
 	if (opts->threads > 1)
@@ -901,6 +954,13 @@ http_start(struct http_server **hsp, const struct http_options *opts,
 		    0, (void *)(uintptr_t)opts->tls_key_pem};
 		ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT,
 		    0, (void *)(uintptr_t)opts->tls_cert_pem};
+		/*
+		 * TLS 1.2 and 1.3 only (RFC 8996 deprecates 1.0 and 1.1), the
+		 * server's cipher order first.
+		 */
+		ops[nops++] =
+		    (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+			(void *)(uintptr_t)TLS_PRIORITIES};
 	}
 	ops[nops++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 

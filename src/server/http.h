@@ -90,6 +90,12 @@ struct http_request {
 	size_t nheaders;
 	const char *route; /* the matched pattern, for the log */
 	int queued;
+	/*
+	 * The queued MHD response when it carries headers of ours (such as a
+	 * Set-Cookie with a session token): held until the request completes
+	 * so that its copy of them can be wiped before it is freed.
+	 */
+	void *resp;
 };
 
 struct http_options {
@@ -98,7 +104,8 @@ struct http_options {
 	unsigned int threads;
 	unsigned int max_connections;
 	unsigned int connection_timeout;
-	const char *tls_cert_pem; /* NULL: plain HTTP */
+	unsigned int max_connections_per_address; /* 0: unlimited */
+	const char *tls_cert_pem;                 /* NULL: plain HTTP */
 	const char *tls_key_pem;
 };
 

@@ -28,6 +28,11 @@
 
 /* Route flags. */
 #define ROUTE_RATE_LIMITED 0x1u /* counted against the per-address limit */
+/*
+ * The handler takes query parameters and refuses unknown ones itself; any
+ * other route is refused every query parameter by the dispatcher.
+ */
+#define ROUTE_QUERY 0x2u
 
 struct route_ctx;
 

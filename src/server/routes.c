@@ -105,6 +105,7 @@ const struct jsonin_spec routes_empty_spec = {NULL, 0, sizeof(struct empty_in)};
 #define S ACCESS_SESSION
 #define A ACCESS_ADMIN
 #define RL ROUTE_RATE_LIMITED
+#define Q ROUTE_QUERY
 
 /*
  * The table (docs/API.md, "Endpoints").  Order matters only where
@@ -147,7 +148,7 @@ const struct route routes_table[] = {
     {ROUTER_POST, "/api/v1/orgs", A, 0, &routes_orgs_create_spec,
 	routes_orgs_create},
 
-    {ROUTER_GET, "/api/v1/members", S, 0, NULL, routes_members_list},
+    {ROUTER_GET, "/api/v1/members", S, Q, NULL, routes_members_list},
     {ROUTER_POST, "/api/v1/members", A, 0, &routes_members_create_spec,
 	routes_members_create},
     {ROUTER_GET, "/api/v1/members/{id}", S, 0, NULL, routes_members_get},
@@ -162,9 +163,9 @@ const struct route routes_table[] = {
 
     {ROUTER_GET, "/api/v1/log/head", S, 0, NULL, routes_log_head},
     {ROUTER_GET, "/api/v1/log/heads/{size}", S, 0, NULL, routes_log_head_at},
-    {ROUTER_GET, "/api/v1/log/entries", S, 0, NULL, routes_log_entries},
-    {ROUTER_GET, "/api/v1/log/inclusion", S, 0, NULL, routes_log_inclusion},
-    {ROUTER_GET, "/api/v1/log/consistency", S, 0, NULL, routes_log_consistency},
+    {ROUTER_GET, "/api/v1/log/entries", S, Q, NULL, routes_log_entries},
+    {ROUTER_GET, "/api/v1/log/inclusion", S, Q, NULL, routes_log_inclusion},
+    {ROUTER_GET, "/api/v1/log/consistency", S, Q, NULL, routes_log_consistency},
 };
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);
 
@@ -172,6 +173,7 @@ const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);
 #undef S
 #undef A
 #undef RL
+#undef Q
 
 /**
  * routes_log_append(ctx, ev, index):

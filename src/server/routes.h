@@ -286,8 +286,9 @@ void routes_auth_totp_setup(struct route_ctx *ctx);
 
 /**
  * routes_auth_totp_enable(ctx):
- * POST /api/v1/auth/totp/enable: confirm the secret from setup with a
- * current code and require TOTP at login from now on.
+ * POST /api/v1/auth/totp/enable: given the password's authentication key,
+ * confirm the secret from setup with a current code and require TOTP at
+ * login from now on.
  */
 void routes_auth_totp_enable(struct route_ctx *ctx);
 
@@ -297,6 +298,35 @@ void routes_auth_totp_enable(struct route_ctx *ctx);
  * authentication key and a current code.
  */
 void routes_auth_totp_disable(struct route_ctx *ctx);
+
+/* Outcomes of routes_auth_reauth(). */
+#define ROUTES_AUTH_OK 0
+#define ROUTES_AUTH_REFUSED 1  /* replied; commit, so the failure counts */
+#define ROUTES_AUTH_ERROR (-1) /* replied; roll back */
+
+/**
+ * routes_auth_reauth(ctx, auth_key, c, l, cur):
+ * Inside an open transaction, check the caller's own password ${auth_key}
+ * (refused with 429 while locked; a wrong key counts as a failed login and
+ * is refused with 401 bad_credentials), then re-read the caller's session
+ * into ${cur} and check the member is still active, loading custody ${c}
+ * and login state ${l}.  Return ROUTES_AUTH_OK; ROUTES_AUTH_REFUSED after
+ * replying (commit: the failure must count); or ROUTES_AUTH_ERROR after
+ * replying (roll back).
+ */
+int routes_auth_reauth(struct route_ctx *ctx,
+    const uint8_t auth_key[CUSTODY_KEY_BYTES], struct store_custody *c,
+    struct store_login *l, struct store_session *cur)
+    __attribute__((warn_unused_result));
+
+/**
+ * routes_auth_end_other_sessions(ctx, cur):
+ * Inside an open transaction, end every session of the caller except
+ * ${cur} (as re-read by routes_auth_reauth()).  Return 0, or -1 after
+ * replying 500.
+ */
+int routes_auth_end_other_sessions(struct route_ctx *ctx,
+    const struct store_session *cur) __attribute__((warn_unused_result));
 
 extern const struct jsonin_spec routes_keys_rotate_spec;
 
@@ -309,8 +339,9 @@ void routes_keys_get(struct route_ctx *ctx);
 
 /**
  * routes_keys_rotate(ctx):
- * POST /api/v1/keys/rotate: replace the caller's keys with the next
- * epoch's, signed by the current signing key, with custody of the new seed.
+ * POST /api/v1/keys/rotate: given the password's authentication key,
+ * replace the caller's keys with the next epoch's, signed by the current
+ * signing key, with custody of the new seed; every other session ends.
  */
 void routes_keys_rotate(struct route_ctx *ctx);
 

@@ -133,10 +133,16 @@ const struct jsonin_spec routes_auth_recovery_reset_spec =
     JSONIN_SPEC(struct recovery_reset_in, recovery_reset_fields);
 
 struct totp_enable_in {
+	uint8_t auth_key[CUSTODY_KEY_BYTES];
 	char code[TOTP_TEXT_MAX + 1];
 };
 
 static const struct jsonin_field totp_enable_fields[] = {
+    {.name = "auth_key",
+	.type = JSONIN_B64,
+	.flags = JSONIN_REQUIRED,
+	.min = CUSTODY_KEY_BYTES,
+	JSONIN_AT(struct totp_enable_in, auth_key)},
     {.name = "code",
 	.type = JSONIN_STRING,
 	.flags = JSONIN_REQUIRED,
@@ -365,6 +371,71 @@ check_own_password(struct route_ctx *ctx,
 	return (STEP_OK);
 }
 
+/**
+ * routes_auth_reauth(ctx, auth_key, c, l, cur):
+ * Inside an open transaction, check the caller's own password ${auth_key}
+ * (refused with 429 while locked; a wrong key counts as a failed login and
+ * is refused with 401 bad_credentials), then re-read the caller's session
+ * into ${cur} and check the member is still active, loading custody ${c}
+ * and login state ${l}.  Return ROUTES_AUTH_OK; ROUTES_AUTH_REFUSED after
+ * replying (commit: the failure must count); or ROUTES_AUTH_ERROR after
+ * replying (roll back).
+ */
+int
+routes_auth_reauth(struct route_ctx *ctx,
+    const uint8_t auth_key[CUSTODY_KEY_BYTES], struct store_custody *c,
+    struct store_login *l, struct store_session *cur)
+{
+	struct store_member now;
+	enum step st;
+	int rc;
+
+	st = check_own_password(ctx, auth_key, c, l);
+	if (st == STEP_REFUSED)
+		return (ROUTES_AUTH_REFUSED);
+	if (st == STEP_ERROR)
+		return (ROUTES_AUTH_ERROR);
+	/*
+	 * The session was checked before the transaction began; it may have
+	 * ended since (logout, suspension).  Re-read it and the member inside
+	 * the transaction, so that a caller deleting the member's sessions and
+	 * putting this one back cannot revive a session that was just ended.
+	 */
+	rc = store_session_get(ctx->store, ctx->session->token_hash, cur);
+	if (rc == STORE_OK)
+		rc = store_member_get(ctx->store, ctx->me->id, &now);
+	if (rc == STORE_NOTFOUND ||
+	    (rc == STORE_OK && now.status != STORE_MEMBER_ACTIVE)) {
+		http_reply_error(
+		    ctx->req, 401, "unauthenticated", "the session has ended");
+		return (ROUTES_AUTH_ERROR);
+	}
+	if (rc != STORE_OK) {
+		routes_internal(ctx, "session re-check");
+		return (ROUTES_AUTH_ERROR);
+	}
+	return (ROUTES_AUTH_OK);
+}
+
+/**
+ * routes_auth_end_other_sessions(ctx, cur):
+ * Inside an open transaction, end every session of the caller except
+ * ${cur} (as re-read by routes_auth_reauth()).  Return 0, or -1 after
+ * replying 500.
+ */
+int
+routes_auth_end_other_sessions(
+    struct route_ctx *ctx, const struct store_session *cur)
+{
+
+	if (store_session_delete_member(ctx->store, ctx->me->id) != STORE_OK ||
+	    store_session_put(ctx->store, cur) != STORE_OK) {
+		routes_internal(ctx, "session write");
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Check the TOTP ${code} against the member's stored secret, advancing
  * ${l}'s replay guard on success.  Return 0 if accepted, 1 if wrong, -1 on
@@ -577,51 +648,33 @@ routes_auth_password(struct route_ctx *ctx)
 	struct store_custody c;
 	struct store_login l;
 	struct store_session cur;
-	struct store_member now;
-	enum step st;
-	int rc;
 
+	memset(&c, 0, sizeof(c));
+	memset(&l, 0, sizeof(l));
+	memset(&cur, 0, sizeof(cur));
 	if (!routes_kdf_acceptable(ctx, &in->custody))
 		return;
 	if (store_begin(ctx->store) != 0) {
 		routes_internal(ctx, "begin");
 		return;
 	}
-	st = check_own_password(ctx, in->auth_key, &c, &l);
-	if (st == STEP_REFUSED) {
+	switch (routes_auth_reauth(ctx, in->auth_key, &c, &l, &cur)) {
+	case ROUTES_AUTH_OK:
+		break;
+	case ROUTES_AUTH_REFUSED:
 		finish_refused(ctx);
 		goto done;
-	}
-	if (st == STEP_ERROR)
-		goto rollback;
-	/*
-	 * The session was checked before the transaction began; it may have
-	 * ended since (logout, suspension).  Re-read it and the member inside
-	 * the transaction, so that deleting the member's sessions and putting
-	 * this one back cannot revive a session that was just ended.
-	 */
-	rc = store_session_get(ctx->store, ctx->session->token_hash, &cur);
-	if (rc == STORE_OK)
-		rc = store_member_get(ctx->store, ctx->me->id, &now);
-	if (rc == STORE_NOTFOUND ||
-	    (rc == STORE_OK && now.status != STORE_MEMBER_ACTIVE)) {
-		store_rollback(ctx->store);
-		http_reply_error(
-		    ctx->req, 401, "unauthenticated", "the session has ended");
-		goto done;
-	}
-	if (rc != STORE_OK) {
-		routes_internal(ctx, "session re-check");
+	default:
 		goto rollback;
 	}
 	/* Same seed, new password: the recovery wrapping stays. */
 	routes_custody_build(&c, &in->custody, NULL);
-	if (store_custody_set(ctx->store, ctx->me->id, &c) != STORE_OK ||
-	    store_session_delete_member(ctx->store, ctx->me->id) != STORE_OK ||
-	    store_session_put(ctx->store, &cur) != STORE_OK) {
+	if (store_custody_set(ctx->store, ctx->me->id, &c) != STORE_OK) {
 		routes_internal(ctx, "custody write");
 		goto rollback;
 	}
+	if (routes_auth_end_other_sessions(ctx, &cur) != 0)
+		goto rollback;
 	if (account_login_succeeded(&l) &&
 	    store_login_set(ctx->store, ctx->me->id, &l) != STORE_OK) {
 		routes_internal(ctx, "login state");
@@ -806,22 +859,38 @@ done:
 
 /**
  * routes_auth_totp_enable(ctx):
- * POST /api/v1/auth/totp/enable: confirm the secret from setup with a
- * current code and require TOTP at login from now on.
+ * POST /api/v1/auth/totp/enable: given the password's authentication key,
+ * confirm the secret from setup with a current code and require TOTP at
+ * login from now on.
  */
 void
 routes_auth_totp_enable(struct route_ctx *ctx)
 {
 	const struct totp_enable_in *in = ctx->body;
+	struct store_custody c;
 	struct store_login l;
+	struct store_session cur;
 	int rc;
 
+	memset(&c, 0, sizeof(c));
+	memset(&l, 0, sizeof(l));
+	memset(&cur, 0, sizeof(cur));
 	if (store_begin(ctx->store) != 0) {
 		routes_internal(ctx, "begin");
 		return;
 	}
-	if (login_get(ctx, ctx->me->id, &l) != STORE_OK) {
-		routes_internal(ctx, "login state");
+	/*
+	 * The password, not only a session: whoever holds a stolen token
+	 * must not be able to lock the owner out behind a TOTP secret of
+	 * their choosing.
+	 */
+	switch (routes_auth_reauth(ctx, in->auth_key, &c, &l, &cur)) {
+	case ROUTES_AUTH_OK:
+		break;
+	case ROUTES_AUTH_REFUSED:
+		finish_refused(ctx);
+		goto done;
+	default:
 		goto rollback;
 	}
 	if (!l.totp_has_secret || l.totp_enabled) {
@@ -837,6 +906,7 @@ routes_auth_totp_enable(struct route_ctx *ctx)
 		http_reply_error(ctx->req, 401, "bad_totp", "wrong TOTP code");
 		goto rollback;
 	}
+	(void)account_login_succeeded(&l);
 	l.totp_enabled = 1;
 	if (store_login_set(ctx->store, ctx->me->id, &l) != STORE_OK) {
 		routes_internal(ctx, "login state");
@@ -844,12 +914,14 @@ routes_auth_totp_enable(struct route_ctx *ctx)
 	}
 	if (finish_ok(ctx) == 0)
 		http_reply_empty(ctx->req, 204);
-	sodium_memzero(&l, sizeof(l));
-	return;
+	goto done;
 
 rollback:
 	store_rollback(ctx->store);
+done:
+	sodium_memzero(&c, sizeof(c));
 	sodium_memzero(&l, sizeof(l));
+	sodium_memzero(&cur, sizeof(cur));
 }
 
 /**

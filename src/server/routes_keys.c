@@ -7,6 +7,7 @@
 #include "routes.h"
 
 struct rotate_in {
+	uint8_t auth_key[CUSTODY_KEY_BYTES];
 	int64_t epoch;
 	struct routes_keys_in keys;
 	struct routes_pop_in pop;
@@ -16,6 +17,11 @@ struct rotate_in {
 };
 
 static const struct jsonin_field rotate_fields[] = {
+    {.name = "auth_key",
+	.type = JSONIN_B64,
+	.flags = JSONIN_REQUIRED,
+	.min = CUSTODY_KEY_BYTES,
+	JSONIN_AT(struct rotate_in, auth_key)},
     {.name = "epoch",
 	.type = JSONIN_INT,
 	.flags = JSONIN_REQUIRED,
@@ -161,8 +167,9 @@ nomem:
 
 /**
  * routes_keys_rotate(ctx):
- * POST /api/v1/keys/rotate: replace the caller's keys with the next
- * epoch's, signed by the current signing key, with custody of the new seed.
+ * POST /api/v1/keys/rotate: given the password's authentication key,
+ * replace the caller's keys with the next epoch's, signed by the current
+ * signing key, with custody of the new seed; every other session ends.
  */
 void
 routes_keys_rotate(struct route_ctx *ctx)
@@ -170,7 +177,9 @@ routes_keys_rotate(struct route_ctx *ctx)
 	const struct rotate_in *in = ctx->body;
 	const struct store_member *me = ctx->me;
 	struct store_member m;
-	struct store_custody c;
+	struct store_custody c, old;
+	struct store_login l;
+	struct store_session cur;
 	struct keys_public pub;
 	struct keys_pop pop;
 	struct event ev;
@@ -202,32 +211,65 @@ routes_keys_rotate(struct route_ctx *ctx)
 		return;
 	}
 	memset(&c, 0, sizeof(c));
+	memset(&old, 0, sizeof(old));
+	memset(&l, 0, sizeof(l));
+	memset(&cur, 0, sizeof(cur));
 	routes_custody_build(&c, &in->custody, &in->recovery);
 	direvent_keys(&ev, ctx->now, me->id, epoch, &pub);
 	if (store_begin(ctx->store) != 0) {
-		sodium_memzero(&c, sizeof(c));
 		routes_internal(ctx, "begin");
-		return;
+		goto done;
+	}
+	/*
+	 * Rotation replaces the password and recovery custody: without the
+	 * current password, a stolen session token and seed would take the
+	 * account over for good.  And it is what an owner runs after a
+	 * compromise, so every other session ends with it.
+	 */
+	switch (routes_auth_reauth(ctx, in->auth_key, &old, &l, &cur)) {
+	case ROUTES_AUTH_OK:
+		break;
+	case ROUTES_AUTH_REFUSED:
+		if (store_commit(ctx->store) != 0) {
+			store_rollback(ctx->store);
+			routes_internal(ctx, "commit");
+		}
+		goto done;
+	default:
+		store_rollback(ctx->store);
+		goto done;
 	}
 	rc = store_member_rotate_keys(
 	    ctx->store, me->id, epoch, &pub, &c, ctx->now);
-	sodium_memzero(&c, sizeof(c));
+	if (rc == STORE_OK && routes_auth_end_other_sessions(ctx, &cur) != 0) {
+		store_rollback(ctx->store);
+		goto done;
+	}
+	if (rc == STORE_OK && account_login_succeeded(&l) &&
+	    store_login_set(ctx->store, me->id, &l) != STORE_OK)
+		rc = STORE_ERR;
 	if (rc == STORE_OK && routes_log_append(ctx, &ev, &index) != 0)
 		rc = STORE_ERR;
 	if (rc != STORE_OK) {
 		store_rollback(ctx->store);
 		routes_store_error(ctx, rc, "key rotation");
-		return;
+		goto done;
 	}
 	if (store_commit(ctx->store) != 0) {
 		store_rollback(ctx->store);
 		routes_internal(ctx, "commit");
-		return;
+		goto done;
 	}
 	routes_log_wait(ctx, index);
 	if (store_member_get(ctx->store, me->id, &m) != STORE_OK) {
 		routes_internal(ctx, "member reload");
-		return;
+		goto done;
 	}
 	routes_reply_member(ctx, 200, &m);
+
+done:
+	sodium_memzero(&c, sizeof(c));
+	sodium_memzero(&old, sizeof(old));
+	sodium_memzero(&l, sizeof(l));
+	sodium_memzero(&cur, sizeof(cur));
 }

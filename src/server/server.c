@@ -199,6 +199,7 @@ server_listen(struct server *sv, char *err, size_t errcap)
 	}
 	o.max_connections = sv->cfg.max_connections;
 	o.connection_timeout = sv->cfg.connection_timeout;
+	o.max_connections_per_address = sv->cfg.max_connections_per_address;
 	if (sv->cfg.tls_cert[0] != '\0') {
 		if ((sv->tls_cert = read_pem(
 			 sv->cfg.tls_cert, &cap, err, errcap)) == NULL)
@@ -289,7 +290,7 @@ server_handle(struct server *sv, struct http_request *req)
 	struct store_session sess;
 	struct jsonin_error je;
 	unsigned int method, roles = ACCESS_NO_SESSION;
-	char allow[ROUTER_ALLOW_MAX];
+	char allow[ROUTER_ALLOW_MAX], bad[40];
 	void *body = NULL;
 	size_t i;
 
@@ -370,6 +371,13 @@ server_handle(struct server *sv, struct http_request *req)
 	if (!access_allowed(roles, r->access)) {
 		http_reply_error(
 		    req, 403, "forbidden", "your role does not allow this");
+		return;
+	}
+	/* Strict like bodies: a parameter nobody reads is a client's bug. */
+	if (!(r->flags & ROUTE_QUERY) &&
+	    http_query_check(req, NULL, 0, bad, sizeof(bad)) != 0) {
+		http_reply_error(req, 400, "unknown_field",
+		    "this endpoint takes no query parameter (got \"%s\")", bad);
 		return;
 	}
 

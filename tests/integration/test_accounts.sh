@@ -85,10 +85,24 @@ as alice login --handle alice --password-fd 3 3< <(echo "a brand new passphrase"
 ok "a password change takes effect and the old password stops working"
 
 fp_before=$(as alice key show --json | grep -o '"fingerprint":"[^"]*"')
+expect_exit 3 as alice key rotate --password-fd 3 \
+	--recovery-code-file "$T_DIR/alice.recovery-wrong" \
+	3< <(echo "not the passphrase at all")
+[ ! -e "$T_DIR/alice.recovery-wrong" ] || fail "a refused rotation left a recovery code file"
+[ "$fp_before" = "$(as alice key show --json | grep -o '"fingerprint":"[^"]*"')" ] ||
+	fail "a rotation with a wrong password changed the keys"
+ok "key rotation needs the current password"
+
+# A second session of alice's (another home) must not survive the rotation.
+as alice2 server set "$T_URL" >/dev/null
+as alice2 login --handle alice --password-fd 3 3< <(echo "a brand new passphrase") >/dev/null
+as alice2 whoami >/dev/null
 as alice key rotate --password-fd 3 --recovery-code-file "$T_DIR/alice.recovery2" \
 	3< <(echo "a brand new passphrase") >/dev/null
 fp_after=$(as alice key show --json | grep -o '"fingerprint":"[^"]*"')
 [ "$fp_before" != "$fp_after" ] || fail "key rotation did not change the fingerprint"
+expect_exit 3 as alice2 whoami
+ok "key rotation ends every other session"
 login bob
 as bob key show alice --json | grep -q '"epoch":2' || fail "rotated keys not at epoch 2"
 as alice logout >/dev/null
@@ -107,6 +121,13 @@ expect_exit 3 as dave recover --handle dave --recovery-fd 3 --password-fd 4 \
 	--recovery-code-file "$T_DIR/dave.recovery3" \
 	3<"$T_DIR/dave.recovery" 4< <(echo "recovered passphrase 2")
 ok "the recovery code resets the password once and is replaced"
+
+login bob
+as bob totp setup >/dev/null
+expect_exit 3 as bob totp enable --password-fd 3 --totp-fd 4 \
+	3< <(echo "not bob's passphrase") 4< <(echo 123456)
+grep -q bad_credentials "$T_DIR/last.err" || fail "totp enable: $(cat "$T_DIR/last.err")"
+ok "turning TOTP on needs the password"
 
 for secret in "$(password_of alice)" "a brand new passphrase" "$(cat "$T_DIR/dave.recovery2")"; do
 	if grep -rqF -- "$secret" "$T_LOG" "$T_DATA"; then

@@ -82,4 +82,19 @@ if grep -qF "$token" "$T_LOG"; then
 fi
 ok "the session token never reaches the log"
 
+# Plain http to a host that is not loopback by name or address (0.0.0.0,
+# which Linux still connects to this machine) needs --insecure-http, which
+# `server set` remembers for that server.
+remote="http://0.0.0.0:$(cat "$T_DIR/port")"
+mkdir -p -m 0700 "$T_DIR/home-remote"
+expect_exit 2 env DISSENT_HOME="$T_DIR/home-remote" "$DISSENT" server set "$remote"
+grep -q "refusing plain http://" "$T_DIR/last.err" || fail "plain http: $(cat "$T_DIR/last.err")"
+DISSENT_HOME="$T_DIR/home-remote" "$DISSENT" server set "$remote" --insecure-http >/dev/null 2>&1 ||
+	fail "server set --insecure-http"
+DISSENT_HOME="$T_DIR/home-remote" "$DISSENT" server health >/dev/null ||
+	fail "the remembered --insecure-http was not used"
+DISSENT_HOME="$T_DIR/home-remote" "$DISSENT" server show | grep -q "Plain HTTP" ||
+	fail "server show does not say plain http is allowed"
+ok "plain http to another machine needs --insecure-http, remembered by server set"
+
 t_finish

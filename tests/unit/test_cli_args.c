@@ -407,6 +407,58 @@ test_cli_refuses_non_http_server_url(void **state)
 	(void)rmdir(home);
 }
 
+static void
+test_cli_refuses_plain_http_to_another_machine(void **state)
+{
+	char home[512];
+	const char *tmp = getenv("TMPDIR");
+	struct run r;
+
+	(void)state;
+	(void)snprintf(home, sizeof(home), "%s/test_cli_args.XXXXXX",
+	    tmp != NULL ? tmp : "/tmp");
+	assert_non_null(mkdtemp(home));
+	run(&r, "--home", home, "server", "set", "http://192.0.2.1:8080", NULL);
+	assert_int_equal(r.rc, CLI_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "refusing plain http://"));
+	assert_non_null(strstr(r.err, "--insecure-http"));
+	assert_string_equal(r.out, "");
+	run(&r, "--home", home, "--server", "http://dissent.example", "server",
+	    "health", NULL);
+	assert_int_equal(r.rc, CLI_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "refusing plain http://"));
+}
+
+static void
+test_cli_insecure_http_flag_allows_plain_http(void **state)
+{
+	char home[512];
+	const char *tmp = getenv("TMPDIR");
+	struct run r;
+
+	(void)state;
+	(void)snprintf(home, sizeof(home), "%s/test_cli_args.XXXXXX",
+	    tmp != NULL ? tmp : "/tmp");
+	assert_non_null(mkdtemp(home));
+	/*
+	 * 0.0.0.0 is not loopback by its address, but Linux connects it to
+	 * this machine, where nothing listens on port 1: past the check, the
+	 * request fails fast with a network error.
+	 */
+	run(&r, "--home", home, "--insecure-http", "--server",
+	    "http://0.0.0.0:1", "server", "health", NULL);
+	assert_int_equal(r.rc, CLI_EXIT_NETWORK);
+	assert_null(strstr(r.err, "refusing plain http://"));
+	/* After the command too, as every global flag. */
+	run(&r, "--home", home, "--server", "http://0.0.0.0:1", "server",
+	    "health", "--insecure-http", NULL);
+	assert_int_equal(r.rc, CLI_EXIT_NETWORK);
+	/* Loopback needs no flag. */
+	run(&r, "--home", home, "--server", "http://127.0.0.1:1", "server",
+	    "health", NULL);
+	assert_int_equal(r.rc, CLI_EXIT_NETWORK);
+}
+
 int
 main(void)
 {
@@ -438,6 +490,8 @@ main(void)
 	    cmocka_unit_test(
 		test_cli_global_flag_given_before_and_after_is_refused),
 	    cmocka_unit_test(test_cli_refuses_non_http_server_url),
+	    cmocka_unit_test(test_cli_refuses_plain_http_to_another_machine),
+	    cmocka_unit_test(test_cli_insecure_http_flag_allows_plain_http),
 	};
 
 	if (sodium_init() < 0)

@@ -250,6 +250,37 @@ test_url_validity(void **state)
 }
 
 static void
+test_url_cleartext_is_plain_http_off_this_machine(void **state)
+{
+
+	(void)state;
+	/* Loopback, and anything over TLS, is fine. */
+	assert_false(httpc_url_cleartext("http://127.0.0.1:8080"));
+	assert_false(httpc_url_cleartext("http://127.255.3.4/"));
+	assert_false(httpc_url_cleartext("http://localhost:1"));
+	assert_false(httpc_url_cleartext("http://LocalHost"));
+	assert_false(httpc_url_cleartext("http://[::1]:8080/"));
+	assert_false(httpc_url_cleartext("http://[::1]"));
+	assert_false(httpc_url_cleartext("https://dissent.example"));
+	assert_false(httpc_url_cleartext("https://192.0.2.1:8443"));
+	/* Plain http to anywhere else is not. */
+	assert_true(httpc_url_cleartext("http://dissent.example"));
+	assert_true(httpc_url_cleartext("http://192.0.2.1:8080"));
+	assert_true(httpc_url_cleartext("http://128.0.0.1"));
+	assert_true(httpc_url_cleartext("http://0.0.0.0:80"));
+	assert_true(httpc_url_cleartext("http://[::2]:80"));
+	assert_true(httpc_url_cleartext("http://[::1]x/"));
+	assert_true(httpc_url_cleartext("http://localhost.evil.example"));
+	assert_true(httpc_url_cleartext("http://127.0.0.1.evil.example"));
+	/* Forms inet_pton() refuses are not taken for loopback. */
+	assert_true(httpc_url_cleartext("http://127.1"));
+	assert_true(httpc_url_cleartext("http://0177.0.0.1"));
+	/* User information: the host is what follows "@". */
+	assert_true(httpc_url_cleartext("http://127.0.0.1@evil.example/"));
+	assert_true(httpc_url_cleartext("http://localhost:80@evil.example"));
+}
+
+static void
 test_post_sends_token_and_json_and_reads_json(void **state)
 {
 	struct server s;
@@ -482,6 +513,7 @@ main(void)
 	    cmocka_unit_test(
 		test_long_error_code_is_refused_and_long_message_cut),
 	    cmocka_unit_test(test_url_validity),
+	    cmocka_unit_test(test_url_cleartext_is_plain_http_off_this_machine),
 	    cmocka_unit_test(test_post_sends_token_and_json_and_reads_json),
 	    cmocka_unit_test(test_post_without_body_sends_empty_object),
 	    cmocka_unit_test(test_error_status_is_answer_with_code),

@@ -1190,7 +1190,8 @@ enable_totp(struct member *m, uint8_t secret[TOTP_SECRET_BYTES], int64_t now)
 	assert_int_equal(strncmp(str(r.json, "uri"), "otpauth://totp/", 15), 0);
 	reply_free(&r);
 	call(&r, "POST", "/api/v1/auth/totp/enable", m->token,
-	    json_pack("{s:s}", "code", code_at(secret, now)));
+	    json_pack("{s:s,s:s}", "auth_key", b64(m->auth_key, 32), "code",
+		code_at(secret, now)));
 	assert_int_equal(r.status, 204);
 	reply_free(&r);
 }
@@ -1261,14 +1262,34 @@ test_totp_enable_refuses_a_wrong_code(void **state)
 	(void)state;
 	new_member(&m, "carol", "[\"member\"]");
 	call(&r, "POST", "/api/v1/auth/totp/enable", m.token,
-	    json_pack("{s:s}", "code", "123456"));
+	    json_pack("{s:s,s:s}", "auth_key", b64(m.auth_key, 32), "code",
+		"123456"));
 	expect_error(&r, 409, "conflict");
 	call(&r, "POST", "/api/v1/auth/totp/setup", m.token, NULL);
 	reply_free(&r);
 	call(&r, "POST", "/api/v1/auth/totp/enable", m.token,
-	    json_pack("{s:s}", "code", "12345x"));
+	    json_pack("{s:s,s:s}", "auth_key", b64(m.auth_key, 32), "code",
+		"12345x"));
 	expect_error(&r, 401, "bad_totp");
 	assert_int_equal(login(&m, m.auth_key, NULL, NULL), 200);
+}
+
+/* The body of POST /keys/rotate from ${m}'s keys to ${next} at ${epoch}. */
+static json_t *
+rotate_body(struct member *m, const struct keys_secret *next, int epoch,
+    const uint8_t *sig)
+{
+	struct keys_pop pop;
+	uint8_t newkey[32];
+
+	assert_int_equal(keys_pop_make(&pop, next, m->id, (uint32_t)epoch), 0);
+	memset(newkey, 3, sizeof(newkey));
+	return (json_pack("{s:s,s:i,s:o,s:o,s:s,s:o,s:o}", "auth_key",
+	    b64(m->auth_key, CUSTODY_KEY_BYTES), "epoch", epoch, "keys",
+	    keys_json(&next->pub), "pop", pop_json(&pop), "rotation_sig",
+	    b64(sig, KEYS_SIG_BYTES), "custody",
+	    custody_json(newkey, 3, 64ULL << 20), "recovery",
+	    recovery_json(newkey)));
 }
 
 static void
@@ -1291,22 +1312,25 @@ test_keys_rotate_to_the_next_epoch(void **state)
 	memset(newkey, 3, sizeof(newkey));
 
 	/* Signed by the wrong key. */
-	body = json_pack("{s:i,s:o,s:o,s:s,s:o,s:o}", "epoch", 2, "keys",
-	    keys_json(&next.pub), "pop", pop_json(&pop), "rotation_sig",
-	    b64(pop.sig, 64), "custody", custody_json(newkey, 3, 64ULL << 20),
-	    "recovery", recovery_json(newkey));
+	body = json_pack("{s:s,s:i,s:o,s:o,s:s,s:o,s:o}", "auth_key",
+	    b64(m.auth_key, 32), "epoch", 2, "keys", keys_json(&next.pub),
+	    "pop", pop_json(&pop), "rotation_sig", b64(pop.sig, 64), "custody",
+	    custody_json(newkey, 3, 64ULL << 20), "recovery",
+	    recovery_json(newkey));
 	call(&r, "POST", "/api/v1/keys/rotate", m.token, body);
 	expect_error(&r, 400, "bad_request");
-	body = json_pack("{s:i,s:o,s:o,s:s,s:o,s:o}", "epoch", 3, "keys",
-	    keys_json(&next.pub), "pop", pop_json(&pop), "rotation_sig",
-	    b64(sig, 64), "custody", custody_json(newkey, 3, 64ULL << 20),
-	    "recovery", recovery_json(newkey));
+	body = json_pack("{s:s,s:i,s:o,s:o,s:s,s:o,s:o}", "auth_key",
+	    b64(m.auth_key, 32), "epoch", 3, "keys", keys_json(&next.pub),
+	    "pop", pop_json(&pop), "rotation_sig", b64(sig, 64), "custody",
+	    custody_json(newkey, 3, 64ULL << 20), "recovery",
+	    recovery_json(newkey));
 	call(&r, "POST", "/api/v1/keys/rotate", m.token, body);
 	expect_error(&r, 409, "conflict");
-	body = json_pack("{s:i,s:o,s:o,s:s,s:o,s:o}", "epoch", 2, "keys",
-	    keys_json(&next.pub), "pop", pop_json(&pop), "rotation_sig",
-	    b64(sig, 64), "custody", custody_json(newkey, 3, 64ULL << 20),
-	    "recovery", recovery_json(newkey));
+	body = json_pack("{s:s,s:i,s:o,s:o,s:s,s:o,s:o}", "auth_key",
+	    b64(m.auth_key, 32), "epoch", 2, "keys", keys_json(&next.pub),
+	    "pop", pop_json(&pop), "rotation_sig", b64(sig, 64), "custody",
+	    custody_json(newkey, 3, 64ULL << 20), "recovery",
+	    recovery_json(newkey));
 	call(&r, "POST", "/api/v1/keys/rotate", m.token, body);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(
@@ -1325,6 +1349,172 @@ test_keys_rotate_to_the_next_epoch(void **state)
 	    b64(next.pub.sign_pk, 32));
 	reply_free(&r);
 	keys_wipe(&next);
+}
+
+/* ${m}'s current key epoch, as the directory shows it. */
+static json_int_t
+key_epoch_of(const struct member *m)
+{
+	struct reply r;
+	char path[128];
+	json_int_t e;
+
+	snprintf(path, sizeof(path), "/api/v1/members/%s/keys", m->id);
+	call(&r, "GET", path, w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	e = json_integer_value(
+	    json_object_get(json_object_get(r.json, "current"), "epoch"));
+	reply_free(&r);
+	return (e);
+}
+
+static void
+test_keys_rotate_refuses_a_wrong_password_and_counts_it(void **state)
+{
+	struct member m;
+	struct reply r;
+	struct keys_secret next;
+	uint8_t seed[KEYS_SEED_BYTES], sig[KEYS_SIG_BYTES];
+	uint8_t right[CUSTODY_KEY_BYTES];
+	json_t *body;
+	int i;
+
+	(void)state;
+	new_member(&m, "carol", "[\"member\"]");
+	keys_seed_new(seed);
+	assert_int_equal(keys_derive(&next, seed), 0);
+	assert_int_equal(keys_rotation_sign(sig, &m.ks, m.id, 2, &next.pub), 0);
+	memcpy(right, m.auth_key, sizeof(right));
+	memset(m.auth_key, 1, sizeof(m.auth_key));
+	call(&r, "POST", "/api/v1/keys/rotate", m.token,
+	    rotate_body(&m, &next, 2, sig));
+	expect_error(&r, 401, "bad_credentials");
+	/* Nothing changed: same keys, same password. */
+	assert_int_equal(key_epoch_of(&m), 1);
+	/* Without auth_key at all: refused before anything is looked at. */
+	body = rotate_body(&m, &next, 2, sig);
+	assert_int_equal(json_object_del(body, "auth_key"), 0);
+	call(&r, "POST", "/api/v1/keys/rotate", m.token, body);
+	expect_error(&r, 400, "missing_field");
+	/* Wrong keys count as failed logins: four more lock the account. */
+	for (i = 0; i < 4; i++) {
+		call(&r, "POST", "/api/v1/keys/rotate", m.token,
+		    rotate_body(&m, &next, 2, sig));
+		expect_error(&r, 401, "bad_credentials");
+	}
+	assert_int_equal(login(&m, right, NULL, &r), 429);
+	reply_free(&r);
+	memcpy(m.auth_key, right, sizeof(right));
+	call(&r, "POST", "/api/v1/keys/rotate", m.token,
+	    rotate_body(&m, &next, 2, sig));
+	expect_error(&r, 429, "rate_limited");
+	assert_int_equal(key_epoch_of(&m), 1);
+	keys_wipe(&next);
+}
+
+static void
+test_keys_rotate_ends_every_other_session(void **state)
+{
+	struct member m;
+	struct reply r;
+	struct keys_secret next;
+	uint8_t seed[KEYS_SEED_BYTES], sig[KEYS_SIG_BYTES];
+	char first[ACCOUNT_TOKEN_LEN + 1];
+
+	(void)state;
+	new_member(&m, "carol", "[\"member\"]");
+	memcpy(first, m.token, sizeof(first));
+	assert_int_equal(login(&m, m.auth_key, NULL, NULL), 200);
+	keys_seed_new(seed);
+	assert_int_equal(keys_derive(&next, seed), 0);
+	assert_int_equal(keys_rotation_sign(sig, &m.ks, m.id, 2, &next.pub), 0);
+	call(&r, "POST", "/api/v1/keys/rotate", m.token,
+	    rotate_body(&m, &next, 2, sig));
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	call(&r, "GET", "/api/v1/auth/session", first, NULL);
+	expect_error(&r, 401, "unauthenticated");
+	call(&r, "GET", "/api/v1/auth/session", m.token, NULL);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	keys_wipe(&next);
+}
+
+static void
+test_totp_enable_needs_the_password(void **state)
+{
+	struct member m;
+	struct reply r;
+	uint8_t secret[TOTP_SECRET_BYTES], wrong[CUSTODY_KEY_BYTES];
+	int64_t now = (int64_t)time(NULL);
+	int i;
+
+	(void)state;
+	new_member(&m, "carol", "[\"member\"]");
+	call(&r, "POST", "/api/v1/auth/totp/setup", m.token, NULL);
+	assert_int_equal(r.status, 200);
+	base32_decode(secret, str(r.json, "secret"));
+	reply_free(&r);
+	call(&r, "POST", "/api/v1/auth/totp/enable", m.token,
+	    json_pack("{s:s}", "code", code_at(secret, now)));
+	expect_error(&r, 400, "missing_field");
+	memset(wrong, 1, sizeof(wrong));
+	for (i = 0; i < 5; i++) {
+		call(&r, "POST", "/api/v1/auth/totp/enable", m.token,
+		    json_pack("{s:s,s:s}", "auth_key", b64(wrong, 32), "code",
+			code_at(secret, now)));
+		expect_error(&r, 401, "bad_credentials");
+	}
+	/* Counted as failed logins: the account is now locked. */
+	assert_int_equal(login(&m, m.auth_key, NULL, &r), 429);
+	reply_free(&r);
+	/* And TOTP is still off (setup answers 409 once it is on). */
+	call(&r, "POST", "/api/v1/auth/totp/setup", m.token, NULL);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+}
+
+static void
+test_query_parameters_are_refused_where_none_are_taken(void **state)
+{
+	struct reply r;
+
+	(void)state;
+	call(&r, "GET", "/api/v1/health?foo=1", NULL, NULL);
+	expect_error(&r, 400, "unknown_field");
+	call(&r, "GET", "/api/v1/instance?x", NULL, NULL);
+	expect_error(&r, 400, "unknown_field");
+	call(&r, "GET", "/api/v1/auth/session?x=1", w.admin_token, NULL);
+	expect_error(&r, 400, "unknown_field");
+	call(&r, "GET", "/api/v1/orgs?limit=1", w.admin_token, NULL);
+	expect_error(&r, 400, "unknown_field");
+	/* The session is still checked first. */
+	call(&r, "GET", "/api/v1/auth/session?x=1", NULL, NULL);
+	expect_error(&r, 401, "unauthenticated");
+	/* Without a query, the same requests answer. */
+	call(&r, "GET", "/api/v1/health", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+}
+
+static void
+test_routes_with_query_parameters_refuse_unknown_ones(void **state)
+{
+	struct reply r;
+
+	(void)state;
+	call(&r, "GET", "/api/v1/members?limit=5", w.admin_token, NULL);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	call(&r, "GET", "/api/v1/members?limit=5&bogus=1", w.admin_token, NULL);
+	expect_error(&r, 400, "unknown_field");
+	call(&r, "GET", "/api/v1/log/entries?start=0&count=1", w.admin_token,
+	    NULL);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	call(&r, "GET", "/api/v1/log/entries?start=0&count=1&x=2",
+	    w.admin_token, NULL);
+	expect_error(&r, 400, "unknown_field");
 }
 
 static void
@@ -1653,23 +1843,6 @@ test_enrollment_logs_the_keys_and_a_refusal_none(void **state)
 	assert_int_equal(ev.epoch, 1);
 	event_keys_hash(hash, &m.ks.pub);
 	assert_memory_equal(ev.keys_hash, hash, sizeof(hash));
-}
-
-/* The body of POST /keys/rotate from ${m}'s keys to ${next} at ${epoch}. */
-static json_t *
-rotate_body(struct member *m, const struct keys_secret *next, int epoch,
-    const uint8_t *sig)
-{
-	struct keys_pop pop;
-	uint8_t newkey[32];
-
-	assert_int_equal(keys_pop_make(&pop, next, m->id, (uint32_t)epoch), 0);
-	memset(newkey, 3, sizeof(newkey));
-	return (json_pack("{s:i,s:o,s:o,s:s,s:o,s:o}", "epoch", epoch, "keys",
-	    keys_json(&next->pub), "pop", pop_json(&pop), "rotation_sig",
-	    b64(sig, KEYS_SIG_BYTES), "custody",
-	    custody_json(newkey, 3, 64ULL << 20), "recovery",
-	    recovery_json(newkey)));
 }
 
 static void
@@ -2390,6 +2563,11 @@ main(void)
 	    T(test_totp_is_required_once_enabled),
 	    T(test_totp_disable_needs_password_and_code),
 	    T(test_totp_enable_refuses_a_wrong_code),
+	    T(test_totp_enable_needs_the_password),
+	    T(test_query_parameters_are_refused_where_none_are_taken),
+	    T(test_routes_with_query_parameters_refuse_unknown_ones),
+	    T(test_keys_rotate_refuses_a_wrong_password_and_counts_it),
+	    T(test_keys_rotate_ends_every_other_session),
 	    T(test_keys_rotate_to_the_next_epoch),
 	    T(test_keys_of_a_pending_member_are_null),
 	    T(test_log_endpoints_need_a_session),

@@ -94,6 +94,7 @@ test_defaults_are_the_documented_ones(void **state)
 	assert_string_equal(c.time_zone, "UTC");
 	assert_int_equal(c.max_connections, 4096);
 	assert_int_equal(c.connection_timeout, 30);
+	assert_int_equal(c.max_connections_per_address, 64);
 	assert_int_equal(c.session_ttl, 43200);
 	assert_int_equal(c.session_idle_ttl, 1800);
 	assert_int_equal(c.enrollment_ttl, 604800);
@@ -173,6 +174,23 @@ test_refuses_port_out_of_range(void **state)
 	(void)state;
 	assert_int_equal(parse("port = 65536\n"), -1);
 	assert_int_equal(c.port, 8080);
+}
+
+static void
+test_per_address_connection_limit_parses_and_is_bounded(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("max_connections_per_address = 8\n"), 0);
+	assert_int_equal(c.max_connections_per_address, 8);
+	/* 0 turns the limit off (behind a load balancer). */
+	assert_int_equal(parse("max_connections_per_address = 0\n"), 0);
+	assert_int_equal(c.max_connections_per_address, 0);
+	assert_int_equal(parse("max_connections_per_address = 1000000\n"), 0);
+	config_defaults(&c);
+	assert_int_equal(parse("max_connections_per_address = 1000001\n"), -1);
+	assert_int_equal(c.max_connections_per_address, 64);
+	assert_int_equal(parse("max_connections_per_address = -1\n"), -1);
+	assert_int_equal(parse("max_connections_per_address =\n"), -1);
 }
 
 static void
@@ -481,6 +499,7 @@ main(void)
 	    T(test_refuses_key_without_value),
 	    T(test_refuses_nul_byte),
 	    T(test_refuses_port_out_of_range),
+	    T(test_per_address_connection_limit_parses_and_is_bounded),
 	    T(test_refuses_malformed_integers),
 	    T(test_refuses_lock_longer_than_an_hour),
 	    T(test_refuses_kdf_minimum_above_custody_maximum),

@@ -333,6 +333,26 @@ test_query_parameters_are_checked(void **state)
 }
 
 static void
+test_request_clear_wipes_reply_headers(void **state)
+{
+	static const char cookie[] =
+	    "dissent_session=SECRETTOKENSECRETTOKEN; HttpOnly";
+	struct http_request req;
+	const unsigned char *p;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(http_request_init(&req, "POST", "/x"), 0);
+	assert_int_equal(http_reply_header(&req, "Set-Cookie", cookie), 0);
+	assert_int_equal(req.nheaders, 1);
+	http_request_clear(&req);
+	assert_int_equal(req.nheaders, 0);
+	p = (const unsigned char *)req.headers;
+	for (i = 0; i < sizeof(req.headers); i++)
+		assert_int_equal(p[i], 0);
+}
+
+static void
 test_content_type_parsing(void **state)
 {
 	(void)state;
@@ -440,6 +460,7 @@ main(void)
 	    T(test_body_needs_json_content_type),
 	    T(test_connection_is_kept_alive),
 	    T(test_query_parameters_are_checked),
+	    T(test_request_clear_wipes_reply_headers),
 	    T(test_content_type_parsing),
 	    T(test_log_line_is_one_json_object),
 	    T(test_log_line_cut_short_stays_valid_json),
