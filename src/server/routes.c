@@ -136,9 +136,9 @@ const struct route routes_table[] = {
     {ROUTER_POST, "/api/v1/auth/totp/setup", S, 0, &routes_empty_spec,
 	routes_auth_totp_setup},
     {ROUTER_POST, "/api/v1/auth/totp/enable", S, 0,
-	&routes_auth_totp_enable_spec, routes_auth_totp_enable},
+	&routes_auth_totp_spec, routes_auth_totp_enable},
     {ROUTER_POST, "/api/v1/auth/totp/disable", S, 0,
-	&routes_auth_totp_disable_spec, routes_auth_totp_disable},
+	&routes_auth_totp_spec, routes_auth_totp_disable},
 
     {ROUTER_GET, "/api/v1/members/{id}/keys", S, 0, NULL, routes_keys_get},
     {ROUTER_POST, "/api/v1/keys/rotate", S, 0, &routes_keys_rotate_spec,

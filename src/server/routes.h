@@ -226,8 +226,7 @@ extern const struct jsonin_spec routes_auth_login_spec;
 extern const struct jsonin_spec routes_auth_password_spec;
 extern const struct jsonin_spec routes_auth_recovery_fetch_spec;
 extern const struct jsonin_spec routes_auth_recovery_reset_spec;
-extern const struct jsonin_spec routes_auth_totp_enable_spec;
-extern const struct jsonin_spec routes_auth_totp_disable_spec;
+extern const struct jsonin_spec routes_auth_totp_spec;
 
 /**
  * routes_auth_params(ctx):

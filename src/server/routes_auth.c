@@ -132,47 +132,30 @@ static const struct jsonin_field recovery_reset_fields[] = {
 const struct jsonin_spec routes_auth_recovery_reset_spec =
     JSONIN_SPEC(struct recovery_reset_in, recovery_reset_fields);
 
-struct totp_enable_in {
+/*
+ * TOTP enable and disable take the same body: the current password's
+ * authentication key and a code from the authenticator.
+ */
+struct totp_in {
 	uint8_t auth_key[CUSTODY_KEY_BYTES];
 	char code[TOTP_TEXT_MAX + 1];
 };
 
-static const struct jsonin_field totp_enable_fields[] = {
+static const struct jsonin_field totp_fields[] = {
     {.name = "auth_key",
 	.type = JSONIN_B64,
 	.flags = JSONIN_REQUIRED,
 	.min = CUSTODY_KEY_BYTES,
-	JSONIN_AT(struct totp_enable_in, auth_key)},
+	JSONIN_AT(struct totp_in, auth_key)},
     {.name = "code",
 	.type = JSONIN_STRING,
 	.flags = JSONIN_REQUIRED,
 	.min = 1,
 	.max = TOTP_TEXT_MAX,
-	JSONIN_AT(struct totp_enable_in, code)},
+	JSONIN_AT(struct totp_in, code)},
 };
-const struct jsonin_spec routes_auth_totp_enable_spec =
-    JSONIN_SPEC(struct totp_enable_in, totp_enable_fields);
-
-struct totp_disable_in {
-	uint8_t auth_key[CUSTODY_KEY_BYTES];
-	char code[TOTP_TEXT_MAX + 1];
-};
-
-static const struct jsonin_field totp_disable_fields[] = {
-    {.name = "auth_key",
-	.type = JSONIN_B64,
-	.flags = JSONIN_REQUIRED,
-	.min = CUSTODY_KEY_BYTES,
-	JSONIN_AT(struct totp_disable_in, auth_key)},
-    {.name = "code",
-	.type = JSONIN_STRING,
-	.flags = JSONIN_REQUIRED,
-	.min = 1,
-	.max = TOTP_TEXT_MAX,
-	JSONIN_AT(struct totp_disable_in, code)},
-};
-const struct jsonin_spec routes_auth_totp_disable_spec =
-    JSONIN_SPEC(struct totp_disable_in, totp_disable_fields);
+const struct jsonin_spec routes_auth_totp_spec =
+    JSONIN_SPEC(struct totp_in, totp_fields);
 
 /* Which of a member's two verifiers a credential is checked against. */
 enum cred_kind { CRED_PASSWORD, CRED_RECOVERY };
@@ -866,7 +849,7 @@ done:
 void
 routes_auth_totp_enable(struct route_ctx *ctx)
 {
-	const struct totp_enable_in *in = ctx->body;
+	const struct totp_in *in = ctx->body;
 	struct store_custody c;
 	struct store_login l;
 	struct store_session cur;
@@ -932,7 +915,7 @@ done:
 void
 routes_auth_totp_disable(struct route_ctx *ctx)
 {
-	const struct totp_disable_in *in = ctx->body;
+	const struct totp_in *in = ctx->body;
 	struct store_custody c;
 	struct store_login l;
 	enum step st;
