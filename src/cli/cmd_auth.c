@@ -714,9 +714,13 @@ totp_setup(struct cli *c, int argc, char **argv)
 	return (rc);
 }
 
-/* `dissent totp enable` */
+/*
+ * `dissent totp enable` and `dissent totp disable`: both prove the password
+ * (a session alone must not change the second factor) and give a current
+ * code; ${enable} says which way to switch.
+ */
 static int
-totp_enable(struct cli *c, int argc, char **argv)
+totp_switch(struct cli *c, int argc, char **argv, int enable)
 {
 	int pw_fd = -1, totp_fd = -1, rc;
 	const struct args_spec spec[] = {
@@ -735,7 +739,6 @@ totp_enable(struct cli *c, int argc, char **argv)
 	if ((pw = secret_input_alloc()) == NULL ||
 	    (code = secret_input_alloc()) == NULL)
 		goto nomem;
-	/* The password too: a session alone must not turn TOTP on. */
 	if ((rc = cli_read_secret(c, pw_fd, "Password: ", "--password-fd", pw,
 		 &pwlen)) != CLI_PROCEED ||
 	    (rc = read_totp(c, totp_fd, code, &len)) != CLI_PROCEED ||
@@ -745,11 +748,13 @@ totp_enable(struct cli *c, int argc, char **argv)
 	if ((req = json_pack("{s:s}", "code", code)) == NULL ||
 	    set_key(req, "auth_key", auth) != 0)
 		goto nomem;
-	if ((rc = cli_call(c, "POST", "/api/v1/auth/totp/enable", req, 204,
-		 &body)) != CLI_PROCEED)
+	if ((rc = cli_call(c, "POST",
+		 enable ? "/api/v1/auth/totp/enable" : "/api/v1/auth/totp/disable",
+		 req, 204, &body)) != CLI_PROCEED)
 		goto done;
-	output_text(&c->out, "TOTP is on: logging in now needs a code.\n");
-	res = json_pack("{s:b}", "totp_enabled", 1);
+	output_text(&c->out, enable ?
+	    "TOTP is on: logging in now needs a code.\n" : "TOTP is off.\n");
+	res = json_pack("{s:b}", "totp_enabled", enable);
 	rc = cli_emit(c, res);
 	json_decref(res);
 	goto done;
@@ -766,55 +771,20 @@ done:
 	return (rc);
 }
 
+/* `dissent totp enable` */
+static int
+totp_enable(struct cli *c, int argc, char **argv)
+{
+
+	return (totp_switch(c, argc, argv, 1));
+}
+
 /* `dissent totp disable` */
 static int
 totp_disable(struct cli *c, int argc, char **argv)
 {
-	int pw_fd = -1, totp_fd = -1, rc;
-	const struct args_spec spec[] = {
-	    {"--password-fd", ARGS_FD, &pw_fd},
-	    {"--totp-fd", ARGS_FD, &totp_fd},
-	};
-	uint8_t auth[CUSTODY_KEY_BYTES], wrap[CUSTODY_KEY_BYTES];
-	json_t *req = NULL, *body = NULL, *res;
-	char *pw = NULL, *code = NULL;
-	size_t npos, pwlen, len;
 
-	if ((rc = cli_args(c, argc, argv, spec, 2, NULL, 0, 0, &npos)) !=
-		CLI_PROCEED ||
-	    (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
-		return (rc);
-	if ((pw = secret_input_alloc()) == NULL ||
-	    (code = secret_input_alloc()) == NULL)
-		goto nomem;
-	if ((rc = cli_read_secret(c, pw_fd, "Password: ", "--password-fd", pw,
-		 &pwlen)) != CLI_PROCEED ||
-	    (rc = read_totp(c, totp_fd, code, &len)) != CLI_PROCEED ||
-	    (rc = cmd_auth_password_keys(
-		 c, c->session->handle, pw, pwlen, auth, wrap)) != CLI_PROCEED)
-		goto done;
-	if ((req = json_pack("{s:s}", "code", code)) == NULL ||
-	    set_key(req, "auth_key", auth) != 0)
-		goto nomem;
-	if ((rc = cli_call(c, "POST", "/api/v1/auth/totp/disable", req, 204,
-		 &body)) != CLI_PROCEED)
-		goto done;
-	output_text(&c->out, "TOTP is off.\n");
-	res = json_pack("{s:b}", "totp_enabled", 0);
-	rc = cli_emit(c, res);
-	json_decref(res);
-	goto done;
-
-nomem:
-	rc = cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory");
-done:
-	json_decref(req);
-	json_decref(body);
-	secret_input_free(pw);
-	secret_input_free(code);
-	sodium_memzero(auth, sizeof(auth));
-	sodium_memzero(wrap, sizeof(wrap));
-	return (rc);
+	return (totp_switch(c, argc, argv, 0));
 }
 
 static const struct cli_command login_commands[] = {
