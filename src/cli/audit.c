@@ -12,7 +12,7 @@
 #include "event.h"
 #include "merkle.h"
 
-/* Event types are below this (memo events will take 100..199). */
+/* Event types are below this (memo and channel events take 100..199). */
 #define TYPES_MAX 200
 
 /* Longest key of a table: an organisation id (member ids are shorter). */
@@ -216,6 +216,12 @@ rule_broken(
 {
 	const struct slot *m = NULL;
 
+	/*
+	 * Memo and channel events enter the tree and the counts; the
+	 * timeline checked here is the directory's.
+	 */
+	if (ev->type >= EVENT_MEMO_SUBMITTED)
+		return (NULL);
 	switch (ev->type) {
 	case EVENT_ORG_CREATED:
 		if (table_find(a, &a->orgs, ev->org_id) != NULL) {
@@ -305,6 +311,9 @@ apply(struct audit *a, const struct event *ev)
 {
 	struct slot *m;
 
+	/* Memo and channel events change nothing in the directory. */
+	if (ev->type >= EVENT_MEMO_SUBMITTED)
+		return (0);
 	switch (ev->type) {
 	case EVENT_ORG_CREATED:
 		return (table_insert(a, &a->orgs, ev->org_id) != NULL ? 0 : -1);

@@ -14,12 +14,18 @@
 #include "b64.h"
 #include "cli.h"
 #include "cmd_auth.h"
+#include "cmd_channel.h"
+#include "cmd_complaint.h"
 #include "cmd_enroll.h"
 #include "cmd_key.h"
 #include "cmd_log.h"
+#include "cmd_meeting.h"
 #include "cmd_member.h"
+#include "cmd_memo.h"
 #include "cmd_org.h"
+#include "cmd_receipt.h"
 #include "cmd_server.h"
+#include "cmd_stats.h"
 #include "custody.h"
 #include "directory.h"
 #include "exitcode.h"
@@ -51,6 +57,12 @@ static const struct cli_noun *const nouns[] = {
     &cmd_key_noun,
     &cmd_log_noun,
     &cmd_log_audit_noun,
+    &cmd_memo_noun,
+    &cmd_channel_noun,
+    &cmd_meeting_noun,
+    &cmd_complaint_noun,
+    &cmd_stats_noun,
+    &cmd_receipt_noun,
 };
 #define NNOUNS (sizeof(nouns) / sizeof(nouns[0]))
 

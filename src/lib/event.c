@@ -3,13 +3,17 @@
 #include <string.h>
 
 #include "binenc.h"
+#include "deadline.h"
 #include "dhash.h"
 #include "directory.h"
 #include "event.h"
 #include "keys.h"
+#include "memo.h"
 
-/* Domain tag of the keys hash (docs/PROTOCOL.md, "Domain tags"). */
+/* Domain tags (docs/PROTOCOL.md, "Domain tags"). */
 #define TAG_EVENT_KEYS "dissent/event-keys/v1"
+#define TAG_ACCESS_COMMIT "dissent/access-commit/v1"
+#define TAG_CHANNEL_KEY "dissent/channel-key/v1"
 
 /*
  * Event times are Unix seconds and stored as signed 64-bit integers
@@ -17,35 +21,81 @@
  */
 #define EVENT_TIME_MAX ((uint64_t)INT64_MAX)
 
-/* What a type carries, beyond the common header. */
-#define F_MEMBER 0x01u   /* str(member_id) */
-#define F_ORG 0x02u      /* str(org_id) */
-#define F_ROLES 0x04u    /* u32 roles */
-#define F_ELIGIBLE 0x08u /* u8 eligible */
-#define F_EPOCH 0x10u    /* u32 epoch */
-#define F_KEYS 0x20u     /* fixed keys_hash[32] */
+/* The fields an event type carries, beyond the common header. */
+enum field {
+	FLD_END = 0,
+	FLD_MEMBER,       /* str(member_id) */
+	FLD_ORG,          /* str(org_id) */
+	FLD_ROLES,        /* u32 roles */
+	FLD_ELIGIBLE,     /* u8 eligible */
+	FLD_EPOCH,        /* u32 epoch */
+	FLD_KEYS,         /* fixed keys_hash[32] */
+	FLD_MEMO,         /* str(memo_id) */
+	FLD_MEMBER2,      /* str(member2_id), possibly empty */
+	FLD_TOPIC,        /* str(topic) */
+	FLD_MEMO_VERSION, /* u32 memo_version */
+	FLD_NAMED,        /* u32 named */
+	FLD_ANONYMOUS,    /* u32 anonymous */
+	FLD_N,            /* u32 n */
+	FLD_KIND,         /* u8 kind */
+	FLD_AT,           /* u64 at */
+	FLD_HASH,         /* fixed hash[32] */
+	FLD_PACKAGE,      /* fixed package_hash[32] */
+	FLD_COMMIT        /* fixed commit[32] */
+};
+
+/* Most fields of one type. */
+#define FIELDS_MAX 8
 
 struct event_type {
 	const char *name;
-	unsigned int fields;
 	uint16_t type;
+	uint8_t kind_max; /* kind is 1..kind_max, for types with FLD_KIND */
+	uint8_t fields[FIELDS_MAX + 1]; /* in encoding order, FLD_END last */
 };
 
 /*
- * Every directory event type with its name and fields.  The fields are
- * always encoded in the order of the F_* bits above (member, org, roles,
- * eligible, epoch, keys hash), which is the order event.h lists them in.
+ * Every event type with its name and fields, in the order event.h lists
+ * them, which is the order they are encoded in.
  */
 static const struct event_type types[] = {
-    {"org_created", F_ORG, EVENT_ORG_CREATED},
-    {"member_created", F_MEMBER | F_ORG | F_ROLES | F_ELIGIBLE,
-	EVENT_MEMBER_CREATED},
-    {"member_enrolled", F_MEMBER | F_EPOCH | F_KEYS, EVENT_MEMBER_ENROLLED},
-    {"keys_rotated", F_MEMBER | F_EPOCH | F_KEYS, EVENT_KEYS_ROTATED},
-    {"member_suspended", F_MEMBER, EVENT_MEMBER_SUSPENDED},
-    {"member_reinstated", F_MEMBER, EVENT_MEMBER_REINSTATED},
-    {"roles_changed", F_MEMBER | F_ROLES, EVENT_ROLES_CHANGED},
-    {"eligibility_changed", F_MEMBER | F_ELIGIBLE, EVENT_ELIGIBILITY_CHANGED},
+    {"org_created", EVENT_ORG_CREATED, 0, {FLD_ORG}},
+    {"member_created", EVENT_MEMBER_CREATED, 0,
+	{FLD_MEMBER, FLD_ORG, FLD_ROLES, FLD_ELIGIBLE}},
+    {"member_enrolled", EVENT_MEMBER_ENROLLED, 0,
+	{FLD_MEMBER, FLD_EPOCH, FLD_KEYS}},
+    {"keys_rotated", EVENT_KEYS_ROTATED, 0, {FLD_MEMBER, FLD_EPOCH, FLD_KEYS}},
+    {"member_suspended", EVENT_MEMBER_SUSPENDED, 0, {FLD_MEMBER}},
+    {"member_reinstated", EVENT_MEMBER_REINSTATED, 0, {FLD_MEMBER}},
+    {"roles_changed", EVENT_ROLES_CHANGED, 0, {FLD_MEMBER, FLD_ROLES}},
+    {"eligibility_changed", EVENT_ELIGIBILITY_CHANGED, 0,
+	{FLD_MEMBER, FLD_ELIGIBLE}},
+    {"memo_submitted", EVENT_MEMO_SUBMITTED, 0,
+	{FLD_MEMO, FLD_MEMO_VERSION, FLD_HASH, FLD_NAMED, FLD_ANONYMOUS,
+	    FLD_PACKAGE, FLD_TOPIC, FLD_ORG}},
+    {"memo_withdrawn", EVENT_MEMO_WITHDRAWN, 0, {FLD_MEMO}},
+    {"memo_acknowledged", EVENT_MEMO_ACKNOWLEDGED, 0, {FLD_MEMO}},
+    {"memo_redirected", EVENT_MEMO_REDIRECTED, 0, {FLD_MEMO, FLD_HASH}},
+    {"memo_assigned", EVENT_MEMO_ASSIGNED, 0, {FLD_MEMO, FLD_MEMBER}},
+    {"memo_distributed", EVENT_MEMO_DISTRIBUTED, 0,
+	{FLD_MEMO, FLD_MEMBER, FLD_MEMBER2}},
+    {"grant_created", EVENT_GRANT_CREATED, EVENT_GRANT_ROSTER,
+	{FLD_MEMO, FLD_KIND, FLD_COMMIT}},
+    {"content_accessed", EVENT_CONTENT_ACCESSED, EVENT_ACCESS_REPLIES,
+	{FLD_MEMO, FLD_KIND, FLD_COMMIT}},
+    {"memo_replied", EVENT_MEMO_REPLIED, 0, {FLD_MEMO, FLD_N, FLD_HASH}},
+    {"memo_closed", EVENT_MEMO_CLOSED, 0, {FLD_MEMO}},
+    {"meeting_requested", EVENT_MEETING_REQUESTED, 0, {FLD_MEMO, FLD_MEMBER}},
+    {"meeting_scheduled", EVENT_MEETING_SCHEDULED, 0,
+	{FLD_MEMO, FLD_MEMBER, FLD_AT}},
+    {"meeting_held", EVENT_MEETING_HELD, EVENT_MEETING_OUTCOME_DECLINED,
+	{FLD_MEMO, FLD_MEMBER, FLD_KIND, FLD_HASH}},
+    {"complaint_filed", EVENT_COMPLAINT_FILED, 0, {FLD_HASH}},
+    {"deadline_missed", EVENT_DEADLINE_MISSED, DEADLINE_ESCALATION,
+	{FLD_MEMO, FLD_KIND, FLD_AT}},
+    {"channel_key_created", EVENT_CHANNEL_KEY_CREATED, 0,
+	{FLD_KEYS, FLD_MEMBER}},
+    {"channel_key_granted", EVENT_CHANNEL_KEY_GRANTED, 0, {FLD_MEMBER}},
 };
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 
@@ -61,33 +111,109 @@ find_type(uint16_t type)
 	return (NULL);
 }
 
+/* Is the string field ${s} of ${size} bytes NUL-terminated? */
+static int
+terminated(const char *s, size_t size)
+{
+
+	return (memchr(s, '\0', size) != NULL);
+}
+
 /*
- * Is every field that ${t} carries well-formed in ${ev}?  A key epoch is
+ * Is the field ${f} of ${ev} (of type ${t}) well-formed?  A key epoch is
  * at least 1, and a rotation's at least 2 (the first keys are epoch 1);
- * roles are a combination the directory allows; eligibility is 0 or 1.
+ * roles are a combination the directory allows; eligibility is 0 or 1; a
+ * memo version and a reply number count from 1; a kind is one of its
+ * type's; a time is 1..2^63-1.
  */
+static int
+field_valid(const struct event_type *t, enum field f, const struct event *ev)
+{
+
+	switch (f) {
+	case FLD_MEMBER:
+		return (terminated(ev->member_id, sizeof(ev->member_id)) &&
+			directory_member_id_valid(ev->member_id));
+	case FLD_ORG:
+		return (terminated(ev->org_id, sizeof(ev->org_id)) &&
+			directory_org_id_valid(ev->org_id));
+	case FLD_ROLES:
+		return (directory_roles_valid(ev->roles));
+	case FLD_ELIGIBLE:
+		return (ev->eligible <= 1);
+	case FLD_EPOCH:
+		return (ev->epoch >= 1 &&
+			(t->type != EVENT_KEYS_ROTATED || ev->epoch >= 2));
+	case FLD_MEMO:
+		return (terminated(ev->memo_id, sizeof(ev->memo_id)) &&
+			memo_id_valid(ev->memo_id));
+	case FLD_MEMBER2:
+		return (terminated(ev->member2_id, sizeof(ev->member2_id)) &&
+			(ev->member2_id[0] == '\0' ||
+			    directory_member_id_valid(ev->member2_id)));
+	case FLD_TOPIC:
+		return (terminated(ev->topic, sizeof(ev->topic)) &&
+			memo_topic_valid(ev->topic));
+	case FLD_MEMO_VERSION:
+		return (ev->memo_version >= 1);
+	case FLD_N:
+		return (ev->n >= 1);
+	case FLD_KIND:
+		return (ev->kind >= 1 && ev->kind <= t->kind_max);
+	case FLD_AT:
+		return (ev->at >= 1 && ev->at <= EVENT_TIME_MAX);
+	case FLD_END:
+	case FLD_KEYS:
+	case FLD_NAMED:
+	case FLD_ANONYMOUS:
+	case FLD_HASH:
+	case FLD_PACKAGE:
+	case FLD_COMMIT:
+		break;
+	}
+	return (1);
+}
+
+/* Is every field that ${t} carries well-formed in ${ev}? */
 static int
 fields_valid(const struct event_type *t, const struct event *ev)
 {
+	size_t i;
 
 	if (ev->time > EVENT_TIME_MAX)
 		return (0);
-	if ((t->fields & F_MEMBER) &&
-	    (memchr(ev->member_id, '\0', sizeof(ev->member_id)) == NULL ||
-		!directory_member_id_valid(ev->member_id)))
-		return (0);
-	if ((t->fields & F_ORG) &&
-	    (memchr(ev->org_id, '\0', sizeof(ev->org_id)) == NULL ||
-		!directory_org_id_valid(ev->org_id)))
-		return (0);
-	if ((t->fields & F_ROLES) && !directory_roles_valid(ev->roles))
-		return (0);
-	if ((t->fields & F_ELIGIBLE) && ev->eligible > 1)
-		return (0);
-	if ((t->fields & F_EPOCH) &&
-	    (ev->epoch < 1 || (t->type == EVENT_KEYS_ROTATED && ev->epoch < 2)))
-		return (0);
+	for (i = 0; t->fields[i] != FLD_END; i++)
+		if (!field_valid(t, (enum field)t->fields[i], ev))
+			return (0);
 	return (1);
+}
+
+/**
+ * event_access_commit(out, nonce, member_id):
+ * The commitment to ${member_id} that grant and access events carry:
+ * dhash("dissent/access-commit/v1", nonce || str member_id).  ${member_id}
+ * is a member id, or "channel" for a grant to the channel key: at most
+ * DIRECTORY_MEMBER_ID_LEN bytes (a longer one is the caller's bug: abort).
+ */
+void
+event_access_commit(uint8_t out[EVENT_COMMIT_BYTES],
+    const uint8_t nonce[EVENT_NONCE_BYTES], const char *member_id)
+{
+	uint8_t m[EVENT_NONCE_BYTES + 4 + DIRECTORY_MEMBER_ID_LEN];
+	struct binenc e;
+	size_t len;
+
+	if (member_id == NULL ||
+	    strnlen(member_id, DIRECTORY_MEMBER_ID_LEN + 1) >
+		DIRECTORY_MEMBER_ID_LEN)
+		abort();
+	binenc_init(&e, m, sizeof(m));
+	binenc_fixed(&e, nonce, EVENT_NONCE_BYTES);
+	binenc_str(&e, member_id);
+	/* The string fits, and the tag is a constant valid one. */
+	if (binenc_finish(&e, &len) != 0 ||
+	    dhash(out, TAG_ACCESS_COMMIT, m, len) != 0)
+		abort();
 }
 
 /**
@@ -111,6 +237,87 @@ event_keys_hash(
 }
 
 /**
+ * event_channel_key_hash(out, pk):
+ * The hash of the channel's X25519 public key ${pk} that a
+ * channel_key_created event carries as its keys_hash:
+ * dhash("dissent/channel-key/v1", pk).
+ */
+void
+event_channel_key_hash(
+    uint8_t out[EVENT_KEYS_HASH_BYTES], const uint8_t pk[KEYS_BOX_PK_BYTES])
+{
+
+	/* A constant valid tag: dhash() cannot fail. */
+	if (dhash(out, TAG_CHANNEL_KEY, pk, KEYS_BOX_PK_BYTES) != 0)
+		abort();
+}
+
+/* Append the field ${f} of ${ev} to ${e}. */
+static void
+encode_field(struct binenc *e, enum field f, const struct event *ev)
+{
+
+	switch (f) {
+	case FLD_MEMBER:
+		binenc_str(e, ev->member_id);
+		break;
+	case FLD_ORG:
+		binenc_str(e, ev->org_id);
+		break;
+	case FLD_ROLES:
+		binenc_u32(e, ev->roles);
+		break;
+	case FLD_ELIGIBLE:
+		binenc_u8(e, ev->eligible);
+		break;
+	case FLD_EPOCH:
+		binenc_u32(e, ev->epoch);
+		break;
+	case FLD_KEYS:
+		binenc_fixed(e, ev->keys_hash, EVENT_KEYS_HASH_BYTES);
+		break;
+	case FLD_MEMO:
+		binenc_str(e, ev->memo_id);
+		break;
+	case FLD_MEMBER2:
+		binenc_str(e, ev->member2_id);
+		break;
+	case FLD_TOPIC:
+		binenc_str(e, ev->topic);
+		break;
+	case FLD_MEMO_VERSION:
+		binenc_u32(e, ev->memo_version);
+		break;
+	case FLD_NAMED:
+		binenc_u32(e, ev->named);
+		break;
+	case FLD_ANONYMOUS:
+		binenc_u32(e, ev->anonymous);
+		break;
+	case FLD_N:
+		binenc_u32(e, ev->n);
+		break;
+	case FLD_KIND:
+		binenc_u8(e, ev->kind);
+		break;
+	case FLD_AT:
+		binenc_u64(e, ev->at);
+		break;
+	case FLD_HASH:
+		binenc_fixed(e, ev->hash, MEMO_HASH_BYTES);
+		break;
+	case FLD_PACKAGE:
+		binenc_fixed(e, ev->package_hash, MEMO_HASH_BYTES);
+		break;
+	case FLD_COMMIT:
+		binenc_fixed(e, ev->commit, EVENT_COMMIT_BYTES);
+		break;
+	case FLD_END:
+		break;
+	}
+}
+
+/**
  * event_encode(buf, cap, len, ev):
  * Encode ${ev} (whose type decides which fields are written) into ${buf} of
  * ${cap} bytes, storing the length in ${len}.  Return 0, or -1 if the type
@@ -122,6 +329,7 @@ event_encode(uint8_t *buf, size_t cap, size_t *len, const struct event *ev)
 {
 	const struct event_type *t;
 	struct binenc e;
+	size_t i;
 
 	if (buf == NULL || len == NULL || ev == NULL)
 		return (-1);
@@ -134,18 +342,8 @@ event_encode(uint8_t *buf, size_t cap, size_t *len, const struct event *ev)
 	binenc_u8(&e, (uint8_t)(ev->type >> 8));
 	binenc_u8(&e, (uint8_t)(ev->type & 0xff));
 	binenc_u64(&e, ev->time);
-	if (t->fields & F_MEMBER)
-		binenc_str(&e, ev->member_id);
-	if (t->fields & F_ORG)
-		binenc_str(&e, ev->org_id);
-	if (t->fields & F_ROLES)
-		binenc_u32(&e, ev->roles);
-	if (t->fields & F_ELIGIBLE)
-		binenc_u8(&e, ev->eligible);
-	if (t->fields & F_EPOCH)
-		binenc_u32(&e, ev->epoch);
-	if (t->fields & F_KEYS)
-		binenc_fixed(&e, ev->keys_hash, EVENT_KEYS_HASH_BYTES);
+	for (i = 0; t->fields[i] != FLD_END; i++)
+		encode_field(&e, (enum field)t->fields[i], ev);
 	if (binenc_finish(&e, len) != 0 || *len > EVENT_MAX_BYTES)
 		return (-1);
 	return (0);
@@ -172,6 +370,54 @@ read_str(struct bindec *d, char *out, size_t max)
 	return (0);
 }
 
+/* Read the field ${f} of ${ev} from ${d}; 0 or -1. */
+static int
+decode_field(struct bindec *d, enum field f, struct event *ev)
+{
+
+	switch (f) {
+	case FLD_MEMBER:
+		return (read_str(d, ev->member_id, DIRECTORY_MEMBER_ID_LEN));
+	case FLD_ORG:
+		return (read_str(d, ev->org_id, DIRECTORY_ORG_ID_MAX));
+	case FLD_ROLES:
+		return (bindec_u32(d, &ev->roles));
+	case FLD_ELIGIBLE:
+		return (bindec_u8(d, &ev->eligible));
+	case FLD_EPOCH:
+		return (bindec_u32(d, &ev->epoch));
+	case FLD_KEYS:
+		return (bindec_fixed(d, ev->keys_hash, EVENT_KEYS_HASH_BYTES));
+	case FLD_MEMO:
+		return (read_str(d, ev->memo_id, MEMO_ID_LEN));
+	case FLD_MEMBER2:
+		return (read_str(d, ev->member2_id, DIRECTORY_MEMBER_ID_LEN));
+	case FLD_TOPIC:
+		return (read_str(d, ev->topic, MEMO_TOPIC_MAX));
+	case FLD_MEMO_VERSION:
+		return (bindec_u32(d, &ev->memo_version));
+	case FLD_NAMED:
+		return (bindec_u32(d, &ev->named));
+	case FLD_ANONYMOUS:
+		return (bindec_u32(d, &ev->anonymous));
+	case FLD_N:
+		return (bindec_u32(d, &ev->n));
+	case FLD_KIND:
+		return (bindec_u8(d, &ev->kind));
+	case FLD_AT:
+		return (bindec_u64(d, &ev->at));
+	case FLD_HASH:
+		return (bindec_fixed(d, ev->hash, MEMO_HASH_BYTES));
+	case FLD_PACKAGE:
+		return (bindec_fixed(d, ev->package_hash, MEMO_HASH_BYTES));
+	case FLD_COMMIT:
+		return (bindec_fixed(d, ev->commit, EVENT_COMMIT_BYTES));
+	case FLD_END:
+		break;
+	}
+	return (-1);
+}
+
 /**
  * event_decode(ev, buf, len):
  * Parse the ${len} bytes at ${buf} strictly: known version and type, every
@@ -183,6 +429,7 @@ event_decode(struct event *ev, const uint8_t *buf, size_t len)
 	const struct event_type *t;
 	struct bindec d;
 	uint8_t hi, lo;
+	size_t i;
 
 	if (ev == NULL)
 		return (-1);
@@ -200,21 +447,9 @@ event_decode(struct event *ev, const uint8_t *buf, size_t len)
 		goto err0;
 	if (bindec_u64(&d, &ev->time) != 0)
 		goto err0;
-	if ((t->fields & F_MEMBER) &&
-	    read_str(&d, ev->member_id, DIRECTORY_MEMBER_ID_LEN) != 0)
-		goto err0;
-	if ((t->fields & F_ORG) &&
-	    read_str(&d, ev->org_id, DIRECTORY_ORG_ID_MAX) != 0)
-		goto err0;
-	if ((t->fields & F_ROLES) && bindec_u32(&d, &ev->roles) != 0)
-		goto err0;
-	if ((t->fields & F_ELIGIBLE) && bindec_u8(&d, &ev->eligible) != 0)
-		goto err0;
-	if ((t->fields & F_EPOCH) && bindec_u32(&d, &ev->epoch) != 0)
-		goto err0;
-	if ((t->fields & F_KEYS) &&
-	    bindec_fixed(&d, ev->keys_hash, EVENT_KEYS_HASH_BYTES) != 0)
-		goto err0;
+	for (i = 0; t->fields[i] != FLD_END; i++)
+		if (decode_field(&d, (enum field)t->fields[i], ev) != 0)
+			goto err0;
 	if (bindec_finish(&d) != 0 || !fields_valid(t, ev))
 		goto err0;
 	return (0);

@@ -89,6 +89,23 @@ grant_open(uint8_t key[GRANT_KEY_BYTES], const uint8_t *sealed,
     size_t sealedlen, const char *purpose, const char *context,
     const struct keys_secret *ks)
 {
+
+	return (grant_open_box(key, sealed, sealedlen, purpose, context,
+	    ks->pub.box_pk, ks->box_sk));
+}
+
+/**
+ * grant_open_box(key, sealed, sealedlen, purpose, context, box_pk, box_sk):
+ * As grant_open(), for a grant sealed to the X25519 key pair ${box_pk},
+ * ${box_sk} rather than to a member's keys (the channel key, a memo's
+ * roster key).  Return 0, or -1 (key wiped) on any failure.
+ */
+int
+grant_open_box(uint8_t key[GRANT_KEY_BYTES], const uint8_t *sealed,
+    size_t sealedlen, const char *purpose, const char *context,
+    const uint8_t box_pk[KEYS_BOX_PK_BYTES],
+    const uint8_t box_sk[KEYS_BOX_SK_BYTES])
+{
 	uint8_t m[GRANT_PLAIN_MAX];
 	size_t mlen;
 	struct bindec d;
@@ -101,8 +118,7 @@ grant_open(uint8_t key[GRANT_KEY_BYTES], const uint8_t *sealed,
 	    sealedlen > GRANT_PLAIN_MAX + crypto_box_SEALBYTES)
 		goto err0;
 	mlen = sealedlen - crypto_box_SEALBYTES;
-	if (crypto_box_seal_open(
-		m, sealed, sealedlen, ks->pub.box_pk, ks->box_sk) != 0)
+	if (crypto_box_seal_open(m, sealed, sealedlen, box_pk, box_sk) != 0)
 		goto err1;
 
 	/* Every field must match and nothing may follow the key. */

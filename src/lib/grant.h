@@ -39,4 +39,16 @@ int grant_open(uint8_t key[GRANT_KEY_BYTES], const uint8_t *sealed,
     size_t sealedlen, const char *purpose, const char *context,
     const struct keys_secret *ks) __attribute__((warn_unused_result));
 
+/**
+ * grant_open_box(key, sealed, sealedlen, purpose, context, box_pk, box_sk):
+ * As grant_open(), for a grant sealed to the X25519 key pair ${box_pk},
+ * ${box_sk} rather than to a member's keys (the channel key, a memo's
+ * roster key).  Return 0, or -1 (key wiped) on any failure.
+ */
+int grant_open_box(uint8_t key[GRANT_KEY_BYTES], const uint8_t *sealed,
+    size_t sealedlen, const char *purpose, const char *context,
+    const uint8_t box_pk[KEYS_BOX_PK_BYTES],
+    const uint8_t box_sk[KEYS_BOX_SK_BYTES])
+    __attribute__((warn_unused_result));
+
 #endif /* !GRANT_H_ */

@@ -9,7 +9,12 @@
 
 #include <sodium.h>
 
+#include "access.h"
 #include "directory.h"
+#include "event.h"
+#include "grant.h"
+#include "lifecycle.h"
+#include "memo.h"
 #include "store.h"
 #include "store_backend.h"
 
@@ -1282,5 +1287,1205 @@ store_log_key_index(
 	unlock(s);
 	if (rc != STORE_OK)
 		*index = 0;
+	return (rc);
+}
+
+/*
+ * Memos.  Arguments that name something to look up (a memo id, a member
+ * id) and cannot be valid make the answer STORE_NOTFOUND, as above; fields
+ * of what is written that break their limits are invalid arguments.
+ */
+
+_Static_assert(STORE_GRANT_MAX == GRANT_SEALED_MAX, "a sealed grant fits");
+_Static_assert(
+    sizeof(((struct store_access *)NULL)->nonce) == EVENT_NONCE_BYTES,
+    "an access nonce is an event nonce");
+
+/* Relations the store keeps (a signer's never is: only its tag). */
+#define REL_STORED                                                             \
+	(ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER | ACCESS_REL_INVITEE |      \
+	    ACCESS_REL_ASSIGNEE | ACCESS_REL_PRINCIPAL)
+#define MEMO_FLAGS_ALL                                                         \
+	(ACCESS_MEMO_SUBMITTED | ACCESS_MEMO_SHOW_SIGNERS |                    \
+	    ACCESS_MEMO_SIGNERS_INVITE)
+#define MISSED_ALL                                                             \
+	(STORE_MISSED_ACK | STORE_MISSED_REPLY | STORE_MISSED_ESCALATION)
+
+/* 1 if the array ${buf} of ${size} bytes holds a NUL, else 0. */
+static int
+terminated(const char *buf, size_t size)
+{
+
+	return (memchr(buf, '\0', size) != NULL);
+}
+
+/* 1 if ${id} (NULL-safe) is a member id, else 0. */
+static int
+member_ok(const char *id)
+{
+
+	return (id != NULL && directory_member_id_valid(id));
+}
+
+/* 1 if the array ${id} holds "" or a member id, else 0. */
+static int
+member_or_empty(const char *id, size_t size)
+{
+
+	return (terminated(id, size) &&
+		(id[0] == '\0' || directory_member_id_valid(id)));
+}
+
+/* 1 if ${id} (NULL-safe) is a member id or the word ${word}, else 0. */
+static int
+member_or_word(const char *id, const char *word)
+{
+
+	return (fits(id, DIRECTORY_MEMBER_ID_LEN) &&
+		(strcmp(id, word) == 0 || directory_member_id_valid(id)));
+}
+
+/* 1 if ${rel} is one relation the store keeps, else 0. */
+static int
+rel_storable(unsigned int rel)
+{
+
+	return (
+	    rel != 0 && (rel & (rel - 1)) == 0 && (rel & REL_STORED) == rel);
+}
+
+/*
+ * The name of the first field of memo ${m} that breaks its limits, or NULL
+ * if every one is valid.  The id is checked by the caller.
+ */
+static const char *
+memo_bad_field(const struct store_memo *m)
+{
+	size_t i, j;
+
+	if (m->state < MEMO_STATE_DRAFT || m->state > MEMO_STATE_WITHDRAWN)
+		return ("state");
+	if (!terminated(m->topic, sizeof(m->topic)) ||
+	    !memo_topic_valid(m->topic))
+		return ("topic");
+	if (!terminated(m->marking, sizeof(m->marking)) ||
+	    memo_marking_level(m->marking) < 0)
+		return ("marking");
+	if (!directory_org_id_valid(m->org_id))
+		return ("organisation id");
+	if (m->neligible_orgs < 1 || m->neligible_orgs > MEMO_ORGS_MAX)
+		return ("number of eligible organisations");
+	for (i = 0; i < m->neligible_orgs; i++) {
+		if (!directory_org_id_valid(m->eligible_orgs[i]))
+			return ("eligible organisation");
+		for (j = 0; j < i; j++)
+			if (strcmp(m->eligible_orgs[i], m->eligible_orgs[j]) ==
+			    0)
+				return ("eligible organisations (repeated)");
+	}
+	if ((m->flags & ~MEMO_FLAGS_ALL) != 0)
+		return ("flags");
+	if (m->version == 0)
+		return ("version");
+	if ((m->missed & ~MISSED_ALL) != 0)
+		return ("missed marks");
+	if (m->submit_log_index > (uint64_t)INT64_MAX)
+		return ("submit log index");
+	if (!member_or_empty(m->assignee, sizeof(m->assignee)))
+		return ("assignee");
+	return (NULL);
+}
+
+/*
+ * The name of the first field of version ${v} (with its box) that breaks
+ * its limits, or NULL.
+ */
+static const char *
+version_bad_field(const struct store_memo_version *v)
+{
+
+	if (v->version == 0)
+		return ("version number");
+	if (!terminated(v->author, sizeof(v->author)) ||
+	    !directory_member_id_valid(v->author))
+		return ("version author");
+	if (v->box == NULL || v->boxlen == 0 || v->boxlen > MEMO_BOX_MAX)
+		return ("version box (empty or longer than MEMO_BOX_MAX)");
+	return (NULL);
+}
+
+/* Free the boxes of the ${n} replies ${rs} and the array. */
+static void
+replies_free(struct store_reply *rs, size_t n)
+{
+	size_t i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(rs[i].box);
+	free(rs);
+}
+
+/* Free the boxes of the ${n} complaints ${cs} and the array. */
+static void
+complaints_free(struct store_complaint *cs, size_t n)
+{
+	size_t i;
+
+	if (cs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(cs[i].box);
+	sodium_memzero(cs, n * sizeof(*cs));
+	free(cs);
+}
+
+/**
+ * store_memo_insert(s, m, v, drafter):
+ * Create memo ${m} with its first version ${v} (version 1, hash
+ * ${m}->version_hash, written by ${drafter}) and member ${drafter} as its
+ * drafter.  STORE_CONFLICT if the id exists; STORE_NOTFOUND if the
+ * organisation, the drafter or the assignee does not exist.
+ */
+int
+store_memo_insert(struct store *s, const struct store_memo *m,
+    const struct store_memo_version *v, const char *drafter)
+{
+	static const char fn[] = "store_memo_insert";
+	const char *bad;
+	int rc;
+
+	if (m == NULL || v == NULL)
+		return (invalid(fn, "argument"));
+	if (!terminated(m->id, sizeof(m->id)) || !memo_id_valid(m->id))
+		return (invalid(fn, "memo id"));
+	if ((bad = memo_bad_field(m)) != NULL ||
+	    (bad = version_bad_field(v)) != NULL)
+		return (invalid(fn, bad));
+	if (m->version != 1 || v->version != 1 ||
+	    memcmp(m->version_hash, v->hash, MEMO_HASH_BYTES) != 0)
+		return (invalid(fn, "first version (must be 1, of the memo's "
+				    "version hash)"));
+	if (!member_ok(drafter) || strcmp(v->author, drafter) != 0)
+		return (invalid(fn, "drafter (must be the version's author)"));
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->memo_insert(s->db, m, v, drafter));
+	unlock(s);
+	return (rc);
+}
+
+/** Fetch by id; STORE_NOTFOUND. */
+int
+store_memo_get(struct store *s, const char *id, struct store_memo *m)
+{
+	int rc;
+
+	if (m == NULL)
+		return (invalid("store_memo_get", "output"));
+	memset(m, 0, sizeof(*m));
+	if (!memo_id_valid(id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->memo_get(s->db, id, m);
+	unlock(s);
+	if (rc != STORE_OK)
+		memset(m, 0, sizeof(*m));
+	return (rc);
+}
+
+/**
+ * store_memo_update(s, m):
+ * Write back every mutable field of ${m} (state, topic, marking, flags,
+ * current version and hash, times, deadlines, missed marks, counts, package
+ * hash, submit log index, assignee, authors, replies).  STORE_NOTFOUND if
+ * the memo or the assignee does not exist; STORE_CONFLICT if the version
+ * and hash are not those of a stored version of the memo.
+ */
+int
+store_memo_update(struct store *s, const struct store_memo *m)
+{
+	const char *bad;
+	int rc;
+
+	if (m == NULL)
+		return (invalid("store_memo_update", "memo"));
+	if (!terminated(m->id, sizeof(m->id)) || !memo_id_valid(m->id))
+		return (STORE_NOTFOUND);
+	if ((bad = memo_bad_field(m)) != NULL)
+		return (invalid("store_memo_update", bad));
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->memo_update(s->db, m));
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_memo_list_member(s, member_id, ms, n):
+ * Every memo to which ${member_id} has a stored relation, newest first, at
+ * most STORE_MEMO_LIST_MAX, in a malloc'd array (free()).
+ */
+int
+store_memo_list_member(
+    struct store *s, const char *member_id, struct store_memo **ms, size_t *n)
+{
+	int rc;
+
+	if (ms == NULL || n == NULL)
+		return (invalid("store_memo_list_member", "output"));
+	*ms = NULL;
+	*n = 0;
+	/* A member that cannot exist has no relations. */
+	if (!member_ok(member_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->memo_list_member(s->db, member_id, ms, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*ms);
+		*ms = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_memo_list_states(s, states, nstates, ms, n):
+ * Every memo whose state is one of the ${nstates} ${states} (the inbox, the
+ * scheduler, statistics), ordered by ack_due then id, at most (the first)
+ * STORE_MEMO_LIST_MAX, in a malloc'd array (free()).
+ */
+int
+store_memo_list_states(struct store *s, const int *states, size_t nstates,
+    struct store_memo **ms, size_t *n)
+{
+	unsigned int mask = 0;
+	size_t i;
+	int rc;
+
+	if (ms == NULL || n == NULL)
+		return (invalid("store_memo_list_states", "output"));
+	*ms = NULL;
+	*n = 0;
+	if (states == NULL && nstates > 0)
+		return (invalid("store_memo_list_states", "states"));
+	for (i = 0; i < nstates; i++) {
+		if (states[i] < MEMO_STATE_DRAFT ||
+		    states[i] > MEMO_STATE_WITHDRAWN)
+			return (invalid("store_memo_list_states", "state"));
+		mask |= 1u << states[i];
+	}
+	if (mask == 0)
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(s, s->be->memo_list_states(s->db, mask, ms, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*ms);
+		*ms = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_memo_relations(s, memo_id, member_id, rel):
+ * Store the ACCESS_REL_* bits of the relations stored for ${member_id} on
+ * ${memo_id} (0 if none) in ${rel}.
+ */
+int
+store_memo_relations(struct store *s, const char *memo_id,
+    const char *member_id, unsigned int *rel)
+{
+	int rc;
+
+	if (rel == NULL)
+		return (invalid("store_memo_relations", "output"));
+	*rel = 0;
+	if (!memo_id_valid(memo_id) || !member_ok(member_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->memo_relations(s->db, memo_id, member_id, rel);
+	unlock(s);
+	if (rc != STORE_OK)
+		*rel = 0;
+	return (rc);
+}
+
+/**
+ * store_memo_relate(s, memo_id, member_id, rel, by, now):
+ * Add the relation ${rel} (one ACCESS_REL_* bit: drafter, co-drafter,
+ * invitee, assignee or principal; a signer is never stored) of
+ * ${member_id} to ${memo_id}, made by ${by}; adding one that exists is
+ * STORE_OK.  STORE_NOTFOUND if the memo or a member does not exist;
+ * STORE_CONFLICT if the memo has STORE_RELATED_MAX members of ${rel}.
+ */
+int
+store_memo_relate(struct store *s, const char *memo_id, const char *member_id,
+    unsigned int rel, const char *by, int64_t now)
+{
+	int rc;
+
+	if (!rel_storable(rel))
+		return (invalid("store_memo_relate", "relation"));
+	if (!memo_id_valid(memo_id) || !member_ok(member_id) || !member_ok(by))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->memo_relate(
+				     s->db, memo_id, member_id, rel, by, now));
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_memo_related(s, memo_id, rel, ids, n):
+ * The member ids holding relation ${rel} on ${memo_id}, in the order they
+ * were related, in a malloc'd array (free()).
+ */
+int
+store_memo_related(struct store *s, const char *memo_id, unsigned int rel,
+    char (**ids)[DIRECTORY_MEMBER_ID_LEN + 1], size_t *n)
+{
+	int rc;
+
+	if (ids == NULL || n == NULL)
+		return (invalid("store_memo_related", "output"));
+	*ids = NULL;
+	*n = 0;
+	if (!rel_storable(rel))
+		return (invalid("store_memo_related", "relation"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->memo_related(s->db, memo_id, rel, ids, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_memo_version_put(s, memo_id, v):
+ * Add version ${v} (its number must be the current version + 1, i.e. follow
+ * the newest stored version, and at most STORE_VERSIONS_MAX, else
+ * STORE_CONFLICT).  The caller updates the memo's current version.
+ * STORE_NOTFOUND if the memo or the author does not exist.
+ */
+int
+store_memo_version_put(
+    struct store *s, const char *memo_id, const struct store_memo_version *v)
+{
+	const char *bad;
+	int rc;
+
+	if (v == NULL)
+		return (invalid("store_memo_version_put", "version"));
+	if ((bad = version_bad_field(v)) != NULL)
+		return (invalid("store_memo_version_put", bad));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->version_put(s->db, memo_id, v));
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_memo_version_get(s, memo_id, version, v):
+ * Read version ${version} with its box (free(v->box)); STORE_NOTFOUND.
+ */
+int
+store_memo_version_get(struct store *s, const char *memo_id, uint32_t version,
+    struct store_memo_version *v)
+{
+	int rc;
+
+	if (v == NULL)
+		return (invalid("store_memo_version_get", "output"));
+	memset(v, 0, sizeof(*v));
+	if (!memo_id_valid(memo_id) || version == 0)
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->version_get(s->db, memo_id, version, v);
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(v->box);
+		memset(v, 0, sizeof(*v));
+	}
+	return (rc);
+}
+
+/**
+ * store_memo_versions(s, memo_id, vs, n):
+ * Every version of ${memo_id} without boxes (box NULL), oldest first, in a
+ * malloc'd array (free()).
+ */
+int
+store_memo_versions(struct store *s, const char *memo_id,
+    struct store_memo_version **vs, size_t *n)
+{
+	int rc;
+
+	if (vs == NULL || n == NULL)
+		return (invalid("store_memo_versions", "output"));
+	*vs = NULL;
+	*n = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(s, s->be->versions(s->db, memo_id, vs, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*vs);
+		*vs = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/*
+ * 1 if ${purpose} (NULL-safe) names a memo grant, else 0.  Comparing with
+ * the names reads no further than their length, terminated or not.
+ */
+static int
+purpose_ok(const char *purpose)
+{
+
+	return (
+	    purpose != NULL && (strcmp(purpose, MEMO_GRANT_KEY) == 0 ||
+				   strcmp(purpose, MEMO_GRANT_ROSTER) == 0));
+}
+
+/**
+ * store_grant_put(s, g):
+ * Record grant ${g}, replacing one of the same memo, recipient and purpose.
+ * STORE_NOTFOUND if the memo or the recipient member does not exist.
+ */
+int
+store_grant_put(struct store *s, const struct store_grant *g)
+{
+	static const char fn[] = "store_grant_put";
+	struct store_grant c;
+	int rc;
+
+	if (g == NULL)
+		return (invalid(fn, "grant"));
+	if (!purpose_ok(g->purpose))
+		return (invalid(fn, "purpose"));
+	if (g->sealedlen == 0 || g->sealedlen > STORE_GRANT_MAX)
+		return (invalid(fn, "sealed grant (empty or longer than "
+				    "STORE_GRANT_MAX)"));
+	if (!member_or_word(g->recipient, STORE_RECIPIENT_CHANNEL))
+		return (invalid(fn, "recipient"));
+	if (!terminated(g->memo_id, sizeof(g->memo_id)) ||
+	    !memo_id_valid(g->memo_id))
+		return (STORE_NOTFOUND);
+	c = *g;
+	c.held = g->held != 0;
+	if (enter(s) != 0) {
+		rc = STORE_ERR;
+		goto done;
+	}
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->grant_put(s->db, &c));
+	unlock(s);
+done:
+	sodium_memzero(&c, sizeof(c));
+	return (rc);
+}
+
+/**
+ * store_grant_get(s, memo_id, recipient, purpose, g):
+ * Read one grant; STORE_NOTFOUND.
+ */
+int
+store_grant_get(struct store *s, const char *memo_id, const char *recipient,
+    const char *purpose, struct store_grant *g)
+{
+	int rc;
+
+	if (g == NULL)
+		return (invalid("store_grant_get", "output"));
+	memset(g, 0, sizeof(*g));
+	if (!memo_id_valid(memo_id) ||
+	    !member_or_word(recipient, STORE_RECIPIENT_CHANNEL) ||
+	    !purpose_ok(purpose))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->grant_get(s->db, memo_id, recipient, purpose, g);
+	unlock(s);
+	if (rc != STORE_OK)
+		sodium_memzero(g, sizeof(*g));
+	return (rc);
+}
+
+/**
+ * store_grant_release(s, memo_id, recipient):
+ * Clear the held flag of ${recipient}'s grants on ${memo_id};
+ * STORE_NOTFOUND if there are none.
+ */
+int
+store_grant_release(struct store *s, const char *memo_id, const char *recipient)
+{
+	int rc;
+
+	if (!memo_id_valid(memo_id) ||
+	    !member_or_word(recipient, STORE_RECIPIENT_CHANNEL))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->grant_release(s->db, memo_id, recipient);
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_signature_put(s, memo_id, sig):
+ * Record or replace (same tag) a signature.  STORE_NOTFOUND if the memo has
+ * no such version; STORE_CONFLICT if the tag is new and the memo already
+ * holds STORE_SIGNATURES_MAX signatures.
+ */
+int
+store_signature_put(
+    struct store *s, const char *memo_id, const struct store_signature *sig)
+{
+	int rc;
+
+	if (sig == NULL || sig->version == 0)
+		return (invalid("store_signature_put", "signature"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->signature_put(s->db, memo_id, sig));
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_signature_get(s, memo_id, tag, sig):
+ * Read the signature with ${tag}; STORE_NOTFOUND.
+ */
+int
+store_signature_get(struct store *s, const char *memo_id,
+    const uint8_t tag[MEMO_HASH_BYTES], struct store_signature *sig)
+{
+	int rc;
+
+	if (tag == NULL || sig == NULL)
+		return (invalid("store_signature_get", "argument"));
+	memset(sig, 0, sizeof(*sig));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->signature_get(s->db, memo_id, tag, sig);
+	unlock(s);
+	if (rc != STORE_OK)
+		memset(sig, 0, sizeof(*sig));
+	return (rc);
+}
+
+/**
+ * store_signature_delete(s, memo_id, tag):
+ * Remove the signature with ${tag}; STORE_NOTFOUND if none.
+ */
+int
+store_signature_delete(
+    struct store *s, const char *memo_id, const uint8_t tag[MEMO_HASH_BYTES])
+{
+	int rc;
+
+	if (tag == NULL)
+		return (invalid("store_signature_delete", "tag"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->signature_delete(s->db, memo_id, tag);
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_signature_list(s, memo_id, version, sigs, n):
+ * The signatures of ${memo_id} (only those over ${version} if it is not 0),
+ * ordered by tag, in a malloc'd array (free()).
+ */
+int
+store_signature_list(struct store *s, const char *memo_id, uint32_t version,
+    struct store_signature **sigs, size_t *n)
+{
+	int rc;
+
+	if (sigs == NULL || n == NULL)
+		return (invalid("store_signature_list", "output"));
+	*sigs = NULL;
+	*n = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->signature_list(s->db, memo_id, version, sigs, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*sigs);
+		*sigs = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_signature_count(s, memo_id, version, n):
+ * Count the signatures over ${version} (0: all).
+ */
+int
+store_signature_count(
+    struct store *s, const char *memo_id, uint32_t version, uint32_t *n)
+{
+	int rc;
+
+	if (n == NULL)
+		return (invalid("store_signature_count", "output"));
+	*n = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->signature_count(s->db, memo_id, version, n);
+	unlock(s);
+	if (rc != STORE_OK)
+		*n = 0;
+	return (rc);
+}
+
+/**
+ * store_access_put(s, memo_id, a), store_access_list(s, memo_id, as, n):
+ * Record an access (kind 0 for a grant; member id or "channel");
+ * STORE_NOTFOUND if the memo does not exist.  List a memo's accesses, the
+ * newest STORE_ACCESS_LIST_MAX of them, oldest first (malloc'd).
+ */
+int
+store_access_put(
+    struct store *s, const char *memo_id, const struct store_access *a)
+{
+	static const char fn[] = "store_access_put";
+	int rc;
+
+	if (a == NULL)
+		return (invalid(fn, "access"));
+	if (!member_or_word(a->member_id, STORE_RECIPIENT_CHANNEL))
+		return (invalid(fn, "member id"));
+	if (a->kind < 0 || a->kind > EVENT_ACCESS_REPLIES)
+		return (invalid(fn, "kind"));
+	if (a->log_index >= STORE_LOG_SIZE_MAX)
+		return (invalid(fn, "log index"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->access_put(s->db, memo_id, a);
+	unlock(s);
+	return (rc);
+}
+
+int
+store_access_list(
+    struct store *s, const char *memo_id, struct store_access **as, size_t *n)
+{
+	int rc;
+
+	if (as == NULL || n == NULL)
+		return (invalid("store_access_list", "output"));
+	*as = NULL;
+	*n = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(s, s->be->access_list(s->db, memo_id, as, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*as);
+		*as = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_reply_put(s, memo_id, r), store_reply_list(s, memo_id, rs, n):
+ * Record reply ${r} (its number must be the number of replies stored for
+ * the memo + 1, and at most STORE_REPLIES_MAX, else STORE_CONFLICT;
+ * STORE_NOTFOUND if the memo or the author does not exist); list a memo's
+ * replies with their boxes, oldest first (free each box, then the array).
+ */
+int
+store_reply_put(
+    struct store *s, const char *memo_id, const struct store_reply *r)
+{
+	static const char fn[] = "store_reply_put";
+	int rc;
+
+	if (r == NULL)
+		return (invalid(fn, "reply"));
+	if (r->kind < MEMO_REPLY_KIND_REPLY ||
+	    r->kind > MEMO_REPLY_KIND_OUTCOME)
+		return (invalid(fn, "kind"));
+	if (!terminated(r->author, sizeof(r->author)) ||
+	    !directory_member_id_valid(r->author))
+		return (invalid(fn, "author"));
+	if (r->box == NULL || r->boxlen == 0 || r->boxlen > MEMO_REPLY_BOX_MAX)
+		return (invalid(
+		    fn, "box (empty or longer than MEMO_REPLY_BOX_MAX)"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->reply_put(s->db, memo_id, r));
+	unlock(s);
+	return (rc);
+}
+
+int
+store_reply_list(
+    struct store *s, const char *memo_id, struct store_reply **rs, size_t *n)
+{
+	int rc;
+
+	if (rs == NULL || n == NULL)
+		return (invalid("store_reply_list", "output"));
+	*rs = NULL;
+	*n = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(s, s->be->reply_list(s->db, memo_id, rs, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		replies_free(*rs, *n);
+		*rs = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_distribution_put(s, memo_id, d), store_distribution_list(...):
+ * Record or update (same principal) a distribution (STORE_NOTFOUND if the
+ * memo or a member does not exist; STORE_CONFLICT if the principal is new
+ * and the memo has STORE_DISTRIBUTIONS_MAX); list them by time (that of
+ * the request, or of the approval once approved), malloc'd.
+ */
+int
+store_distribution_put(
+    struct store *s, const char *memo_id, const struct store_distribution *d)
+{
+	static const char fn[] = "store_distribution_put";
+	int rc;
+
+	if (d == NULL)
+		return (invalid(fn, "distribution"));
+	if (d->status != STORE_DIST_PENDING && d->status != STORE_DIST_DONE)
+		return (invalid(fn, "status"));
+	if (!member_or_empty(d->approved_by, sizeof(d->approved_by)))
+		return (invalid(fn, "approver"));
+	if (!memo_id_valid(memo_id) ||
+	    !terminated(d->principal, sizeof(d->principal)) ||
+	    !directory_member_id_valid(d->principal) ||
+	    !terminated(d->requested_by, sizeof(d->requested_by)) ||
+	    !directory_member_id_valid(d->requested_by))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->distribution_put(s->db, memo_id, d));
+	unlock(s);
+	return (rc);
+}
+
+int
+store_distribution_list(struct store *s, const char *memo_id,
+    struct store_distribution **ds, size_t *n)
+{
+	int rc;
+
+	if (ds == NULL || n == NULL)
+		return (invalid("store_distribution_list", "output"));
+	*ds = NULL;
+	*n = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->distribution_list(s->db, memo_id, ds, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*ds);
+		*ds = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/* 1 if ${state} is a STORE_MEETING_* state, else 0. */
+static int
+meeting_state_ok(int state)
+{
+
+	return (state >= STORE_MEETING_REQUESTED &&
+		state <= STORE_MEETING_DECLINED);
+}
+
+/**
+ * Meetings: insert (id assigned, stored back in ${m}->id; STORE_NOTFOUND if
+ * the memo or a member does not exist), get, update (state, scheduled_at,
+ * outcome_n; STORE_NOTFOUND), and list those of a member (as requester or
+ * principal; NULL member: all), newest first, at most STORE_MEMO_LIST_MAX
+ * (malloc'd).
+ */
+int
+store_meeting_insert(struct store *s, struct store_meeting *m)
+{
+	int rc;
+
+	if (m == NULL || !meeting_state_ok(m->state))
+		return (invalid("store_meeting_insert", "meeting"));
+	if (!terminated(m->memo_id, sizeof(m->memo_id)) ||
+	    !memo_id_valid(m->memo_id) ||
+	    !terminated(m->principal, sizeof(m->principal)) ||
+	    !directory_member_id_valid(m->principal) ||
+	    !terminated(m->requested_by, sizeof(m->requested_by)) ||
+	    !directory_member_id_valid(m->requested_by))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->meeting_insert(s->db, m);
+	unlock(s);
+	return (rc);
+}
+
+int
+store_meeting_get(struct store *s, int64_t id, struct store_meeting *m)
+{
+	int rc;
+
+	if (m == NULL)
+		return (invalid("store_meeting_get", "output"));
+	memset(m, 0, sizeof(*m));
+	if (id < 1)
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->meeting_get(s->db, id, m);
+	unlock(s);
+	if (rc != STORE_OK)
+		memset(m, 0, sizeof(*m));
+	return (rc);
+}
+
+int
+store_meeting_update(struct store *s, const struct store_meeting *m)
+{
+	int rc;
+
+	if (m == NULL || !meeting_state_ok(m->state))
+		return (invalid("store_meeting_update", "meeting"));
+	if (m->id < 1)
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->meeting_update(s->db, m);
+	unlock(s);
+	return (rc);
+}
+
+int
+store_meeting_list(struct store *s, const char *member_id,
+    struct store_meeting **ms, size_t *n)
+{
+	int rc;
+
+	if (ms == NULL || n == NULL)
+		return (invalid("store_meeting_list", "output"));
+	*ms = NULL;
+	*n = 0;
+	if (member_id != NULL && !directory_member_id_valid(member_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(s, s->be->meeting_list(s->db, member_id, ms, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*ms);
+		*ms = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * Complaints: insert the box (at most STORE_COMPLAINT_BOX_MAX bytes) with
+ * one sealed key per auditor (${readers} and ${sealed}/${sealedlen}, ${n}
+ * of each, 1..STORE_COMPLAINT_READERS_MAX distinct readers; id stored back;
+ * STORE_NOTFOUND if a reader does not exist); list those readable by
+ * ${auditor_id}, newest first, at most STORE_MEMO_LIST_MAX, each with that
+ * auditor's sealed key and the box (free each box, then the array).
+ */
+int
+store_complaint_insert(struct store *s, struct store_complaint *c,
+    const char (*readers)[DIRECTORY_MEMBER_ID_LEN + 1],
+    const uint8_t (*sealed)[STORE_GRANT_MAX], const size_t *sealedlen, size_t n)
+{
+	static const char fn[] = "store_complaint_insert";
+	size_t i;
+	int rc;
+
+	if (c == NULL || c->box == NULL || c->boxlen == 0 ||
+	    c->boxlen > STORE_COMPLAINT_BOX_MAX)
+		return (invalid(
+		    fn, "box (empty or longer than STORE_COMPLAINT_BOX_MAX)"));
+	if (readers == NULL || sealed == NULL || sealedlen == NULL || n == 0 ||
+	    n > STORE_COMPLAINT_READERS_MAX)
+		return (invalid(fn, "number of readers"));
+	for (i = 0; i < n; i++) {
+		if (sealedlen[i] == 0 || sealedlen[i] > STORE_GRANT_MAX)
+			return (invalid(fn, "sealed key"));
+		if (!terminated(readers[i], sizeof(readers[i])) ||
+		    !directory_member_id_valid(readers[i]))
+			return (STORE_NOTFOUND);
+	}
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->complaint_insert(
+				     s->db, c, readers, sealed, sealedlen, n));
+	unlock(s);
+	return (rc);
+}
+
+int
+store_complaint_list(struct store *s, const char *auditor_id,
+    struct store_complaint **cs, size_t *n)
+{
+	int rc;
+
+	if (cs == NULL || n == NULL)
+		return (invalid("store_complaint_list", "output"));
+	*cs = NULL;
+	*n = 0;
+	if (!member_ok(auditor_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->complaint_list(s->db, auditor_id, cs, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		complaints_free(*cs, *n);
+		*cs = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * The channel key: its public key (STORE_NOTFOUND until created; creating
+ * a second is STORE_CONFLICT) and each coordinator's sealed copy of its
+ * secret key (put replaces; STORE_NOTFOUND if the channel key or the member
+ * does not exist; get: STORE_NOTFOUND if none).
+ */
+int
+store_channel_key_get(
+    struct store *s, uint8_t pk[KEYS_BOX_PK_BYTES], int64_t *created_at)
+{
+	int rc;
+
+	if (pk == NULL || created_at == NULL)
+		return (invalid("store_channel_key_get", "output"));
+	memset(pk, 0, KEYS_BOX_PK_BYTES);
+	*created_at = 0;
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->channel_key_get(s->db, pk, created_at);
+	unlock(s);
+	if (rc != STORE_OK) {
+		memset(pk, 0, KEYS_BOX_PK_BYTES);
+		*created_at = 0;
+	}
+	return (rc);
+}
+
+int
+store_channel_key_create(
+    struct store *s, const uint8_t pk[KEYS_BOX_PK_BYTES], int64_t now)
+{
+	int rc;
+
+	if (pk == NULL)
+		return (invalid("store_channel_key_create", "public key"));
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->channel_key_create(s->db, pk, now);
+	unlock(s);
+	return (rc);
+}
+
+int
+store_channel_grant_put(struct store *s, const char *member_id,
+    const uint8_t *sealed, size_t sealedlen, int64_t now)
+{
+	int rc;
+
+	if (sealed == NULL || sealedlen == 0 || sealedlen > STORE_GRANT_MAX)
+		return (invalid("store_channel_grant_put",
+		    "sealed key (empty or longer than STORE_GRANT_MAX)"));
+	if (!member_ok(member_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->channel_grant_put(
+				     s->db, member_id, sealed, sealedlen, now));
+	unlock(s);
+	return (rc);
+}
+
+int
+store_channel_grant_get(struct store *s, const char *member_id,
+    uint8_t sealed[STORE_GRANT_MAX], size_t *sealedlen)
+{
+	int rc;
+
+	if (sealed == NULL || sealedlen == NULL)
+		return (invalid("store_channel_grant_get", "output"));
+	*sealedlen = 0;
+	if (!member_ok(member_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->channel_grant_get(s->db, member_id, sealed, sealedlen);
+	unlock(s);
+	if (rc != STORE_OK) {
+		sodium_memzero(sealed, STORE_GRANT_MAX);
+		*sealedlen = 0;
+	}
+	return (rc);
+}
+
+/**
+ * Notifications: queue one (its id is assigned); take up to ${max} (at most
+ * STORE_MEMO_LIST_MAX) due at ${now} (next attempt at or before ${now},
+ * ordered by next attempt then id, malloc'd); mark one sent (deleted) or
+ * failed (attempts + 1, next attempt at ${next_at}); STORE_NOTFOUND if the
+ * id is unknown.
+ */
+int
+store_notification_put(struct store *s, const struct store_notification *nt)
+{
+	int rc;
+
+	if (nt == NULL ||
+	    !member_or_word(nt->recipient, STORE_RECIPIENT_WEBHOOK))
+		return (invalid("store_notification_put", "recipient"));
+	if (nt->kind < 1 || nt->kind > 255)
+		return (invalid("store_notification_put", "kind"));
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->notification_put(s->db, nt);
+	unlock(s);
+	return (rc);
+}
+
+int
+store_notification_due(struct store *s, int64_t now, size_t max,
+    struct store_notification **nts, size_t *n)
+{
+	int rc;
+
+	if (nts == NULL || n == NULL)
+		return (invalid("store_notification_due", "output"));
+	*nts = NULL;
+	*n = 0;
+	if (max == 0)
+		return (STORE_OK);
+	if (max > STORE_MEMO_LIST_MAX)
+		max = STORE_MEMO_LIST_MAX;
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->notification_due(s->db, now, max, nts, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*nts);
+		*nts = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+int
+store_notification_done(struct store *s, int64_t id)
+{
+	int rc;
+
+	if (id < 1)
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->notification_done(s->db, id);
+	unlock(s);
+	return (rc);
+}
+
+int
+store_notification_retry(struct store *s, int64_t id, int64_t next_at)
+{
+	int rc;
+
+	if (id < 1)
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->notification_retry(s->db, id, next_at);
+	unlock(s);
 	return (rc);
 }

@@ -7,6 +7,7 @@
 #include "custody.h"
 #include "directory.h"
 #include "keys.h"
+#include "memo.h"
 #include "merkle.h"
 
 /*
@@ -31,7 +32,7 @@
 #define STORE_CONFLICT 2
 
 /* Member status. */
-#define STORE_MEMBER_PENDING 0   /* created, enrollment code not yet used */
+#define STORE_MEMBER_PENDING 0 /* created, enrollment code not yet used */
 #define STORE_MEMBER_ACTIVE 1
 #define STORE_MEMBER_SUSPENDED 2
 
@@ -42,9 +43,9 @@
 #define STORE_META_VALUE_MAX 1024
 
 /* The channel log (store_log_*). */
-#define STORE_LOG_EVENT_MAX 4096  /* longest leaf input (EVENT_MAX_BYTES) */
-#define STORE_LOG_SIG_BYTES 64    /* Ed25519 signature of a tree head */
-#define STORE_LOG_RANGE_MAX 1000  /* most entries one store_log_entries() */
+#define STORE_LOG_EVENT_MAX 4096 /* longest leaf input (EVENT_MAX_BYTES) */
+#define STORE_LOG_SIG_BYTES 64   /* Ed25519 signature of a tree head */
+#define STORE_LOG_RANGE_MAX 1000 /* most entries one store_log_entries() */
 /* Largest log index + 1 (MERKLE_MAX_SIZE fits the stored int64 minus 1). */
 #define STORE_LOG_SIZE_MAX ((uint64_t)INT64_MAX)
 
@@ -61,9 +62,9 @@ struct store_member {
 	char handle[DIRECTORY_HANDLE_MAX + 1];
 	char display_name[DIRECTORY_DISPLAY_NAME_MAX + 1];
 	char org_id[DIRECTORY_ORG_ID_MAX + 1];
-	unsigned int roles;      /* ROLE_* mask */
-	int eligible;            /* 1 if may co-sign */
-	int status;              /* STORE_MEMBER_* */
+	unsigned int roles; /* ROLE_* mask */
+	int eligible;       /* 1 if may co-sign */
+	int status;         /* STORE_MEMBER_* */
 	int64_t created_at;
 	uint32_t key_epoch;      /* 0 while pending */
 	struct keys_public keys; /* zero while pending */
@@ -80,12 +81,12 @@ struct store_custody {
 
 /* Login throttling and second factor state of a member. */
 struct store_login {
-	uint32_t failures;       /* consecutive failed logins */
-	int64_t locked_until;    /* Unix time; 0 if not locked */
+	uint32_t failures;    /* consecutive failed logins */
+	int64_t locked_until; /* Unix time; 0 if not locked */
 	int totp_enabled;
-	int totp_has_secret;     /* a secret is set (maybe not yet enabled) */
+	int totp_has_secret; /* a secret is set (maybe not yet enabled) */
 	uint8_t totp_box[STORE_TOTP_BOX_BYTES];
-	int64_t totp_last_step;  /* last accepted TOTP step (replay guard) */
+	int64_t totp_last_step; /* last accepted TOTP step (replay guard) */
 };
 
 struct store_session {
@@ -93,7 +94,7 @@ struct store_session {
 	char member_id[DIRECTORY_MEMBER_ID_LEN + 1];
 	int64_t created_at;
 	int64_t last_seen;
-	int64_t expires_at;      /* absolute expiry */
+	int64_t expires_at; /* absolute expiry */
 };
 
 /* One entry of a member's key history (every epoch ever registered). */
@@ -201,8 +202,8 @@ int store_org_list(struct store *s, struct store_org **orgs, size_t *n);
 int store_member_insert(struct store *s, const struct store_member *m);
 /** Fetch by id or handle; STORE_NOTFOUND. */
 int store_member_get(struct store *s, const char *id, struct store_member *m);
-int store_member_get_by_handle(struct store *s, const char *handle,
-    struct store_member *m);
+int store_member_get_by_handle(
+    struct store *s, const char *handle, struct store_member *m);
 /**
  * List members ordered by handle, optionally only those of ${org_id} (NULL
  * for all), skipping ${offset} and returning at most ${limit} in a malloc'd
@@ -218,8 +219,8 @@ int store_member_list(struct store *s, const char *org_id, size_t offset,
  */
 int store_member_set_roles(struct store *s, const char *id, unsigned int roles);
 int store_member_set_eligible(struct store *s, const char *id, int eligible);
-int store_member_set_display_name(struct store *s, const char *id,
-    const char *name);
+int store_member_set_display_name(
+    struct store *s, const char *id, const char *name);
 int store_member_set_status(struct store *s, const char *id, int status);
 /**
  * Complete enrollment of a pending member: set its first keys (epoch 1) and
@@ -227,8 +228,7 @@ int store_member_set_status(struct store *s, const char *id, int status);
  * STORE_NOTFOUND if no such member, STORE_CONFLICT if it is not pending.
  */
 int store_member_activate(struct store *s, const char *id,
-    const struct keys_public *keys, const struct store_custody *c,
-    int64_t now);
+    const struct keys_public *keys, const struct store_custody *c, int64_t now);
 /**
  * Replace a member's keys with ${keys} at ${epoch} (must be the current
  * epoch + 1, else STORE_CONFLICT) together with the custody that wraps the
@@ -236,14 +236,13 @@ int store_member_activate(struct store *s, const char *id,
  * member, STORE_CONFLICT if it is not active.
  */
 int store_member_rotate_keys(struct store *s, const char *id, uint32_t epoch,
-    const struct keys_public *keys, const struct store_custody *c,
-    int64_t now);
+    const struct keys_public *keys, const struct store_custody *c, int64_t now);
 /**
  * A member's key history, oldest first, in a malloc'd array (free());
  * STORE_NOTFOUND if no such member (a pending one has an empty history).
  */
-int store_key_history(struct store *s, const char *id,
-    struct store_key_record **recs, size_t *n);
+int store_key_history(
+    struct store *s, const char *id, struct store_key_record **recs, size_t *n);
 
 /* Account custody. */
 /** Fetch; STORE_NOTFOUND if the member is unknown or still pending. */
@@ -252,16 +251,16 @@ int store_custody_get(struct store *s, const char *id, struct store_custody *c);
  * Replace the whole custody record (password change, recovery);
  * STORE_NOTFOUND if the member is unknown or still pending.
  */
-int store_custody_set(struct store *s, const char *id,
-    const struct store_custody *c);
+int store_custody_set(
+    struct store *s, const char *id, const struct store_custody *c);
 
 /*
  * Login state; activation creates the zero state, so both calls return
  * STORE_NOTFOUND for a member that is unknown or still pending.
  */
 int store_login_get(struct store *s, const char *id, struct store_login *l);
-int store_login_set(struct store *s, const char *id,
-    const struct store_login *l);
+int store_login_set(
+    struct store *s, const char *id, const struct store_login *l);
 
 /* Enrollment codes (only their hash is stored). */
 /**
@@ -274,8 +273,8 @@ int store_enrollment_put(struct store *s,
     int64_t expires_at);
 /** Look a code up; STORE_NOTFOUND if unknown (expiry is the caller's). */
 int store_enrollment_get(struct store *s,
-    const uint8_t code_hash[STORE_HASH_BYTES], char member_id[DIRECTORY_MEMBER_ID_LEN + 1],
-    int64_t *expires_at);
+    const uint8_t code_hash[STORE_HASH_BYTES],
+    char member_id[DIRECTORY_MEMBER_ID_LEN + 1], int64_t *expires_at);
 /** Delete every code of a member. */
 int store_enrollment_delete_member(struct store *s, const char *member_id);
 
@@ -289,8 +288,8 @@ int store_session_get(struct store *s,
 int store_session_touch(struct store *s,
     const uint8_t token_hash[STORE_HASH_BYTES], int64_t last_seen);
 /** End a session; an unknown one is already ended (STORE_OK). */
-int store_session_delete(struct store *s,
-    const uint8_t token_hash[STORE_HASH_BYTES]);
+int store_session_delete(
+    struct store *s, const uint8_t token_hash[STORE_HASH_BYTES]);
 /** End every session of a member (suspension, password change). */
 int store_session_delete_member(struct store *s, const char *member_id);
 /** Remove sessions whose absolute expiry is before ${now}. */
@@ -382,7 +381,427 @@ int store_log_head_latest(struct store *s, struct store_log_head *head)
  * Store in ${index} the index of the entry that published the keys of
  * member ${member_id} at ${epoch}; STORE_NOTFOUND if none.
  */
-int store_log_key_index(struct store *s, const char *member_id,
-    uint32_t epoch, uint64_t *index) __attribute__((warn_unused_result));
+int store_log_key_index(struct store *s, const char *member_id, uint32_t epoch,
+    uint64_t *index) __attribute__((warn_unused_result));
+
+/*
+ * Memos (migration 3).  What the store keeps of a memo is what the server
+ * may know: ids, states, times, clear metadata (topic, marking, eligible
+ * organisations), ciphertext boxes, sealed grants, sealed signer records
+ * with the server's keyed duplicate tags, and relations of members that
+ * the workflow needs (drafters, invitees, assignees, principals).  Never a
+ * plaintext, a memo key or a signer's identity.
+ */
+#define STORE_RECIPIENT_CHANNEL "channel" /* grants sealed to the channel key  \
+					   */
+#define STORE_RECIPIENT_WEBHOOK "webhook" /* the instance's webhook */
+#define STORE_GRANT_MAX 512               /* GRANT_SEALED_MAX */
+#define STORE_MEMO_LIST_MAX 1000
+/*
+ * What one memo may hold: writes beyond these are refused (STORE_CONFLICT),
+ * so that every list of a memo's rows fits one allocation.
+ */
+#define STORE_VERSIONS_MAX 1000      /* versions of a memo */
+#define STORE_SIGNATURES_MAX 20000   /* named signatures (all versions) */
+#define STORE_RELATED_MAX 20000      /* members of one relation */
+#define STORE_REPLIES_MAX 100        /* replies and notes */
+#define STORE_DISTRIBUTIONS_MAX 1000 /* principals */
+/* Most accesses one store_access_list() returns (the newest). */
+#define STORE_ACCESS_LIST_MAX 10000
+/* Longest complaint box, and most auditors one complaint is sealed to. */
+#define STORE_COMPLAINT_BOX_MAX MEMO_REPLY_BOX_MAX
+#define STORE_COMPLAINT_READERS_MAX 1000
+
+/* Missed-deadline marks (store_memo.missed bits). */
+#define STORE_MISSED_ACK 0x1u
+#define STORE_MISSED_REPLY 0x2u
+#define STORE_MISSED_ESCALATION 0x4u
+
+struct store_memo {
+	char id[MEMO_ID_LEN + 1];
+	int state; /* enum memo_state */
+	char topic[MEMO_TOPIC_MAX + 1];
+	char marking[MEMO_MARKING_MAX + 1];
+	char org_id[DIRECTORY_ORG_ID_MAX + 1]; /* the creator's organisation */
+	char eligible_orgs[MEMO_ORGS_MAX][DIRECTORY_ORG_ID_MAX + 1];
+	size_t neligible_orgs;
+	uint8_t roster_pk[MEMO_ROSTER_PK_BYTES];
+	unsigned int flags; /* ACCESS_MEMO_SHOW_SIGNERS | _SIGNERS_INVITE */
+	uint32_t version;   /* current version (>= 1) */
+	uint8_t version_hash[MEMO_HASH_BYTES];
+	int64_t created_at;
+	int64_t submitted_at; /* 0 until submitted; likewise below */
+	int64_t acked_at;     /* acknowledged or redirected */
+	int64_t replied_at;   /* first reply */
+	int64_t closed_at;
+	int64_t withdrawn_at;
+	int64_t ack_due; /* deadlines, set at submission and ack */
+	int64_t reply_due;
+	int64_t escalate_at;
+	unsigned int missed;  /* STORE_MISSED_* already marked */
+	uint32_t named_count; /* frozen at submission */
+	uint32_t anon_count;
+	uint8_t package_hash[MEMO_HASH_BYTES]; /* zero until submitted */
+	uint64_t submit_log_index;             /* the memo_submitted event */
+	char assignee[DIRECTORY_MEMBER_ID_LEN + 1]; /* "" if none */
+	uint32_t authors; /* drafters and co-drafters */
+	uint32_t replies; /* replies and notes so far */
+};
+
+struct store_memo_version {
+	uint32_t version;
+	uint8_t hash[MEMO_HASH_BYTES];
+	char author[DIRECTORY_MEMBER_ID_LEN + 1];
+	int64_t created_at;
+	uint8_t *box; /* malloc'd by reads (free()); borrowed by writes */
+	size_t boxlen;
+};
+
+/* A sealed grant of a memo's key or roster key to one recipient. */
+struct store_grant {
+	char memo_id[MEMO_ID_LEN + 1];
+	char recipient[DIRECTORY_MEMBER_ID_LEN + 1]; /* or "channel" */
+	char purpose[16]; /* MEMO_GRANT_KEY or MEMO_GRANT_ROSTER */
+	uint8_t sealed[STORE_GRANT_MAX];
+	size_t sealedlen;
+	int held; /* 1: awaits the director's approval */
+	int64_t created_at;
+};
+
+/* A named signature as stored: the duplicate tag and the sealed record. */
+struct store_signature {
+	uint8_t tag[MEMO_HASH_BYTES];
+	uint32_t version;
+	uint8_t record[MEMO_RECORD_SEALED_BYTES];
+};
+
+/* One recorded access (or grant) to a memo. */
+struct store_access {
+	char member_id[DIRECTORY_MEMBER_ID_LEN + 1];
+	int kind; /* EVENT_ACCESS_* */
+	int64_t at;
+	uint8_t nonce[32]; /* EVENT_NONCE_BYTES */
+	uint64_t log_index;
+};
+
+struct store_reply {
+	uint32_t n; /* 1, 2, ... per memo */
+	int kind;   /* MEMO_REPLY_KIND_* */
+	char author[DIRECTORY_MEMBER_ID_LEN + 1];
+	int64_t created_at;
+	uint8_t *box; /* malloc'd by reads; borrowed by writes */
+	size_t boxlen;
+};
+
+/* Distribution to a principal. */
+#define STORE_DIST_PENDING 0 /* awaits the director's approval */
+#define STORE_DIST_DONE 1
+struct store_distribution {
+	char principal[DIRECTORY_MEMBER_ID_LEN + 1];
+	int status; /* STORE_DIST_* */
+	char requested_by[DIRECTORY_MEMBER_ID_LEN + 1];
+	char approved_by[DIRECTORY_MEMBER_ID_LEN + 1]; /* "" if standard */
+	int64_t at;
+};
+
+#define STORE_MEETING_REQUESTED 1
+#define STORE_MEETING_SCHEDULED 2
+#define STORE_MEETING_HELD 3
+#define STORE_MEETING_DECLINED 4
+struct store_meeting {
+	int64_t id;
+	char memo_id[MEMO_ID_LEN + 1];
+	char principal[DIRECTORY_MEMBER_ID_LEN + 1];
+	char requested_by[DIRECTORY_MEMBER_ID_LEN + 1];
+	int state; /* STORE_MEETING_* */
+	int64_t created_at;
+	int64_t scheduled_at; /* 0 until scheduled */
+	uint32_t outcome_n;   /* reply number of the outcome note, 0 */
+};
+
+struct store_complaint {
+	int64_t id;
+	int64_t created_at;
+	uint8_t *box; /* malloc'd by reads; borrowed by writes */
+	size_t boxlen;
+	uint8_t sealed[STORE_GRANT_MAX]; /* the key, sealed to the reader */
+	size_t sealedlen;
+};
+
+/* Queued notifications (content-free). */
+struct store_notification {
+	int64_t id;
+	char recipient[DIRECTORY_MEMBER_ID_LEN + 1]; /* or "webhook" */
+	int kind; /* NOTIFY_* of the server (1..255) */
+	int64_t created_at;
+	int64_t next_at; /* next attempt */
+	uint32_t attempts;
+};
+
+/**
+ * store_memo_insert(s, m, v, drafter):
+ * Create memo ${m} with its first version ${v} (version 1, hash
+ * ${m}->version_hash, written by ${drafter}) and member ${drafter} as its
+ * drafter.  STORE_CONFLICT if the id exists; STORE_NOTFOUND if the
+ * organisation, the drafter or the assignee does not exist.
+ */
+int store_memo_insert(struct store *s, const struct store_memo *m,
+    const struct store_memo_version *v, const char *drafter)
+    __attribute__((warn_unused_result));
+
+/** Fetch by id; STORE_NOTFOUND. */
+int store_memo_get(struct store *s, const char *id, struct store_memo *m)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_update(s, m):
+ * Write back every mutable field of ${m} (state, topic, marking, flags,
+ * current version and hash, times, deadlines, missed marks, counts, package
+ * hash, submit log index, assignee, authors, replies).  STORE_NOTFOUND if
+ * the memo or the assignee does not exist; STORE_CONFLICT if the version
+ * and hash are not those of a stored version of the memo.
+ */
+int store_memo_update(struct store *s, const struct store_memo *m)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_list_member(s, member_id, ms, n):
+ * Every memo to which ${member_id} has a stored relation, newest first, at
+ * most STORE_MEMO_LIST_MAX, in a malloc'd array (free()).
+ */
+int store_memo_list_member(struct store *s, const char *member_id,
+    struct store_memo **ms, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_memo_list_states(s, states, nstates, ms, n):
+ * Every memo whose state is one of the ${nstates} ${states} (the inbox, the
+ * scheduler, statistics), ordered by ack_due then id, at most (the first)
+ * STORE_MEMO_LIST_MAX, in a malloc'd array (free()).
+ */
+int store_memo_list_states(struct store *s, const int *states, size_t nstates,
+    struct store_memo **ms, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_memo_relations(s, memo_id, member_id, rel):
+ * Store the ACCESS_REL_* bits of the relations stored for ${member_id} on
+ * ${memo_id} (0 if none) in ${rel}.
+ */
+int store_memo_relations(struct store *s, const char *memo_id,
+    const char *member_id, unsigned int *rel)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_relate(s, memo_id, member_id, rel, by, now):
+ * Add the relation ${rel} (one ACCESS_REL_* bit: drafter, co-drafter,
+ * invitee, assignee or principal; a signer is never stored) of
+ * ${member_id} to ${memo_id}, made by ${by}; adding one that exists is
+ * STORE_OK.  STORE_NOTFOUND if the memo or a member does not exist;
+ * STORE_CONFLICT if the memo has STORE_RELATED_MAX members of ${rel}.
+ */
+int store_memo_relate(struct store *s, const char *memo_id,
+    const char *member_id, unsigned int rel, const char *by, int64_t now)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_related(s, memo_id, rel, ids, n):
+ * The member ids holding relation ${rel} on ${memo_id}, in the order they
+ * were related, in a malloc'd array (free()).
+ */
+int store_memo_related(struct store *s, const char *memo_id, unsigned int rel,
+    char (**ids)[DIRECTORY_MEMBER_ID_LEN + 1], size_t *n)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_version_put(s, memo_id, v):
+ * Add version ${v} (its number must be the current version + 1, i.e. follow
+ * the newest stored version, and at most STORE_VERSIONS_MAX, else
+ * STORE_CONFLICT).  The caller updates the memo's current version.
+ * STORE_NOTFOUND if the memo or the author does not exist.
+ */
+int store_memo_version_put(struct store *s, const char *memo_id,
+    const struct store_memo_version *v) __attribute__((warn_unused_result));
+
+/**
+ * store_memo_version_get(s, memo_id, version, v):
+ * Read version ${version} with its box (free(v->box)); STORE_NOTFOUND.
+ */
+int store_memo_version_get(struct store *s, const char *memo_id,
+    uint32_t version, struct store_memo_version *v)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_versions(s, memo_id, vs, n):
+ * Every version of ${memo_id} without boxes (box NULL), oldest first, in a
+ * malloc'd array (free()).
+ */
+int store_memo_versions(struct store *s, const char *memo_id,
+    struct store_memo_version **vs, size_t *n)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_grant_put(s, g):
+ * Record grant ${g}, replacing one of the same memo, recipient and purpose.
+ * STORE_NOTFOUND if the memo or the recipient member does not exist.
+ */
+int store_grant_put(struct store *s, const struct store_grant *g)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_grant_get(s, memo_id, recipient, purpose, g):
+ * Read one grant; STORE_NOTFOUND.
+ */
+int store_grant_get(struct store *s, const char *memo_id, const char *recipient,
+    const char *purpose, struct store_grant *g)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_grant_release(s, memo_id, recipient):
+ * Clear the held flag of ${recipient}'s grants on ${memo_id};
+ * STORE_NOTFOUND if there are none.
+ */
+int store_grant_release(struct store *s, const char *memo_id,
+    const char *recipient) __attribute__((warn_unused_result));
+
+/**
+ * store_signature_put(s, memo_id, sig):
+ * Record or replace (same tag) a signature.  STORE_NOTFOUND if the memo has
+ * no such version; STORE_CONFLICT if the tag is new and the memo already
+ * holds STORE_SIGNATURES_MAX signatures.
+ */
+int store_signature_put(struct store *s, const char *memo_id,
+    const struct store_signature *sig) __attribute__((warn_unused_result));
+
+/**
+ * store_signature_get(s, memo_id, tag, sig):
+ * Read the signature with ${tag}; STORE_NOTFOUND.
+ */
+int store_signature_get(struct store *s, const char *memo_id,
+    const uint8_t tag[MEMO_HASH_BYTES], struct store_signature *sig)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_signature_delete(s, memo_id, tag):
+ * Remove the signature with ${tag}; STORE_NOTFOUND if none.
+ */
+int store_signature_delete(struct store *s, const char *memo_id,
+    const uint8_t tag[MEMO_HASH_BYTES]) __attribute__((warn_unused_result));
+
+/**
+ * store_signature_list(s, memo_id, version, sigs, n):
+ * The signatures of ${memo_id} (only those over ${version} if it is not 0),
+ * ordered by tag, in a malloc'd array (free()).
+ */
+int store_signature_list(struct store *s, const char *memo_id, uint32_t version,
+    struct store_signature **sigs, size_t *n)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_signature_count(s, memo_id, version, n):
+ * Count the signatures over ${version} (0: all).
+ */
+int store_signature_count(struct store *s, const char *memo_id,
+    uint32_t version, uint32_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_access_put(s, memo_id, a), store_access_list(s, memo_id, as, n):
+ * Record an access (kind 0 for a grant; member id or "channel");
+ * STORE_NOTFOUND if the memo does not exist.  List a memo's accesses, the
+ * newest STORE_ACCESS_LIST_MAX of them, oldest first (malloc'd).
+ */
+int store_access_put(struct store *s, const char *memo_id,
+    const struct store_access *a) __attribute__((warn_unused_result));
+int store_access_list(struct store *s, const char *memo_id,
+    struct store_access **as, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_reply_put(s, memo_id, r), store_reply_list(s, memo_id, rs, n):
+ * Record reply ${r} (its number must be the number of replies stored for
+ * the memo + 1, and at most STORE_REPLIES_MAX, else STORE_CONFLICT;
+ * STORE_NOTFOUND if the memo or the author does not exist); list a memo's
+ * replies with their boxes, oldest first (free each box, then the array).
+ */
+int store_reply_put(struct store *s, const char *memo_id,
+    const struct store_reply *r) __attribute__((warn_unused_result));
+int store_reply_list(struct store *s, const char *memo_id,
+    struct store_reply **rs, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_distribution_put(s, memo_id, d), store_distribution_list(...):
+ * Record or update (same principal) a distribution (STORE_NOTFOUND if the
+ * memo or a member does not exist; STORE_CONFLICT if the principal is new
+ * and the memo has STORE_DISTRIBUTIONS_MAX); list them by time (that of
+ * the request, or of the approval once approved), malloc'd.
+ */
+int store_distribution_put(struct store *s, const char *memo_id,
+    const struct store_distribution *d) __attribute__((warn_unused_result));
+int store_distribution_list(struct store *s, const char *memo_id,
+    struct store_distribution **ds, size_t *n)
+    __attribute__((warn_unused_result));
+
+/**
+ * Meetings: insert (id assigned, stored back in ${m}->id; STORE_NOTFOUND if
+ * the memo or a member does not exist), get, update (state, scheduled_at,
+ * outcome_n; STORE_NOTFOUND), and list those of a member (as requester or
+ * principal; NULL member: all), newest first, at most STORE_MEMO_LIST_MAX
+ * (malloc'd).
+ */
+int store_meeting_insert(struct store *s, struct store_meeting *m)
+    __attribute__((warn_unused_result));
+int store_meeting_get(struct store *s, int64_t id, struct store_meeting *m)
+    __attribute__((warn_unused_result));
+int store_meeting_update(struct store *s, const struct store_meeting *m)
+    __attribute__((warn_unused_result));
+int store_meeting_list(struct store *s, const char *member_id,
+    struct store_meeting **ms, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * Complaints: insert the box (at most STORE_COMPLAINT_BOX_MAX bytes) with
+ * one sealed key per auditor (${readers} and ${sealed}/${sealedlen}, ${n}
+ * of each, 1..STORE_COMPLAINT_READERS_MAX distinct readers; id stored back;
+ * STORE_NOTFOUND if a reader does not exist); list those readable by
+ * ${auditor_id}, newest first, at most STORE_MEMO_LIST_MAX, each with that
+ * auditor's sealed key and the box (free each box, then the array).
+ */
+int store_complaint_insert(struct store *s, struct store_complaint *c,
+    const char (*readers)[DIRECTORY_MEMBER_ID_LEN + 1],
+    const uint8_t (*sealed)[STORE_GRANT_MAX], const size_t *sealedlen, size_t n)
+    __attribute__((warn_unused_result));
+int store_complaint_list(struct store *s, const char *auditor_id,
+    struct store_complaint **cs, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * The channel key: its public key (STORE_NOTFOUND until created; creating
+ * a second is STORE_CONFLICT) and each coordinator's sealed copy of its
+ * secret key (put replaces; STORE_NOTFOUND if the channel key or the member
+ * does not exist; get: STORE_NOTFOUND if none).
+ */
+int store_channel_key_get(struct store *s, uint8_t pk[KEYS_BOX_PK_BYTES],
+    int64_t *created_at) __attribute__((warn_unused_result));
+int store_channel_key_create(
+    struct store *s, const uint8_t pk[KEYS_BOX_PK_BYTES], int64_t now)
+    __attribute__((warn_unused_result));
+int store_channel_grant_put(struct store *s, const char *member_id,
+    const uint8_t *sealed, size_t sealedlen, int64_t now)
+    __attribute__((warn_unused_result));
+int store_channel_grant_get(struct store *s, const char *member_id,
+    uint8_t sealed[STORE_GRANT_MAX], size_t *sealedlen)
+    __attribute__((warn_unused_result));
+
+/**
+ * Notifications: queue one (its id is assigned); take up to ${max} (at most
+ * STORE_MEMO_LIST_MAX) due at ${now} (next attempt at or before ${now},
+ * ordered by next attempt then id, malloc'd); mark one sent (deleted) or
+ * failed (attempts + 1, next attempt at ${next_at}); STORE_NOTFOUND if the
+ * id is unknown.
+ */
+int store_notification_put(struct store *s, const struct store_notification *nt)
+    __attribute__((warn_unused_result));
+int store_notification_due(struct store *s, int64_t now, size_t max,
+    struct store_notification **nts, size_t *n)
+    __attribute__((warn_unused_result));
+int store_notification_done(struct store *s, int64_t id)
+    __attribute__((warn_unused_result));
+int store_notification_retry(struct store *s, int64_t id, int64_t next_at)
+    __attribute__((warn_unused_result));
 
 #endif /* !STORE_H_ */

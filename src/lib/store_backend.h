@@ -125,6 +125,103 @@ struct store_backend {
 	int (*log_head_latest)(void *db, struct store_log_head *head);
 	int (*log_key_index)(
 	    void *db, const char *member_id, uint32_t epoch, uint64_t *index);
+
+	/*
+	 * Memos.  store.c checked every field against its limits (memo ids,
+	 * member ids, enums, lengths of boxes and sealed grants, list caps)
+	 * and that ${rel} is one storable ACCESS_REL_* bit.  Boxes read are
+	 * malloc'd; on failure nothing is left allocated.
+	 */
+	/* In a transaction. */
+	int (*memo_insert)(void *db, const struct store_memo *m,
+	    const struct store_memo_version *v, const char *drafter);
+	int (*memo_get)(void *db, const char *id, struct store_memo *m);
+	/* In a transaction. */
+	int (*memo_update)(void *db, const struct store_memo *m);
+	/* In a transaction. */
+	int (*memo_list_member)(
+	    void *db, const char *member_id, struct store_memo **ms, size_t *n);
+	/* In a transaction; ${mask} has bit 1 << state for each state. */
+	int (*memo_list_states)(
+	    void *db, unsigned int mask, struct store_memo **ms, size_t *n);
+	int (*memo_relations)(void *db, const char *memo_id,
+	    const char *member_id, unsigned int *rel);
+	/* In a transaction. */
+	int (*memo_relate)(void *db, const char *memo_id, const char *member_id,
+	    unsigned int rel, const char *by, int64_t now);
+	/* In a transaction. */
+	int (*memo_related)(void *db, const char *memo_id, unsigned int rel,
+	    char (**ids)[DIRECTORY_MEMBER_ID_LEN + 1], size_t *n);
+	/* In a transaction. */
+	int (*version_put)(
+	    void *db, const char *memo_id, const struct store_memo_version *v);
+	int (*version_get)(void *db, const char *memo_id, uint32_t version,
+	    struct store_memo_version *v);
+	/* In a transaction. */
+	int (*versions)(void *db, const char *memo_id,
+	    struct store_memo_version **vs, size_t *n);
+	/* In a transaction. */
+	int (*grant_put)(void *db, const struct store_grant *g);
+	int (*grant_get)(void *db, const char *memo_id, const char *recipient,
+	    const char *purpose, struct store_grant *g);
+	int (*grant_release)(
+	    void *db, const char *memo_id, const char *recipient);
+	/* In a transaction. */
+	int (*signature_put)(
+	    void *db, const char *memo_id, const struct store_signature *sig);
+	int (*signature_get)(void *db, const char *memo_id, const uint8_t *tag,
+	    struct store_signature *sig);
+	int (*signature_delete)(
+	    void *db, const char *memo_id, const uint8_t *tag);
+	/* In a transaction. */
+	int (*signature_list)(void *db, const char *memo_id, uint32_t version,
+	    struct store_signature **sigs, size_t *n);
+	int (*signature_count)(
+	    void *db, const char *memo_id, uint32_t version, uint32_t *n);
+	int (*access_put)(
+	    void *db, const char *memo_id, const struct store_access *a);
+	/* In a transaction. */
+	int (*access_list)(
+	    void *db, const char *memo_id, struct store_access **as, size_t *n);
+	/* In a transaction. */
+	int (*reply_put)(
+	    void *db, const char *memo_id, const struct store_reply *r);
+	/* In a transaction. */
+	int (*reply_list)(
+	    void *db, const char *memo_id, struct store_reply **rs, size_t *n);
+	/* In a transaction. */
+	int (*distribution_put)(
+	    void *db, const char *memo_id, const struct store_distribution *d);
+	/* In a transaction. */
+	int (*distribution_list)(void *db, const char *memo_id,
+	    struct store_distribution **ds, size_t *n);
+	int (*meeting_insert)(void *db, struct store_meeting *m);
+	int (*meeting_get)(void *db, int64_t id, struct store_meeting *m);
+	int (*meeting_update)(void *db, const struct store_meeting *m);
+	/* In a transaction. */
+	int (*meeting_list)(void *db, const char *member_id,
+	    struct store_meeting **ms, size_t *n);
+	/* In a transaction. */
+	int (*complaint_insert)(void *db, struct store_complaint *c,
+	    const char (*readers)[DIRECTORY_MEMBER_ID_LEN + 1],
+	    const uint8_t (*sealed)[STORE_GRANT_MAX], const size_t *sealedlen,
+	    size_t n);
+	/* In a transaction. */
+	int (*complaint_list)(void *db, const char *auditor_id,
+	    struct store_complaint **cs, size_t *n);
+	int (*channel_key_get)(void *db, uint8_t *pk, int64_t *created_at);
+	int (*channel_key_create)(void *db, const uint8_t *pk, int64_t now);
+	/* In a transaction. */
+	int (*channel_grant_put)(void *db, const char *member_id,
+	    const uint8_t *sealed, size_t sealedlen, int64_t now);
+	int (*channel_grant_get)(void *db, const char *member_id,
+	    uint8_t *sealed, size_t *sealedlen);
+	int (*notification_put)(void *db, const struct store_notification *nt);
+	/* In a transaction; 1 <= ${max} <= STORE_MEMO_LIST_MAX. */
+	int (*notification_due)(void *db, int64_t now, size_t max,
+	    struct store_notification **nts, size_t *n);
+	int (*notification_done)(void *db, int64_t id);
+	int (*notification_retry)(void *db, int64_t id, int64_t next_at);
 };
 
 /* The SQLite backend (store_sqlite.c). */

@@ -8,6 +8,11 @@
 
 #include <sqlite3.h>
 
+#include "access.h"
+#include "directory.h"
+#include "event.h"
+#include "lifecycle.h"
+#include "memo.h"
 #include "store.h"
 #include "store_backend.h"
 
@@ -200,9 +205,208 @@ static const char migration_2[] =
     "    REFERENCES key_history(member_id, epoch)\n"
     ") STRICT;\n";
 
+_Static_assert(MEMO_ID_LEN == 26, "migration 3: memo ids");
+_Static_assert(MEMO_TOPIC_MAX == 32 && MEMO_MARKING_MAX == 16,
+    "migration 3: memos.topic, memos.marking");
+_Static_assert(MEMO_ORGS_MAX == 8 && DIRECTORY_ORG_ID_MAX == 32,
+    "migration 3: memos.eligible_orgs (8 ids of 32 and 7 commas: 263)");
+_Static_assert(MEMO_HASH_BYTES == 32 && MEMO_ROSTER_PK_BYTES == 32,
+    "migration 3: memo hashes and keys");
+_Static_assert(MEMO_STATE_DRAFT == 1 && MEMO_STATE_WITHDRAWN == 9,
+    "migration 3: memos.state");
+_Static_assert(ACCESS_MEMO_SUBMITTED == 1 && ACCESS_MEMO_SHOW_SIGNERS == 2 &&
+		   ACCESS_MEMO_SIGNERS_INVITE == 4,
+    "migration 3: memos.flags");
+_Static_assert(STORE_MISSED_ACK == 1 && STORE_MISSED_REPLY == 2 &&
+		   STORE_MISSED_ESCALATION == 4,
+    "migration 3: memos.missed");
+_Static_assert(ACCESS_REL_DRAFTER == 1 && ACCESS_REL_CODRAFTER == 2 &&
+		   ACCESS_REL_INVITEE == 4 && ACCESS_REL_ASSIGNEE == 16 &&
+		   ACCESS_REL_PRINCIPAL == 32,
+    "migration 3: memo_members.rel");
+_Static_assert(STORE_GRANT_MAX == 512, "migration 3: sealed grants");
+_Static_assert(
+    MEMO_RECORD_SEALED_BYTES == 304, "migration 3: memo_signatures.record");
+_Static_assert(EVENT_NONCE_BYTES == 32 && EVENT_ACCESS_REPLIES == 4,
+    "migration 3: memo_accesses");
+_Static_assert(MEMO_REPLY_KIND_REPLY == 1 && MEMO_REPLY_KIND_OUTCOME == 3,
+    "migration 3: memo_replies.kind");
+_Static_assert(STORE_DIST_PENDING == 0 && STORE_DIST_DONE == 1,
+    "migration 3: memo_distributions.status");
+_Static_assert(STORE_MEETING_REQUESTED == 1 && STORE_MEETING_DECLINED == 4,
+    "migration 3: meetings.state");
+
+/*
+ * Migration 3: memos and the channel's workflow (store.h, "Memos").
+ *
+ * Variable-length boxes (versions, replies, complaints) are only required
+ * to be non-empty here: their maxima are protocol limits (memo.h) that
+ * store.c enforces on every write and this file on every read, so raising
+ * one needs no migration.
+ *
+ * No table says who signed.  memo_signatures holds the server's keyed
+ * duplicate tag, the version and the sealed record, and nothing else: no
+ * member id, no time, and no rowid (WITHOUT ROWID: rows are kept in tag
+ * order, and tags are keyed hashes), so not even the order in which
+ * signatures arrived is a column.  memo_members holds the relations the
+ * workflow needs (drafters, co-drafters, invitees, assignees, principals),
+ * never a signer.
+ */
+static const char migration_3[] =
+    "CREATE TABLE memos (\n"
+    "  id TEXT NOT NULL PRIMARY KEY CHECK (length(CAST(id AS BLOB)) = 26),\n"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 9),\n"
+    "  topic TEXT NOT NULL\n"
+    "    CHECK (length(CAST(topic AS BLOB)) BETWEEN 1 AND 32),\n"
+    "  marking TEXT NOT NULL\n"
+    "    CHECK (length(CAST(marking AS BLOB)) BETWEEN 1 AND 16),\n"
+    "  org_id TEXT NOT NULL REFERENCES orgs(id),\n"
+    "  eligible_orgs TEXT NOT NULL\n"
+    "    CHECK (length(CAST(eligible_orgs AS BLOB)) BETWEEN 1 AND 263),\n"
+    "  roster_pk BLOB NOT NULL CHECK (length(roster_pk) = 32),\n"
+    "  flags INTEGER NOT NULL CHECK (flags BETWEEN 0 AND 7),\n"
+    "  version INTEGER NOT NULL CHECK (version BETWEEN 1 AND 4294967295),\n"
+    "  version_hash BLOB NOT NULL CHECK (length(version_hash) = 32),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  submitted_at INTEGER NOT NULL,\n"
+    "  acked_at INTEGER NOT NULL,\n"
+    "  replied_at INTEGER NOT NULL,\n"
+    "  closed_at INTEGER NOT NULL,\n"
+    "  withdrawn_at INTEGER NOT NULL,\n"
+    "  ack_due INTEGER NOT NULL,\n"
+    "  reply_due INTEGER NOT NULL,\n"
+    "  escalate_at INTEGER NOT NULL,\n"
+    "  missed INTEGER NOT NULL CHECK (missed BETWEEN 0 AND 7),\n"
+    "  named_count INTEGER NOT NULL\n"
+    "    CHECK (named_count BETWEEN 0 AND 4294967295),\n"
+    "  anon_count INTEGER NOT NULL\n"
+    "    CHECK (anon_count BETWEEN 0 AND 4294967295),\n"
+    "  package_hash BLOB NOT NULL CHECK (length(package_hash) = 32),\n"
+    "  submit_log_index INTEGER NOT NULL CHECK (submit_log_index >= 0),\n"
+    "  assignee TEXT REFERENCES members(id),\n"
+    "  authors INTEGER NOT NULL CHECK (authors BETWEEN 0 AND 4294967295),\n"
+    "  replies INTEGER NOT NULL CHECK (replies BETWEEN 0 AND 4294967295)\n"
+    ") STRICT;\n"
+    "CREATE INDEX memos_state_due ON memos(state, ack_due, id);\n"
+    "CREATE TABLE memo_versions (\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  version INTEGER NOT NULL CHECK (version BETWEEN 1 AND 4294967295),\n"
+    "  hash BLOB NOT NULL CHECK (length(hash) = 32),\n"
+    "  author TEXT NOT NULL REFERENCES members(id),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  box BLOB NOT NULL CHECK (length(box) >= 1),\n"
+    "  PRIMARY KEY (memo_id, version)\n"
+    ") STRICT;\n"
+    "CREATE TABLE memo_members (\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  rel INTEGER NOT NULL CHECK (rel IN (1, 2, 4, 16, 32)),\n"
+    "  member_id TEXT NOT NULL REFERENCES members(id),\n"
+    "  by_member TEXT NOT NULL REFERENCES members(id),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (memo_id, rel, member_id)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE INDEX memo_members_member ON memo_members(member_id, memo_id);\n"
+    "CREATE TABLE memo_grants (\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  recipient TEXT NOT NULL CHECK (recipient = 'channel' OR\n"
+    "    length(CAST(recipient AS BLOB)) = 26),\n"
+    "  purpose TEXT NOT NULL CHECK (purpose IN ('memo-key', "
+    "'memo-roster')),\n"
+    "  sealed BLOB NOT NULL CHECK (length(sealed) BETWEEN 1 AND 512),\n"
+    "  held INTEGER NOT NULL CHECK (held IN (0, 1)),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (memo_id, recipient, purpose)\n"
+    ") STRICT;\n"
+    "CREATE TABLE memo_signatures (\n"
+    "  memo_id TEXT NOT NULL,\n"
+    "  tag BLOB NOT NULL CHECK (length(tag) = 32),\n"
+    "  version INTEGER NOT NULL CHECK (version BETWEEN 1 AND 4294967295),\n"
+    "  record BLOB NOT NULL CHECK (length(record) = 304),\n"
+    "  PRIMARY KEY (memo_id, tag),\n"
+    "  FOREIGN KEY (memo_id, version)\n"
+    "    REFERENCES memo_versions(memo_id, version)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE INDEX memo_signatures_version\n"
+    "  ON memo_signatures(memo_id, version, tag);\n"
+    "CREATE TABLE memo_accesses (\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  member_id TEXT NOT NULL CHECK (member_id = 'channel' OR\n"
+    "    length(CAST(member_id AS BLOB)) = 26),\n"
+    "  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 4),\n"
+    "  at INTEGER NOT NULL,\n"
+    "  nonce BLOB NOT NULL CHECK (length(nonce) = 32),\n"
+    "  log_index INTEGER NOT NULL CHECK (log_index >= 0)\n"
+    ") STRICT;\n"
+    "CREATE INDEX memo_accesses_memo ON memo_accesses(memo_id);\n"
+    "CREATE TABLE memo_replies (\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  n INTEGER NOT NULL CHECK (n BETWEEN 1 AND 4294967295),\n"
+    "  kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),\n"
+    "  author TEXT NOT NULL REFERENCES members(id),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  box BLOB NOT NULL CHECK (length(box) >= 1),\n"
+    "  PRIMARY KEY (memo_id, n)\n"
+    ") STRICT;\n"
+    "CREATE TABLE memo_distributions (\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  principal TEXT NOT NULL REFERENCES members(id),\n"
+    "  status INTEGER NOT NULL CHECK (status IN (0, 1)),\n"
+    "  requested_by TEXT NOT NULL REFERENCES members(id),\n"
+    "  approved_by TEXT REFERENCES members(id),\n"
+    "  at INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (memo_id, principal)\n"
+    ") STRICT;\n"
+    "CREATE TABLE meetings (\n"
+    "  id INTEGER NOT NULL PRIMARY KEY CHECK (id >= 1),\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  principal TEXT NOT NULL REFERENCES members(id),\n"
+    "  requested_by TEXT NOT NULL REFERENCES members(id),\n"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  scheduled_at INTEGER NOT NULL,\n"
+    "  outcome_n INTEGER NOT NULL\n"
+    "    CHECK (outcome_n BETWEEN 0 AND 4294967295)\n"
+    ") STRICT;\n"
+    "CREATE INDEX meetings_principal ON meetings(principal);\n"
+    "CREATE INDEX meetings_requested_by ON meetings(requested_by);\n"
+    "CREATE TABLE complaints (\n"
+    "  id INTEGER NOT NULL PRIMARY KEY CHECK (id >= 1),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  box BLOB NOT NULL CHECK (length(box) >= 1)\n"
+    ") STRICT;\n"
+    "CREATE TABLE complaint_readers (\n"
+    "  complaint_id INTEGER NOT NULL REFERENCES complaints(id),\n"
+    "  reader TEXT NOT NULL REFERENCES members(id),\n"
+    "  sealed BLOB NOT NULL CHECK (length(sealed) BETWEEN 1 AND 512),\n"
+    "  PRIMARY KEY (complaint_id, reader)\n"
+    ") STRICT;\n"
+    "CREATE INDEX complaint_readers_reader\n"
+    "  ON complaint_readers(reader, complaint_id);\n"
+    "CREATE TABLE channel_key (\n"
+    "  id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),\n"
+    "  pk BLOB NOT NULL CHECK (length(pk) = 32),\n"
+    "  created_at INTEGER NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE channel_grants (\n"
+    "  member_id TEXT NOT NULL PRIMARY KEY REFERENCES members(id),\n"
+    "  sealed BLOB NOT NULL CHECK (length(sealed) BETWEEN 1 AND 512),\n"
+    "  created_at INTEGER NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE notifications (\n"
+    "  id INTEGER NOT NULL PRIMARY KEY CHECK (id >= 1),\n"
+    "  recipient TEXT NOT NULL CHECK (recipient = 'webhook' OR\n"
+    "    length(CAST(recipient AS BLOB)) = 26),\n"
+    "  kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 255),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  next_at INTEGER NOT NULL,\n"
+    "  attempts INTEGER NOT NULL CHECK (attempts BETWEEN 0 AND 4294967295)\n"
+    ") STRICT;\n"
+    "CREATE INDEX notifications_next ON notifications(next_at, id);\n";
+
 static const char *const migrations[] = {
     migration_1,
     migration_2,
+    migration_3,
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -265,6 +469,66 @@ enum stmt {
 	ST_LOG_HEAD_GET,
 	ST_LOG_HEAD_LATEST,
 	ST_LOG_KEY_GET,
+	ST_MEMO_INSERT,
+	ST_MEMO_GET,
+	ST_MEMO_VERSION_CHECK,
+	ST_MEMO_UPDATE,
+	ST_MEMO_COUNT_MEMBER,
+	ST_MEMO_LIST_MEMBER,
+	ST_MEMO_COUNT_STATES,
+	ST_MEMO_LIST_STATES,
+	ST_REL_GET,
+	ST_REL_HAS,
+	ST_REL_COUNT,
+	ST_REL_INSERT,
+	ST_REL_LIST,
+	ST_VERSION_NEXT,
+	ST_VERSION_INSERT,
+	ST_VERSION_GET,
+	ST_VERSION_COUNT,
+	ST_VERSION_LIST,
+	ST_GRANT_PUT,
+	ST_GRANT_GET,
+	ST_GRANT_RELEASE,
+	ST_SIG_HAS,
+	ST_SIG_PUT,
+	ST_SIG_GET,
+	ST_SIG_DELETE,
+	ST_SIG_COUNT_ALL,
+	ST_SIG_COUNT_VERSION,
+	ST_SIG_LIST_ALL,
+	ST_SIG_LIST_VERSION,
+	ST_ACCESS_INSERT,
+	ST_ACCESS_COUNT,
+	ST_ACCESS_LIST,
+	ST_REPLY_NEXT,
+	ST_REPLY_INSERT,
+	ST_REPLY_COUNT,
+	ST_REPLY_LIST,
+	ST_DIST_HAS,
+	ST_DIST_COUNT,
+	ST_DIST_PUT,
+	ST_DIST_LIST,
+	ST_MEETING_INSERT,
+	ST_MEETING_GET,
+	ST_MEETING_UPDATE,
+	ST_MEETING_COUNT_ALL,
+	ST_MEETING_COUNT_MEMBER,
+	ST_MEETING_LIST_ALL,
+	ST_MEETING_LIST_MEMBER,
+	ST_COMPLAINT_INSERT,
+	ST_COMPLAINT_READER_INSERT,
+	ST_COMPLAINT_COUNT,
+	ST_COMPLAINT_LIST,
+	ST_CHANNEL_KEY_GET,
+	ST_CHANNEL_KEY_INSERT,
+	ST_CHANNEL_GRANT_PUT,
+	ST_CHANNEL_GRANT_GET,
+	ST_NOTIFY_INSERT,
+	ST_NOTIFY_DUE_COUNT,
+	ST_NOTIFY_DUE,
+	ST_NOTIFY_DELETE,
+	ST_NOTIFY_RETRY,
 	ST_COUNT
 };
 
@@ -274,6 +538,15 @@ enum stmt {
 #define CUSTODY_COLUMNS                                                        \
 	"salt, opslimit, memlimit, verifier, wrapped_seed, "                   \
 	"recovery_verifier, recovery_wrapped_seed"
+#define MEMO_COLUMNS                                                           \
+	"id, state, topic, marking, org_id, eligible_orgs, roster_pk, flags, " \
+	"version, version_hash, created_at, submitted_at, acked_at, "          \
+	"replied_at, closed_at, withdrawn_at, ack_due, reply_due, "            \
+	"escalate_at, missed, named_count, anon_count, package_hash, "         \
+	"submit_log_index, assignee, authors, replies"
+#define MEETING_COLUMNS                                                        \
+	"id, memo_id, principal, requested_by, state, created_at, "            \
+	"scheduled_at, outcome_n"
 
 /* Each statement's name in error messages, and its text. */
 static const struct {
@@ -410,6 +683,197 @@ static const struct {
 	"ORDER BY size DESC LIMIT 1"},
     [ST_LOG_KEY_GET] = {"log key get", "SELECT log_index FROM log_key_events "
 				       "WHERE member_id = ?1 AND epoch = ?2"},
+    [ST_MEMO_INSERT] = {"memo insert",
+	"INSERT INTO memos (" MEMO_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+	"?21, ?22, ?23, ?24, ?25, ?26, ?27)"},
+    [ST_MEMO_GET] = {"memo get",
+	"SELECT " MEMO_COLUMNS " FROM memos WHERE id = ?1"},
+    [ST_MEMO_VERSION_CHECK] = {"memo version check",
+	"SELECT v.hash FROM memos m LEFT JOIN memo_versions v "
+	"ON v.memo_id = m.id AND v.version = ?2 WHERE m.id = ?1"},
+    [ST_MEMO_UPDATE] = {"memo update",
+	"UPDATE memos SET state = ?2, topic = ?3, marking = ?4, flags = ?8, "
+	"version = ?9, version_hash = ?10, submitted_at = ?12, "
+	"acked_at = ?13, replied_at = ?14, closed_at = ?15, "
+	"withdrawn_at = ?16, ack_due = ?17, reply_due = ?18, "
+	"escalate_at = ?19, missed = ?20, named_count = ?21, "
+	"anon_count = ?22, package_hash = ?23, submit_log_index = ?24, "
+	"assignee = ?25, authors = ?26, replies = ?27 WHERE id = ?1"},
+    [ST_MEMO_COUNT_MEMBER] = {"memo count by member",
+	"SELECT count(*) FROM (SELECT 1 FROM memos WHERE id IN "
+	"(SELECT memo_id FROM memo_members WHERE member_id = ?1) LIMIT ?2)"},
+    [ST_MEMO_LIST_MEMBER] = {"memo list by member",
+	"SELECT " MEMO_COLUMNS " FROM memos WHERE id IN "
+	"(SELECT memo_id FROM memo_members WHERE member_id = ?1) "
+	"ORDER BY created_at DESC, id DESC LIMIT ?2"},
+    [ST_MEMO_COUNT_STATES] = {"memo count by state",
+	"SELECT count(*) FROM (SELECT 1 FROM memos WHERE state IN "
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) LIMIT ?10)"},
+    [ST_MEMO_LIST_STATES] = {"memo list by state",
+	"SELECT " MEMO_COLUMNS " FROM memos WHERE state IN "
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ORDER BY ack_due, id "
+	"LIMIT ?10"},
+    [ST_REL_GET] = {"memo relations",
+	"SELECT rel FROM memo_members WHERE memo_id = ?1 AND member_id = ?2"},
+    [ST_REL_HAS] = {"memo relation get",
+	"SELECT 1 FROM memo_members WHERE memo_id = ?1 AND rel = ?2 AND "
+	"member_id = ?3"},
+    [ST_REL_COUNT] = {"memo relation count",
+	"SELECT count(*) FROM (SELECT 1 FROM memo_members WHERE "
+	"memo_id = ?1 AND rel = ?2 LIMIT ?3)"},
+    [ST_REL_INSERT] = {"memo relation insert",
+	"INSERT INTO memo_members (memo_id, rel, member_id, by_member, "
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5)"},
+    [ST_REL_LIST] = {"memo relation list",
+	"SELECT member_id FROM memo_members WHERE memo_id = ?1 AND rel = ?2 "
+	"ORDER BY created_at, member_id LIMIT ?3"},
+    [ST_VERSION_NEXT] = {"memo version newest",
+	"SELECT (SELECT coalesce(max(version), 0) FROM memo_versions "
+	"WHERE memo_id = ?1) FROM memos WHERE id = ?1"},
+    [ST_VERSION_INSERT] = {"memo version insert",
+	"INSERT INTO memo_versions (memo_id, version, hash, author, "
+	"created_at, box) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+    [ST_VERSION_GET] = {"memo version get",
+	"SELECT version, hash, author, created_at, box FROM memo_versions "
+	"WHERE memo_id = ?1 AND version = ?2"},
+    [ST_VERSION_COUNT] = {"memo version count",
+	"SELECT count(*) FROM (SELECT 1 FROM memo_versions WHERE "
+	"memo_id = ?1 LIMIT ?2)"},
+    [ST_VERSION_LIST] = {"memo version list",
+	"SELECT version, hash, author, created_at FROM memo_versions "
+	"WHERE memo_id = ?1 ORDER BY version LIMIT ?2"},
+    [ST_GRANT_PUT] = {"grant put",
+	"INSERT INTO memo_grants (memo_id, recipient, purpose, sealed, held, "
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	"ON CONFLICT (memo_id, recipient, purpose) DO UPDATE SET "
+	"sealed = excluded.sealed, held = excluded.held, "
+	"created_at = excluded.created_at"},
+    [ST_GRANT_GET] = {"grant get",
+	"SELECT memo_id, recipient, purpose, sealed, held, created_at "
+	"FROM memo_grants WHERE memo_id = ?1 AND recipient = ?2 AND "
+	"purpose = ?3"},
+    [ST_GRANT_RELEASE] = {"grant release",
+	"UPDATE memo_grants SET held = 0 WHERE memo_id = ?1 AND "
+	"recipient = ?2"},
+    [ST_SIG_HAS] = {"signature find",
+	"SELECT 1 FROM memo_signatures WHERE memo_id = ?1 AND tag = ?2"},
+    [ST_SIG_PUT] = {"signature put",
+	"INSERT INTO memo_signatures (memo_id, tag, version, record) "
+	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (memo_id, tag) DO UPDATE SET "
+	"version = excluded.version, record = excluded.record"},
+    [ST_SIG_GET] = {"signature get",
+	"SELECT tag, version, record FROM memo_signatures "
+	"WHERE memo_id = ?1 AND tag = ?2"},
+    [ST_SIG_DELETE] = {"signature delete",
+	"DELETE FROM memo_signatures WHERE memo_id = ?1 AND tag = ?2"},
+    [ST_SIG_COUNT_ALL] = {"signature count",
+	"SELECT count(*) FROM memo_signatures WHERE memo_id = ?1"},
+    [ST_SIG_COUNT_VERSION] = {"signature count",
+	"SELECT count(*) FROM memo_signatures WHERE memo_id = ?1 AND "
+	"version = ?2"},
+    [ST_SIG_LIST_ALL] = {"signature list",
+	"SELECT tag, version, record FROM memo_signatures WHERE memo_id = ?1 "
+	"ORDER BY tag LIMIT ?2"},
+    [ST_SIG_LIST_VERSION] = {"signature list",
+	"SELECT tag, version, record FROM memo_signatures WHERE memo_id = ?1 "
+	"AND version = ?3 ORDER BY tag LIMIT ?2"},
+    [ST_ACCESS_INSERT] = {"access insert",
+	"INSERT INTO memo_accesses (memo_id, member_id, kind, at, nonce, "
+	"log_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+    [ST_ACCESS_COUNT] = {"access count",
+	"SELECT count(*) FROM (SELECT 1 FROM memo_accesses WHERE "
+	"memo_id = ?1 LIMIT ?2)"},
+    [ST_ACCESS_LIST] = {"access list",
+	"SELECT member_id, kind, at, nonce, log_index FROM "
+	"(SELECT rowid AS seq, member_id, kind, at, nonce, log_index "
+	"FROM memo_accesses WHERE memo_id = ?1 ORDER BY rowid DESC "
+	"LIMIT ?2) ORDER BY seq"},
+    [ST_REPLY_NEXT] = {"reply newest",
+	"SELECT (SELECT coalesce(max(n), 0) FROM memo_replies "
+	"WHERE memo_id = ?1) FROM memos WHERE id = ?1"},
+    [ST_REPLY_INSERT] = {"reply insert",
+	"INSERT INTO memo_replies (memo_id, n, kind, author, created_at, "
+	"box) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+    [ST_REPLY_COUNT] = {"reply count",
+	"SELECT count(*) FROM (SELECT 1 FROM memo_replies WHERE "
+	"memo_id = ?1 LIMIT ?2)"},
+    [ST_REPLY_LIST] = {"reply list",
+	"SELECT n, kind, author, created_at, box FROM memo_replies "
+	"WHERE memo_id = ?1 ORDER BY n LIMIT ?2"},
+    [ST_DIST_HAS] = {"distribution find",
+	"SELECT 1 FROM memo_distributions WHERE memo_id = ?1 AND "
+	"principal = ?2"},
+    [ST_DIST_COUNT] = {"distribution count",
+	"SELECT count(*) FROM (SELECT 1 FROM memo_distributions WHERE "
+	"memo_id = ?1 LIMIT ?2)"},
+    [ST_DIST_PUT] = {"distribution put",
+	"INSERT INTO memo_distributions (memo_id, principal, status, "
+	"requested_by, approved_by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	"ON CONFLICT (memo_id, principal) DO UPDATE SET "
+	"status = excluded.status, requested_by = excluded.requested_by, "
+	"approved_by = excluded.approved_by, at = excluded.at"},
+    [ST_DIST_LIST] = {"distribution list",
+	"SELECT principal, status, requested_by, approved_by, at "
+	"FROM memo_distributions WHERE memo_id = ?1 ORDER BY at, principal "
+	"LIMIT ?2"},
+    [ST_MEETING_INSERT] = {"meeting insert",
+	"INSERT INTO meetings (memo_id, principal, requested_by, state, "
+	"created_at, scheduled_at, outcome_n) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+    [ST_MEETING_GET] = {"meeting get",
+	"SELECT " MEETING_COLUMNS " FROM meetings WHERE id = ?1"},
+    [ST_MEETING_UPDATE] = {"meeting update",
+	"UPDATE meetings SET state = ?2, scheduled_at = ?3, outcome_n = ?4 "
+	"WHERE id = ?1"},
+    [ST_MEETING_COUNT_ALL] = {"meeting count",
+	"SELECT count(*) FROM (SELECT 1 FROM meetings LIMIT ?1)"},
+    [ST_MEETING_COUNT_MEMBER] = {"meeting count",
+	"SELECT count(*) FROM (SELECT 1 FROM meetings WHERE principal = ?2 "
+	"OR requested_by = ?2 LIMIT ?1)"},
+    [ST_MEETING_LIST_ALL] = {"meeting list",
+	"SELECT " MEETING_COLUMNS " FROM meetings "
+	"ORDER BY created_at DESC, id DESC LIMIT ?1"},
+    [ST_MEETING_LIST_MEMBER] = {"meeting list",
+	"SELECT " MEETING_COLUMNS " FROM meetings WHERE principal = ?2 OR "
+	"requested_by = ?2 ORDER BY created_at DESC, id DESC LIMIT ?1"},
+    [ST_COMPLAINT_INSERT] = {"complaint insert",
+	"INSERT INTO complaints (created_at, box) VALUES (?1, ?2)"},
+    [ST_COMPLAINT_READER_INSERT] = {"complaint reader insert",
+	"INSERT INTO complaint_readers (complaint_id, reader, sealed) "
+	"VALUES (?1, ?2, ?3)"},
+    [ST_COMPLAINT_COUNT] = {"complaint count",
+	"SELECT count(*) FROM (SELECT 1 FROM complaint_readers WHERE "
+	"reader = ?1 LIMIT ?2)"},
+    [ST_COMPLAINT_LIST] = {"complaint list",
+	"SELECT c.id, c.created_at, c.box, r.sealed FROM complaint_readers r "
+	"JOIN complaints c ON c.id = r.complaint_id WHERE r.reader = ?1 "
+	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2"},
+    [ST_CHANNEL_KEY_GET] = {"channel key get",
+	"SELECT pk, created_at FROM channel_key WHERE id = 1"},
+    [ST_CHANNEL_KEY_INSERT] = {"channel key insert",
+	"INSERT INTO channel_key (id, pk, created_at) VALUES (1, ?1, ?2)"},
+    [ST_CHANNEL_GRANT_PUT] = {"channel grant put",
+	"INSERT INTO channel_grants (member_id, sealed, created_at) "
+	"VALUES (?1, ?2, ?3) ON CONFLICT (member_id) DO UPDATE SET "
+	"sealed = excluded.sealed, created_at = excluded.created_at"},
+    [ST_CHANNEL_GRANT_GET] = {"channel grant get",
+	"SELECT sealed FROM channel_grants WHERE member_id = ?1"},
+    [ST_NOTIFY_INSERT] = {"notification insert",
+	"INSERT INTO notifications (recipient, kind, created_at, next_at, "
+	"attempts) VALUES (?1, ?2, ?3, ?4, ?5)"},
+    [ST_NOTIFY_DUE_COUNT] = {"notification count",
+	"SELECT count(*) FROM (SELECT 1 FROM notifications WHERE "
+	"next_at <= ?1 LIMIT ?2)"},
+    [ST_NOTIFY_DUE] = {"notification due",
+	"SELECT id, recipient, kind, created_at, next_at, attempts "
+	"FROM notifications WHERE next_at <= ?1 ORDER BY next_at, id "
+	"LIMIT ?2"},
+    [ST_NOTIFY_DELETE] = {"notification delete",
+	"DELETE FROM notifications WHERE id = ?1"},
+    [ST_NOTIFY_RETRY] = {"notification retry",
+	"UPDATE notifications SET attempts = min(attempts + 1, 4294967295), "
+	"next_at = ?2 WHERE id = ?1"},
 };
 
 /* A handle: the connection and its prepared statements. */
@@ -2013,6 +2477,1339 @@ sq_log_key_index(
 	return (rc);
 }
 
+/*
+ * Memos.
+ */
+
+/* Room for the eligible organisations joined by ',' and a NUL. */
+#define ORGS_TEXT_MAX (MEMO_ORGS_MAX * (DIRECTORY_ORG_ID_MAX + 1))
+/* Relations memo_members holds (store.c lets no other through). */
+#define REL_STORED                                                             \
+	(ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER | ACCESS_REL_INVITEE |      \
+	    ACCESS_REL_ASSIGNEE | ACCESS_REL_PRINCIPAL)
+
+/*
+ * Column readers for variable-length blobs: ${len} receives the length,
+ * which must be 1..${max}.  col_box() copies into a malloc'd ${out} (NULL
+ * on failure); col_var() into ${buf} of at least ${max} bytes.  Return 0 or
+ * -1 (reported).
+ */
+static int
+col_box(
+    struct sq *q, enum stmt id, int i, size_t max, uint8_t **out, size_t *len)
+{
+	sqlite3_stmt *st = q->st[id];
+	const void *b;
+	size_t n;
+
+	*out = NULL;
+	*len = 0;
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB)
+		return (corrupt(id, st, i));
+	b = sqlite3_column_blob(st, i);
+	n = (size_t)sqlite3_column_bytes(st, i);
+	if (b == NULL || n == 0 || n > max)
+		return (corrupt(id, st, i));
+	if ((*out = malloc(n)) == NULL) {
+		store_log("sqlite: %s: out of memory", stmts[id].what);
+		return (-1);
+	}
+	memcpy(*out, b, n);
+	*len = n;
+	return (0);
+}
+
+static int
+col_var(
+    struct sq *q, enum stmt id, int i, uint8_t *buf, size_t max, size_t *len)
+{
+	sqlite3_stmt *st = q->st[id];
+	const void *b;
+	size_t n;
+
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB)
+		return (corrupt(id, st, i));
+	b = sqlite3_column_blob(st, i);
+	n = (size_t)sqlite3_column_bytes(st, i);
+	if (b == NULL || n == 0 || n > max)
+		return (corrupt(id, st, i));
+	memcpy(buf, b, n);
+	*len = n;
+	return (0);
+}
+
+/* Read a member id (or, if ${word} is not NULL, that word) into ${buf}. */
+static int
+col_member(struct sq *q, enum stmt id, int i, char *buf, const char *word)
+{
+
+	if (col_text(q, id, i, buf, DIRECTORY_MEMBER_ID_LEN + 1) != 0)
+		return (-1);
+	if (!directory_member_id_valid(buf) &&
+	    (word == NULL || strcmp(buf, word) != 0))
+		return (corrupt(id, q->st[id], i));
+	return (0);
+}
+
+/* As col_member(), but NULL reads as "". */
+static int
+col_member_opt(struct sq *q, enum stmt id, int i, char *buf)
+{
+
+	if (sqlite3_column_type(q->st[id], i) == SQLITE_NULL) {
+		buf[0] = '\0';
+		return (0);
+	}
+	return (col_member(q, id, i, buf, NULL));
+}
+
+/* Bind ${v}, or NULL if it is "". */
+static int
+bind_text_opt(sqlite3_stmt *st, int i, const char *v)
+{
+
+	if (v[0] == '\0')
+		return (sqlite3_bind_null(st, i) == SQLITE_OK ? 0 : -1);
+	return (bind_text(st, i, v));
+}
+
+/* Read a memo id into ${buf} (MEMO_ID_LEN + 1 bytes). */
+static int
+col_memo_id(struct sq *q, enum stmt id, int i, char *buf)
+{
+
+	if (col_text(q, id, i, buf, MEMO_ID_LEN + 1) != 0)
+		return (-1);
+	if (!memo_id_valid(buf))
+		return (corrupt(id, q->st[id], i));
+	return (0);
+}
+
+/* Join ${m}'s eligible organisations (checked by store.c) with ','. */
+static void
+orgs_join(const struct store_memo *m, char buf[ORGS_TEXT_MAX])
+{
+	size_t i, len, used = 0;
+
+	for (i = 0; i < m->neligible_orgs; i++) {
+		len = strlen(m->eligible_orgs[i]);
+		if (i > 0)
+			buf[used++] = ',';
+		memcpy(buf + used, m->eligible_orgs[i], len);
+		used += len;
+	}
+	buf[used] = '\0';
+}
+
+/*
+ * Split the stored list ${text} into ${m}'s eligible organisations:
+ * 1..MEMO_ORGS_MAX valid, distinct ids separated by single commas (an
+ * organisation id cannot hold one).  Return 0 or -1.
+ */
+static int
+orgs_split(const char *text, struct store_memo *m)
+{
+	const char *p = text, *comma;
+	size_t len, n = 0, j;
+
+	for (;;) {
+		if ((comma = strchr(p, ',')) != NULL)
+			len = (size_t)(comma - p);
+		else
+			len = strlen(p);
+		if (len == 0 || len > DIRECTORY_ORG_ID_MAX ||
+		    n == MEMO_ORGS_MAX)
+			return (-1);
+		memcpy(m->eligible_orgs[n], p, len);
+		m->eligible_orgs[n][len] = '\0';
+		if (!directory_org_id_valid(m->eligible_orgs[n]))
+			return (-1);
+		for (j = 0; j < n; j++)
+			if (strcmp(m->eligible_orgs[j], m->eligible_orgs[n]) ==
+			    0)
+				return (-1);
+		n++;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	m->neligible_orgs = n;
+	return (0);
+}
+
+/* Bind ${m} to parameters ?1..?27 of ${st} (MEMO_COLUMNS order). */
+static int
+bind_memo(sqlite3_stmt *st, const struct store_memo *m, const char *orgs)
+{
+
+	/* store.c checked that submit_log_index fits an int64_t. */
+	if (bind_text(st, 1, m->id) != 0 || bind_int(st, 2, m->state) != 0 ||
+	    bind_text(st, 3, m->topic) != 0 ||
+	    bind_text(st, 4, m->marking) != 0 ||
+	    bind_text(st, 5, m->org_id) != 0 || bind_text(st, 6, orgs) != 0 ||
+	    bind_blob(st, 7, m->roster_pk, sizeof(m->roster_pk)) != 0 ||
+	    bind_int(st, 8, m->flags) != 0 ||
+	    bind_int(st, 9, m->version) != 0 ||
+	    bind_blob(st, 10, m->version_hash, sizeof(m->version_hash)) != 0 ||
+	    bind_int(st, 11, m->created_at) != 0 ||
+	    bind_int(st, 12, m->submitted_at) != 0 ||
+	    bind_int(st, 13, m->acked_at) != 0 ||
+	    bind_int(st, 14, m->replied_at) != 0 ||
+	    bind_int(st, 15, m->closed_at) != 0 ||
+	    bind_int(st, 16, m->withdrawn_at) != 0 ||
+	    bind_int(st, 17, m->ack_due) != 0 ||
+	    bind_int(st, 18, m->reply_due) != 0 ||
+	    bind_int(st, 19, m->escalate_at) != 0 ||
+	    bind_int(st, 20, m->missed) != 0 ||
+	    bind_int(st, 21, m->named_count) != 0 ||
+	    bind_int(st, 22, m->anon_count) != 0 ||
+	    bind_blob(st, 23, m->package_hash, sizeof(m->package_hash)) != 0 ||
+	    bind_int(st, 24, (int64_t)m->submit_log_index) != 0 ||
+	    bind_text_opt(st, 25, m->assignee) != 0 ||
+	    bind_int(st, 26, m->authors) != 0 ||
+	    bind_int(st, 27, m->replies) != 0)
+		return (-1);
+	return (0);
+}
+
+/* Read the current row of ${sid} (MEMO_COLUMNS) into ${m}, checked. */
+static int
+read_memo(struct sq *q, enum stmt sid, struct store_memo *m)
+{
+	sqlite3_stmt *st = q->st[sid];
+	char orgs[ORGS_TEXT_MAX];
+	int64_t state, flags, version, missed, named, anon, idx, authors,
+	    replies;
+
+	memset(m, 0, sizeof(*m));
+	if (col_memo_id(q, sid, 0, m->id) != 0 ||
+	    col_int(q, sid, 1, MEMO_STATE_DRAFT, MEMO_STATE_WITHDRAWN,
+		&state) != 0 ||
+	    col_text(q, sid, 2, m->topic, sizeof(m->topic)) != 0 ||
+	    col_text(q, sid, 3, m->marking, sizeof(m->marking)) != 0 ||
+	    col_text(q, sid, 4, m->org_id, sizeof(m->org_id)) != 0 ||
+	    col_text(q, sid, 5, orgs, sizeof(orgs)) != 0 ||
+	    col_blob(q, sid, 6, m->roster_pk, sizeof(m->roster_pk)) != 0 ||
+	    col_int(q, sid, 7, 0,
+		ACCESS_MEMO_SUBMITTED | ACCESS_MEMO_SHOW_SIGNERS |
+		    ACCESS_MEMO_SIGNERS_INVITE,
+		&flags) != 0 ||
+	    col_int(q, sid, 8, 1, UINT32_MAX, &version) != 0 ||
+	    col_blob(q, sid, 9, m->version_hash, sizeof(m->version_hash)) !=
+		0 ||
+	    col_int(q, sid, 10, INT64_MIN, INT64_MAX, &m->created_at) != 0 ||
+	    col_int(q, sid, 11, INT64_MIN, INT64_MAX, &m->submitted_at) != 0 ||
+	    col_int(q, sid, 12, INT64_MIN, INT64_MAX, &m->acked_at) != 0 ||
+	    col_int(q, sid, 13, INT64_MIN, INT64_MAX, &m->replied_at) != 0 ||
+	    col_int(q, sid, 14, INT64_MIN, INT64_MAX, &m->closed_at) != 0 ||
+	    col_int(q, sid, 15, INT64_MIN, INT64_MAX, &m->withdrawn_at) != 0 ||
+	    col_int(q, sid, 16, INT64_MIN, INT64_MAX, &m->ack_due) != 0 ||
+	    col_int(q, sid, 17, INT64_MIN, INT64_MAX, &m->reply_due) != 0 ||
+	    col_int(q, sid, 18, INT64_MIN, INT64_MAX, &m->escalate_at) != 0 ||
+	    col_int(q, sid, 19, 0,
+		STORE_MISSED_ACK | STORE_MISSED_REPLY | STORE_MISSED_ESCALATION,
+		&missed) != 0 ||
+	    col_int(q, sid, 20, 0, UINT32_MAX, &named) != 0 ||
+	    col_int(q, sid, 21, 0, UINT32_MAX, &anon) != 0 ||
+	    col_blob(q, sid, 22, m->package_hash, sizeof(m->package_hash)) !=
+		0 ||
+	    col_int(q, sid, 23, 0, INT64_MAX, &idx) != 0 ||
+	    col_member_opt(q, sid, 24, m->assignee) != 0 ||
+	    col_int(q, sid, 25, 0, UINT32_MAX, &authors) != 0 ||
+	    col_int(q, sid, 26, 0, UINT32_MAX, &replies) != 0)
+		goto err0;
+	/* What the columns' types and lengths cannot say. */
+	if (!memo_topic_valid(m->topic)) {
+		(void)corrupt(sid, st, 2);
+		goto err0;
+	}
+	if (memo_marking_level(m->marking) < 0) {
+		(void)corrupt(sid, st, 3);
+		goto err0;
+	}
+	if (!directory_org_id_valid(m->org_id)) {
+		(void)corrupt(sid, st, 4);
+		goto err0;
+	}
+	if (orgs_split(orgs, m) != 0) {
+		(void)corrupt(sid, st, 5);
+		goto err0;
+	}
+	m->state = (int)state;
+	m->flags = (unsigned int)flags;
+	m->version = (uint32_t)version;
+	m->missed = (unsigned int)missed;
+	m->named_count = (uint32_t)named;
+	m->anon_count = (uint32_t)anon;
+	m->submit_log_index = (uint64_t)idx;
+	m->authors = (uint32_t)authors;
+	m->replies = (uint32_t)replies;
+	return (0);
+
+err0:
+	memset(m, 0, sizeof(*m));
+	return (-1);
+}
+
+/* Row readers for read_rows(): read the current row of ${sid} into ${p}. */
+typedef int (*row_reader)(struct sq *q, enum stmt sid, void *p);
+
+/* A row_reader of memos (MEMO_COLUMNS). */
+static int
+row_memo(struct sq *q, enum stmt sid, void *p)
+{
+
+	return (read_memo(q, sid, p));
+}
+
+/*
+ * Read the rows of statement ${lid} (bound, at most ${total} of them: the
+ * count taken in the same transaction) with ${rd} into a malloc'd array of
+ * elements of ${size} bytes, stored in ${out} and ${n} on success.  On
+ * failure ${drop} (if not NULL) releases what each element read holds.
+ */
+static int
+read_rows(struct sq *q, enum stmt lid, size_t total, size_t size, row_reader rd,
+    void (*drop)(void *), void **out, size_t *n)
+{
+	uint8_t *arr;
+	size_t got = 0, i;
+	int rc = STORE_OK;
+
+	if (list_alloc((void **)&arr, total, size, stmts[lid].what) != 0) {
+		finish(q, lid);
+		return (STORE_ERR);
+	}
+	while (got < total && (rc = next_row(q, lid)) == STORE_OK) {
+		if (rd(q, lid, arr + got * size) != 0) {
+			rc = STORE_ERR;
+			break;
+		}
+		got++;
+	}
+	finish(q, lid);
+	if (rc == STORE_ERR) {
+		for (i = 0; drop != NULL && i < got; i++)
+			drop(arr + i * size);
+		free(arr);
+		return (STORE_ERR);
+	}
+	*out = arr;
+	*n = got;
+	return (STORE_OK);
+}
+
+/* Bind ${text} to ?1 and, if ${limit} is not 0, ${limit} to ?2. */
+static int
+bind_key(struct sq *q, enum stmt sid, const char *text, size_t limit)
+{
+
+	if (bind_text(q->st[sid], 1, text) != 0 ||
+	    (limit != 0 && bind_int(q->st[sid], 2, (int64_t)limit) != 0))
+		return (bind_failed(q, sid));
+	return (STORE_OK);
+}
+
+/*
+ * Count with ${cid} and list with ${lid}, both keyed by ${text} in ?1 and
+ * limited by ${limit} in ?2: the usual list of a memo's rows.
+ */
+static int
+list_by_key(struct sq *q, enum stmt cid, enum stmt lid, const char *text,
+    size_t limit, size_t size, row_reader rd, void (*drop)(void *), void **out,
+    size_t *n)
+{
+	size_t total;
+	int rc;
+
+	if ((rc = bind_key(q, cid, text, limit)) != STORE_OK ||
+	    (rc = count(q, cid, &total)) != STORE_OK)
+		return (rc);
+	if ((rc = bind_key(q, lid, text, limit)) != STORE_OK)
+		return (rc);
+	return (read_rows(q, lid, total, size, rd, drop, out, n));
+}
+
+/* Insert version ${v} of memo ${memo_id}. */
+static int
+version_insert(
+    struct sq *q, const char *memo_id, const struct store_memo_version *v)
+{
+	sqlite3_stmt *st = q->st[ST_VERSION_INSERT];
+
+	if (bind_text(st, 1, memo_id) != 0 ||
+	    bind_int(st, 2, v->version) != 0 ||
+	    bind_blob(st, 3, v->hash, sizeof(v->hash)) != 0 ||
+	    bind_text(st, 4, v->author) != 0 ||
+	    bind_int(st, 5, v->created_at) != 0 ||
+	    bind_blob(st, 6, v->box, v->boxlen) != 0)
+		return (bind_failed(q, ST_VERSION_INSERT));
+	return (run(q, ST_VERSION_INSERT));
+}
+
+/* Insert the relation ${rel} of ${member_id} to ${memo_id}. */
+static int
+relation_insert(struct sq *q, const char *memo_id, unsigned int rel,
+    const char *member_id, const char *by, int64_t now)
+{
+	sqlite3_stmt *st = q->st[ST_REL_INSERT];
+
+	if (bind_text(st, 1, memo_id) != 0 || bind_int(st, 2, rel) != 0 ||
+	    bind_text(st, 3, member_id) != 0 || bind_text(st, 4, by) != 0 ||
+	    bind_int(st, 5, now) != 0)
+		return (bind_failed(q, ST_REL_INSERT));
+	return (run(q, ST_REL_INSERT));
+}
+
+static int
+sq_memo_insert(void *db, const struct store_memo *m,
+    const struct store_memo_version *v, const char *drafter)
+{
+	struct sq *q = db;
+	char orgs[ORGS_TEXT_MAX];
+	int rc;
+
+	orgs_join(m, orgs);
+	if (bind_memo(q->st[ST_MEMO_INSERT], m, orgs) != 0)
+		return (bind_failed(q, ST_MEMO_INSERT));
+	if ((rc = run(q, ST_MEMO_INSERT)) != STORE_OK ||
+	    (rc = version_insert(q, m->id, v)) != STORE_OK)
+		return (rc);
+	return (relation_insert(
+	    q, m->id, ACCESS_REL_DRAFTER, drafter, drafter, m->created_at));
+}
+
+static int
+sq_memo_get(void *db, const char *id, struct store_memo *m)
+{
+	struct sq *q = db;
+	int rc;
+
+	if (bind_text(q->st[ST_MEMO_GET], 1, id) != 0)
+		return (bind_failed(q, ST_MEMO_GET));
+	if ((rc = next_row(q, ST_MEMO_GET)) == STORE_OK &&
+	    read_memo(q, ST_MEMO_GET, m) != 0)
+		rc = STORE_ERR;
+	finish(q, ST_MEMO_GET);
+	return (rc);
+}
+
+static int
+sq_memo_update(void *db, const struct store_memo *m)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_MEMO_VERSION_CHECK;
+	uint8_t hash[MEMO_HASH_BYTES];
+	char orgs[ORGS_TEXT_MAX];
+	int rc;
+
+	/* The memo exists and its version is a stored one with that hash. */
+	if (bind_text(q->st[sid], 1, m->id) != 0 ||
+	    bind_int(q->st[sid], 2, m->version) != 0)
+		return (bind_failed(q, sid));
+	if ((rc = next_row(q, sid)) == STORE_OK) {
+		if (sqlite3_column_type(q->st[sid], 0) == SQLITE_NULL)
+			rc = STORE_CONFLICT;
+		else if (col_blob(q, sid, 0, hash, sizeof(hash)) != 0)
+			rc = STORE_ERR;
+		else if (memcmp(hash, m->version_hash, sizeof(hash)) != 0)
+			rc = STORE_CONFLICT;
+	}
+	finish(q, sid);
+	if (rc != STORE_OK)
+		return (rc);
+	orgs_join(m, orgs);
+	if (bind_memo(q->st[ST_MEMO_UPDATE], m, orgs) != 0)
+		return (bind_failed(q, ST_MEMO_UPDATE));
+	return (run_update(q, ST_MEMO_UPDATE));
+}
+
+static int
+sq_memo_list_member(
+    void *db, const char *member_id, struct store_memo **ms, size_t *n)
+{
+
+	return (list_by_key(db, ST_MEMO_COUNT_MEMBER, ST_MEMO_LIST_MEMBER,
+	    member_id, STORE_MEMO_LIST_MAX, sizeof(**ms), row_memo, NULL,
+	    (void **)ms, n));
+}
+
+/* Bind the states of ${mask} to ?1..?9 (0, which is no state, for the rest). */
+static int
+bind_states(struct sq *q, enum stmt sid, unsigned int mask)
+{
+	int state, i = 1;
+
+	for (state = MEMO_STATE_DRAFT; state <= MEMO_STATE_WITHDRAWN; state++)
+		if ((mask & (1u << state)) != 0 &&
+		    bind_int(q->st[sid], i++, state) != 0)
+			return (bind_failed(q, sid));
+	for (; i <= 9; i++)
+		if (bind_int(q->st[sid], i, 0) != 0)
+			return (bind_failed(q, sid));
+	if (bind_int(q->st[sid], 10, STORE_MEMO_LIST_MAX) != 0)
+		return (bind_failed(q, sid));
+	return (STORE_OK);
+}
+
+static int
+sq_memo_list_states(
+    void *db, unsigned int mask, struct store_memo **ms, size_t *n)
+{
+	struct sq *q = db;
+	size_t total;
+	int rc;
+
+	if ((rc = bind_states(q, ST_MEMO_COUNT_STATES, mask)) != STORE_OK ||
+	    (rc = count(q, ST_MEMO_COUNT_STATES, &total)) != STORE_OK ||
+	    (rc = bind_states(q, ST_MEMO_LIST_STATES, mask)) != STORE_OK)
+		return (rc);
+	return (read_rows(q, ST_MEMO_LIST_STATES, total, sizeof(**ms), row_memo,
+	    NULL, (void **)ms, n));
+}
+
+static int
+sq_memo_relations(
+    void *db, const char *memo_id, const char *member_id, unsigned int *rel)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_REL_GET;
+	unsigned int bits = 0;
+	int64_t r;
+	int rc;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_text(q->st[sid], 2, member_id) != 0)
+		return (bind_failed(q, sid));
+	while ((rc = next_row(q, sid)) == STORE_OK) {
+		if (col_int(q, sid, 0, 1, REL_STORED, &r) != 0) {
+			rc = STORE_ERR;
+			break;
+		}
+		/* One kept relation per row: never a signer. */
+		if ((r & (r - 1)) != 0 ||
+		    ((unsigned int)r & ~REL_STORED) != 0) {
+			rc = corrupt(sid, q->st[sid], 0);
+			break;
+		}
+		bits |= (unsigned int)r;
+	}
+	finish(q, sid);
+	if (rc == STORE_ERR)
+		return (STORE_ERR);
+	*rel = bits;
+	return (STORE_OK);
+}
+
+static int
+sq_memo_relate(void *db, const char *memo_id, const char *member_id,
+    unsigned int rel, const char *by, int64_t now)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_REL_HAS;
+	size_t have;
+	int rc;
+
+	/* Relating again changes nothing, not even who made it or when. */
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_int(q->st[sid], 2, rel) != 0 ||
+	    bind_text(q->st[sid], 3, member_id) != 0)
+		return (bind_failed(q, sid));
+	rc = next_row(q, sid);
+	finish(q, sid);
+	if (rc != STORE_NOTFOUND)
+		return (rc);
+	sid = ST_REL_COUNT;
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_int(q->st[sid], 2, rel) != 0 ||
+	    bind_int(q->st[sid], 3, STORE_RELATED_MAX) != 0)
+		return (bind_failed(q, sid));
+	if ((rc = count(q, sid, &have)) != STORE_OK)
+		return (rc);
+	if (have >= STORE_RELATED_MAX)
+		return (STORE_CONFLICT);
+	return (relation_insert(q, memo_id, rel, member_id, by, now));
+}
+
+/* A row_reader of member ids (column 0). */
+static int
+row_member_id(struct sq *q, enum stmt sid, void *p)
+{
+
+	return (col_member(q, sid, 0, p, NULL));
+}
+
+static int
+sq_memo_related(void *db, const char *memo_id, unsigned int rel,
+    char (**ids)[DIRECTORY_MEMBER_ID_LEN + 1], size_t *n)
+{
+	struct sq *q = db;
+	enum stmt sid;
+	size_t total = 0;
+	int rc, i;
+
+	for (i = 0; i < 2; i++) {
+		sid = i == 0 ? ST_REL_COUNT : ST_REL_LIST;
+		if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+		    bind_int(q->st[sid], 2, rel) != 0 ||
+		    bind_int(q->st[sid], 3, STORE_RELATED_MAX) != 0)
+			return (bind_failed(q, sid));
+		if (i == 0 && (rc = count(q, sid, &total)) != STORE_OK)
+			return (rc);
+	}
+	return (read_rows(q, ST_REL_LIST, total, sizeof(**ids), row_member_id,
+	    NULL, (void **)ids, n));
+}
+
+/*
+ * Read with ${sid} (bound to a memo id in ?1) the single value that
+ * follows the newest number of its rows into ${next}; STORE_NOTFOUND if
+ * the memo does not exist.
+ */
+static int
+next_number(struct sq *q, enum stmt sid, const char *memo_id, uint64_t *next)
+{
+	int64_t v;
+	int rc;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0)
+		return (bind_failed(q, sid));
+	if ((rc = next_row(q, sid)) == STORE_OK) {
+		if (col_int(q, sid, 0, 0, UINT32_MAX, &v) != 0)
+			rc = STORE_ERR;
+		else
+			*next = (uint64_t)v + 1;
+	}
+	finish(q, sid);
+	return (rc);
+}
+
+static int
+sq_version_put(
+    void *db, const char *memo_id, const struct store_memo_version *v)
+{
+	struct sq *q = db;
+	uint64_t next;
+	int rc;
+
+	if ((rc = next_number(q, ST_VERSION_NEXT, memo_id, &next)) != STORE_OK)
+		return (rc);
+	if (v->version != next || v->version > STORE_VERSIONS_MAX)
+		return (STORE_CONFLICT);
+	return (version_insert(q, memo_id, v));
+}
+
+/* Read the current row of ${sid} (version, hash, author, created_at). */
+static int
+row_version(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_memo_version *v = p;
+	int64_t version;
+
+	memset(v, 0, sizeof(*v));
+	if (col_int(q, sid, 0, 1, UINT32_MAX, &version) != 0 ||
+	    col_blob(q, sid, 1, v->hash, sizeof(v->hash)) != 0 ||
+	    col_member(q, sid, 2, v->author, NULL) != 0 ||
+	    col_int(q, sid, 3, INT64_MIN, INT64_MAX, &v->created_at) != 0)
+		return (-1);
+	v->version = (uint32_t)version;
+	return (0);
+}
+
+static int
+sq_version_get(void *db, const char *memo_id, uint32_t version,
+    struct store_memo_version *v)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_VERSION_GET;
+	int rc;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_int(q->st[sid], 2, version) != 0)
+		return (bind_failed(q, sid));
+	if ((rc = next_row(q, sid)) == STORE_OK &&
+	    (row_version(q, sid, v) != 0 ||
+		col_box(q, sid, 4, MEMO_BOX_MAX, &v->box, &v->boxlen) != 0))
+		rc = STORE_ERR;
+	finish(q, sid);
+	return (rc);
+}
+
+static int
+sq_versions(
+    void *db, const char *memo_id, struct store_memo_version **vs, size_t *n)
+{
+
+	return (list_by_key(db, ST_VERSION_COUNT, ST_VERSION_LIST, memo_id,
+	    STORE_VERSIONS_MAX, sizeof(**vs), row_version, NULL, (void **)vs,
+	    n));
+}
+
+static int
+sq_grant_put(void *db, const struct store_grant *g)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_GRANT_PUT];
+	uint32_t epoch;
+	int status, rc;
+
+	/* The recipient is a member, or the channel. */
+	if (strcmp(g->recipient, STORE_RECIPIENT_CHANNEL) != 0 &&
+	    (rc = member_state(q, g->recipient, &status, &epoch)) != STORE_OK)
+		return (rc);
+	if (bind_text(st, 1, g->memo_id) != 0 ||
+	    bind_text(st, 2, g->recipient) != 0 ||
+	    bind_text(st, 3, g->purpose) != 0 ||
+	    bind_blob(st, 4, g->sealed, g->sealedlen) != 0 ||
+	    bind_int(st, 5, g->held) != 0 ||
+	    bind_int(st, 6, g->created_at) != 0)
+		return (bind_failed(q, ST_GRANT_PUT));
+	return (run(q, ST_GRANT_PUT));
+}
+
+static int
+sq_grant_get(void *db, const char *memo_id, const char *recipient,
+    const char *purpose, struct store_grant *g)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_GRANT_GET;
+	int64_t held;
+	int rc;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_text(q->st[sid], 2, recipient) != 0 ||
+	    bind_text(q->st[sid], 3, purpose) != 0)
+		return (bind_failed(q, sid));
+	if ((rc = next_row(q, sid)) == STORE_OK) {
+		if (col_memo_id(q, sid, 0, g->memo_id) != 0 ||
+		    col_member(q, sid, 1, g->recipient,
+			STORE_RECIPIENT_CHANNEL) != 0 ||
+		    col_text(q, sid, 2, g->purpose, sizeof(g->purpose)) != 0 ||
+		    col_var(q, sid, 3, g->sealed, sizeof(g->sealed),
+			&g->sealedlen) != 0 ||
+		    col_int(q, sid, 4, 0, 1, &held) != 0 ||
+		    col_int(q, sid, 5, INT64_MIN, INT64_MAX, &g->created_at) !=
+			0)
+			rc = STORE_ERR;
+		else
+			g->held = (int)held;
+	}
+	finish(q, sid);
+	return (rc);
+}
+
+static int
+sq_grant_release(void *db, const char *memo_id, const char *recipient)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_GRANT_RELEASE];
+
+	if (bind_text(st, 1, memo_id) != 0 || bind_text(st, 2, recipient) != 0)
+		return (bind_failed(q, ST_GRANT_RELEASE));
+	return (run_update(q, ST_GRANT_RELEASE));
+}
+
+/* Bind the memo id ${memo_id} and the tag ${tag} to ?1 and ?2 of ${sid}. */
+static int
+bind_tag(struct sq *q, enum stmt sid, const char *memo_id, const uint8_t *tag)
+{
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_blob(q->st[sid], 2, tag, MEMO_HASH_BYTES) != 0)
+		return (bind_failed(q, sid));
+	return (STORE_OK);
+}
+
+/* Count ${memo_id}'s signatures over ${version} (0: all) into ${n}. */
+static int
+signatures_count(struct sq *q, const char *memo_id, uint32_t version, size_t *n)
+{
+	enum stmt sid = version == 0 ? ST_SIG_COUNT_ALL : ST_SIG_COUNT_VERSION;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    (version != 0 && bind_int(q->st[sid], 2, version) != 0))
+		return (bind_failed(q, sid));
+	return (count(q, sid, n));
+}
+
+static int
+sq_signature_put(
+    void *db, const char *memo_id, const struct store_signature *sig)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_SIG_PUT];
+	size_t have;
+	int rc;
+
+	/* A new tag must fit; replacing one (a re-signature) always does. */
+	if ((rc = bind_tag(q, ST_SIG_HAS, memo_id, sig->tag)) != STORE_OK)
+		return (rc);
+	rc = next_row(q, ST_SIG_HAS);
+	finish(q, ST_SIG_HAS);
+	if (rc == STORE_NOTFOUND) {
+		if ((rc = signatures_count(q, memo_id, 0, &have)) != STORE_OK)
+			return (rc);
+		if (have >= STORE_SIGNATURES_MAX)
+			return (STORE_CONFLICT);
+	} else if (rc != STORE_OK) {
+		return (rc);
+	}
+	if (bind_text(st, 1, memo_id) != 0 ||
+	    bind_blob(st, 2, sig->tag, sizeof(sig->tag)) != 0 ||
+	    bind_int(st, 3, sig->version) != 0 ||
+	    bind_blob(st, 4, sig->record, sizeof(sig->record)) != 0)
+		return (bind_failed(q, ST_SIG_PUT));
+	return (run(q, ST_SIG_PUT));
+}
+
+/* Read the current row of ${sid} (tag, version, record). */
+static int
+row_signature(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_signature *sig = p;
+	int64_t version;
+
+	if (col_blob(q, sid, 0, sig->tag, sizeof(sig->tag)) != 0 ||
+	    col_int(q, sid, 1, 1, UINT32_MAX, &version) != 0 ||
+	    col_blob(q, sid, 2, sig->record, sizeof(sig->record)) != 0)
+		return (-1);
+	sig->version = (uint32_t)version;
+	return (0);
+}
+
+static int
+sq_signature_get(void *db, const char *memo_id, const uint8_t *tag,
+    struct store_signature *sig)
+{
+	struct sq *q = db;
+	int rc;
+
+	if ((rc = bind_tag(q, ST_SIG_GET, memo_id, tag)) != STORE_OK)
+		return (rc);
+	if ((rc = next_row(q, ST_SIG_GET)) == STORE_OK &&
+	    row_signature(q, ST_SIG_GET, sig) != 0)
+		rc = STORE_ERR;
+	finish(q, ST_SIG_GET);
+	return (rc);
+}
+
+static int
+sq_signature_delete(void *db, const char *memo_id, const uint8_t *tag)
+{
+	struct sq *q = db;
+	int rc;
+
+	if ((rc = bind_tag(q, ST_SIG_DELETE, memo_id, tag)) != STORE_OK)
+		return (rc);
+	return (run_update(q, ST_SIG_DELETE));
+}
+
+static int
+sq_signature_list(void *db, const char *memo_id, uint32_t version,
+    struct store_signature **sigs, size_t *n)
+{
+	struct sq *q = db;
+	enum stmt sid = version == 0 ? ST_SIG_LIST_ALL : ST_SIG_LIST_VERSION;
+	size_t total;
+	int rc;
+
+	if ((rc = signatures_count(q, memo_id, version, &total)) != STORE_OK)
+		return (rc);
+	if (total > STORE_SIGNATURES_MAX)
+		total = STORE_SIGNATURES_MAX;
+	if ((rc = bind_key(q, sid, memo_id, STORE_SIGNATURES_MAX)) != STORE_OK)
+		return (rc);
+	if (version != 0 && bind_int(q->st[sid], 3, version) != 0)
+		return (bind_failed(q, sid));
+	return (read_rows(q, sid, total, sizeof(**sigs), row_signature, NULL,
+	    (void **)sigs, n));
+}
+
+static int
+sq_signature_count(void *db, const char *memo_id, uint32_t version, uint32_t *n)
+{
+	size_t v;
+	int rc;
+
+	if ((rc = signatures_count(db, memo_id, version, &v)) != STORE_OK)
+		return (rc);
+	if (v > UINT32_MAX) {
+		store_log("sqlite: signature count: too many rows");
+		return (STORE_ERR);
+	}
+	*n = (uint32_t)v;
+	return (STORE_OK);
+}
+
+static int
+sq_access_put(void *db, const char *memo_id, const struct store_access *a)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_ACCESS_INSERT];
+
+	/* store.c checked that the log index fits an int64_t. */
+	if (bind_text(st, 1, memo_id) != 0 ||
+	    bind_text(st, 2, a->member_id) != 0 ||
+	    bind_int(st, 3, a->kind) != 0 || bind_int(st, 4, a->at) != 0 ||
+	    bind_blob(st, 5, a->nonce, sizeof(a->nonce)) != 0 ||
+	    bind_int(st, 6, (int64_t)a->log_index) != 0)
+		return (bind_failed(q, ST_ACCESS_INSERT));
+	return (run(q, ST_ACCESS_INSERT));
+}
+
+/* Read the current row of ${sid} (member, kind, at, nonce, log index). */
+static int
+row_access(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_access *a = p;
+	int64_t kind, idx;
+
+	if (col_member(q, sid, 0, a->member_id, STORE_RECIPIENT_CHANNEL) != 0 ||
+	    col_int(q, sid, 1, 0, EVENT_ACCESS_REPLIES, &kind) != 0 ||
+	    col_int(q, sid, 2, INT64_MIN, INT64_MAX, &a->at) != 0 ||
+	    col_blob(q, sid, 3, a->nonce, sizeof(a->nonce)) != 0 ||
+	    col_int(q, sid, 4, 0, INT64_MAX, &idx) != 0)
+		return (-1);
+	a->kind = (int)kind;
+	a->log_index = (uint64_t)idx;
+	return (0);
+}
+
+static int
+sq_access_list(
+    void *db, const char *memo_id, struct store_access **as, size_t *n)
+{
+
+	return (list_by_key(db, ST_ACCESS_COUNT, ST_ACCESS_LIST, memo_id,
+	    STORE_ACCESS_LIST_MAX, sizeof(**as), row_access, NULL, (void **)as,
+	    n));
+}
+
+static int
+sq_reply_put(void *db, const char *memo_id, const struct store_reply *r)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_REPLY_INSERT];
+	uint64_t next;
+	int rc;
+
+	if ((rc = next_number(q, ST_REPLY_NEXT, memo_id, &next)) != STORE_OK)
+		return (rc);
+	if (r->n != next || r->n > STORE_REPLIES_MAX)
+		return (STORE_CONFLICT);
+	if (bind_text(st, 1, memo_id) != 0 || bind_int(st, 2, r->n) != 0 ||
+	    bind_int(st, 3, r->kind) != 0 || bind_text(st, 4, r->author) != 0 ||
+	    bind_int(st, 5, r->created_at) != 0 ||
+	    bind_blob(st, 6, r->box, r->boxlen) != 0)
+		return (bind_failed(q, ST_REPLY_INSERT));
+	return (run(q, ST_REPLY_INSERT));
+}
+
+/* Read the current row of ${sid} (n, kind, author, created_at, box). */
+static int
+row_reply(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_reply *r = p;
+	int64_t n, kind;
+
+	if (col_int(q, sid, 0, 1, UINT32_MAX, &n) != 0 ||
+	    col_int(q, sid, 1, MEMO_REPLY_KIND_REPLY, MEMO_REPLY_KIND_OUTCOME,
+		&kind) != 0 ||
+	    col_member(q, sid, 2, r->author, NULL) != 0 ||
+	    col_int(q, sid, 3, INT64_MIN, INT64_MAX, &r->created_at) != 0 ||
+	    col_box(q, sid, 4, MEMO_REPLY_BOX_MAX, &r->box, &r->boxlen) != 0)
+		return (-1);
+	r->n = (uint32_t)n;
+	r->kind = (int)kind;
+	return (0);
+}
+
+/* Free what row_reply() allocated. */
+static void
+drop_reply(void *p)
+{
+	struct store_reply *r = p;
+
+	free(r->box);
+	r->box = NULL;
+}
+
+static int
+sq_reply_list(void *db, const char *memo_id, struct store_reply **rs, size_t *n)
+{
+
+	return (list_by_key(db, ST_REPLY_COUNT, ST_REPLY_LIST, memo_id,
+	    STORE_REPLIES_MAX, sizeof(**rs), row_reply, drop_reply, (void **)rs,
+	    n));
+}
+
+static int
+sq_distribution_put(
+    void *db, const char *memo_id, const struct store_distribution *d)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_DIST_PUT];
+	size_t have;
+	int rc;
+
+	/* A new principal must fit; updating one always does. */
+	if (bind_text(q->st[ST_DIST_HAS], 1, memo_id) != 0 ||
+	    bind_text(q->st[ST_DIST_HAS], 2, d->principal) != 0)
+		return (bind_failed(q, ST_DIST_HAS));
+	rc = next_row(q, ST_DIST_HAS);
+	finish(q, ST_DIST_HAS);
+	if (rc == STORE_NOTFOUND) {
+		if ((rc = bind_key(q, ST_DIST_COUNT, memo_id,
+			 STORE_DISTRIBUTIONS_MAX)) != STORE_OK ||
+		    (rc = count(q, ST_DIST_COUNT, &have)) != STORE_OK)
+			return (rc);
+		if (have >= STORE_DISTRIBUTIONS_MAX)
+			return (STORE_CONFLICT);
+	} else if (rc != STORE_OK) {
+		return (rc);
+	}
+	if (bind_text(st, 1, memo_id) != 0 ||
+	    bind_text(st, 2, d->principal) != 0 ||
+	    bind_int(st, 3, d->status) != 0 ||
+	    bind_text(st, 4, d->requested_by) != 0 ||
+	    bind_text_opt(st, 5, d->approved_by) != 0 ||
+	    bind_int(st, 6, d->at) != 0)
+		return (bind_failed(q, ST_DIST_PUT));
+	return (run(q, ST_DIST_PUT));
+}
+
+/* Read the current row of ${sid} (principal, status, by, approver, at). */
+static int
+row_distribution(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_distribution *d = p;
+	int64_t status;
+
+	if (col_member(q, sid, 0, d->principal, NULL) != 0 ||
+	    col_int(q, sid, 1, STORE_DIST_PENDING, STORE_DIST_DONE, &status) !=
+		0 ||
+	    col_member(q, sid, 2, d->requested_by, NULL) != 0 ||
+	    col_member_opt(q, sid, 3, d->approved_by) != 0 ||
+	    col_int(q, sid, 4, INT64_MIN, INT64_MAX, &d->at) != 0)
+		return (-1);
+	d->status = (int)status;
+	return (0);
+}
+
+static int
+sq_distribution_list(
+    void *db, const char *memo_id, struct store_distribution **ds, size_t *n)
+{
+
+	return (list_by_key(db, ST_DIST_COUNT, ST_DIST_LIST, memo_id,
+	    STORE_DISTRIBUTIONS_MAX, sizeof(**ds), row_distribution, NULL,
+	    (void **)ds, n));
+}
+
+static int
+sq_meeting_insert(void *db, struct store_meeting *m)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_MEETING_INSERT];
+	int rc;
+
+	if (bind_text(st, 1, m->memo_id) != 0 ||
+	    bind_text(st, 2, m->principal) != 0 ||
+	    bind_text(st, 3, m->requested_by) != 0 ||
+	    bind_int(st, 4, m->state) != 0 ||
+	    bind_int(st, 5, m->created_at) != 0 ||
+	    bind_int(st, 6, m->scheduled_at) != 0 ||
+	    bind_int(st, 7, m->outcome_n) != 0)
+		return (bind_failed(q, ST_MEETING_INSERT));
+	if ((rc = run(q, ST_MEETING_INSERT)) == STORE_OK)
+		m->id = sqlite3_last_insert_rowid(q->db);
+	return (rc);
+}
+
+/* Read the current row of ${sid} (MEETING_COLUMNS). */
+static int
+row_meeting(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_meeting *m = p;
+	int64_t state, outcome;
+
+	memset(m, 0, sizeof(*m));
+	if (col_int(q, sid, 0, 1, INT64_MAX, &m->id) != 0 ||
+	    col_memo_id(q, sid, 1, m->memo_id) != 0 ||
+	    col_member(q, sid, 2, m->principal, NULL) != 0 ||
+	    col_member(q, sid, 3, m->requested_by, NULL) != 0 ||
+	    col_int(q, sid, 4, STORE_MEETING_REQUESTED, STORE_MEETING_DECLINED,
+		&state) != 0 ||
+	    col_int(q, sid, 5, INT64_MIN, INT64_MAX, &m->created_at) != 0 ||
+	    col_int(q, sid, 6, INT64_MIN, INT64_MAX, &m->scheduled_at) != 0 ||
+	    col_int(q, sid, 7, 0, UINT32_MAX, &outcome) != 0)
+		return (-1);
+	m->state = (int)state;
+	m->outcome_n = (uint32_t)outcome;
+	return (0);
+}
+
+static int
+sq_meeting_get(void *db, int64_t id, struct store_meeting *m)
+{
+	struct sq *q = db;
+	int rc;
+
+	if (bind_int(q->st[ST_MEETING_GET], 1, id) != 0)
+		return (bind_failed(q, ST_MEETING_GET));
+	if ((rc = next_row(q, ST_MEETING_GET)) == STORE_OK &&
+	    row_meeting(q, ST_MEETING_GET, m) != 0)
+		rc = STORE_ERR;
+	finish(q, ST_MEETING_GET);
+	return (rc);
+}
+
+static int
+sq_meeting_update(void *db, const struct store_meeting *m)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_MEETING_UPDATE];
+
+	if (bind_int(st, 1, m->id) != 0 || bind_int(st, 2, m->state) != 0 ||
+	    bind_int(st, 3, m->scheduled_at) != 0 ||
+	    bind_int(st, 4, m->outcome_n) != 0)
+		return (bind_failed(q, ST_MEETING_UPDATE));
+	return (run_update(q, ST_MEETING_UPDATE));
+}
+
+static int
+sq_meeting_list(
+    void *db, const char *member_id, struct store_meeting **ms, size_t *n)
+{
+	struct sq *q = db;
+	enum stmt cid, lid, sid;
+	size_t total = 0;
+	int rc, i;
+
+	cid =
+	    member_id != NULL ? ST_MEETING_COUNT_MEMBER : ST_MEETING_COUNT_ALL;
+	lid = member_id != NULL ? ST_MEETING_LIST_MEMBER : ST_MEETING_LIST_ALL;
+	for (i = 0; i < 2; i++) {
+		sid = i == 0 ? cid : lid;
+		if (bind_int(q->st[sid], 1, STORE_MEMO_LIST_MAX) != 0 ||
+		    (member_id != NULL &&
+			bind_text(q->st[sid], 2, member_id) != 0))
+			return (bind_failed(q, sid));
+		if (i == 0 && (rc = count(q, sid, &total)) != STORE_OK)
+			return (rc);
+	}
+	return (read_rows(
+	    q, lid, total, sizeof(**ms), row_meeting, NULL, (void **)ms, n));
+}
+
+static int
+sq_complaint_insert(void *db, struct store_complaint *c,
+    const char (*readers)[DIRECTORY_MEMBER_ID_LEN + 1],
+    const uint8_t (*sealed)[STORE_GRANT_MAX], const size_t *sealedlen, size_t n)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_COMPLAINT_INSERT];
+	int64_t id;
+	size_t i;
+	int rc;
+
+	if (bind_int(st, 1, c->created_at) != 0 ||
+	    bind_blob(st, 2, c->box, c->boxlen) != 0)
+		return (bind_failed(q, ST_COMPLAINT_INSERT));
+	if ((rc = run(q, ST_COMPLAINT_INSERT)) != STORE_OK)
+		return (rc);
+	id = sqlite3_last_insert_rowid(q->db);
+	st = q->st[ST_COMPLAINT_READER_INSERT];
+	for (i = 0; i < n; i++) {
+		if (bind_int(st, 1, id) != 0 ||
+		    bind_text(st, 2, readers[i]) != 0 ||
+		    bind_blob(st, 3, sealed[i], sealedlen[i]) != 0)
+			return (bind_failed(q, ST_COMPLAINT_READER_INSERT));
+		if ((rc = run(q, ST_COMPLAINT_READER_INSERT)) != STORE_OK)
+			return (rc);
+	}
+	c->id = id;
+	return (STORE_OK);
+}
+
+/* Read the current row of ${sid} (id, created_at, box, sealed key). */
+static int
+row_complaint(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_complaint *c = p;
+
+	memset(c, 0, sizeof(*c));
+	if (col_int(q, sid, 0, 1, INT64_MAX, &c->id) != 0 ||
+	    col_int(q, sid, 1, INT64_MIN, INT64_MAX, &c->created_at) != 0 ||
+	    col_var(q, sid, 3, c->sealed, sizeof(c->sealed), &c->sealedlen) !=
+		0 ||
+	    col_box(q, sid, 2, STORE_COMPLAINT_BOX_MAX, &c->box, &c->boxlen) !=
+		0)
+		return (-1);
+	return (0);
+}
+
+/* Free what row_complaint() allocated. */
+static void
+drop_complaint(void *p)
+{
+	struct store_complaint *c = p;
+
+	free(c->box);
+	c->box = NULL;
+}
+
+static int
+sq_complaint_list(
+    void *db, const char *auditor_id, struct store_complaint **cs, size_t *n)
+{
+
+	return (list_by_key(db, ST_COMPLAINT_COUNT, ST_COMPLAINT_LIST,
+	    auditor_id, STORE_MEMO_LIST_MAX, sizeof(**cs), row_complaint,
+	    drop_complaint, (void **)cs, n));
+}
+
+static int
+sq_channel_key_get(void *db, uint8_t *pk, int64_t *created_at)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_CHANNEL_KEY_GET;
+	int rc;
+
+	if ((rc = next_row(q, sid)) == STORE_OK &&
+	    (col_blob(q, sid, 0, pk, KEYS_BOX_PK_BYTES) != 0 ||
+		col_int(q, sid, 1, INT64_MIN, INT64_MAX, created_at) != 0))
+		rc = STORE_ERR;
+	finish(q, sid);
+	return (rc);
+}
+
+static int
+sq_channel_key_create(void *db, const uint8_t *pk, int64_t now)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_CHANNEL_KEY_INSERT];
+
+	if (bind_blob(st, 1, pk, KEYS_BOX_PK_BYTES) != 0 ||
+	    bind_int(st, 2, now) != 0)
+		return (bind_failed(q, ST_CHANNEL_KEY_INSERT));
+	return (run(q, ST_CHANNEL_KEY_INSERT));
+}
+
+static int
+sq_channel_grant_put(void *db, const char *member_id, const uint8_t *sealed,
+    size_t sealedlen, int64_t now)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_CHANNEL_GRANT_PUT];
+	uint8_t pk[KEYS_BOX_PK_BYTES];
+	int64_t created_at;
+	int rc;
+
+	/* No grant of a key that does not exist. */
+	if ((rc = sq_channel_key_get(q, pk, &created_at)) != STORE_OK)
+		return (rc);
+	if (bind_text(st, 1, member_id) != 0 ||
+	    bind_blob(st, 2, sealed, sealedlen) != 0 ||
+	    bind_int(st, 3, now) != 0)
+		return (bind_failed(q, ST_CHANNEL_GRANT_PUT));
+	return (run(q, ST_CHANNEL_GRANT_PUT));
+}
+
+static int
+sq_channel_grant_get(
+    void *db, const char *member_id, uint8_t *sealed, size_t *sealedlen)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_CHANNEL_GRANT_GET;
+	int rc;
+
+	if (bind_text(q->st[sid], 1, member_id) != 0)
+		return (bind_failed(q, sid));
+	if ((rc = next_row(q, sid)) == STORE_OK &&
+	    col_var(q, sid, 0, sealed, STORE_GRANT_MAX, sealedlen) != 0)
+		rc = STORE_ERR;
+	finish(q, sid);
+	return (rc);
+}
+
+static int
+sq_notification_put(void *db, const struct store_notification *nt)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_NOTIFY_INSERT];
+
+	if (bind_text(st, 1, nt->recipient) != 0 ||
+	    bind_int(st, 2, nt->kind) != 0 ||
+	    bind_int(st, 3, nt->created_at) != 0 ||
+	    bind_int(st, 4, nt->next_at) != 0 ||
+	    bind_int(st, 5, nt->attempts) != 0)
+		return (bind_failed(q, ST_NOTIFY_INSERT));
+	return (run(q, ST_NOTIFY_INSERT));
+}
+
+/* Read the current row of ${sid} (id, recipient, kind, times, attempts). */
+static int
+row_notification(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_notification *nt = p;
+	int64_t kind, attempts;
+
+	if (col_int(q, sid, 0, 1, INT64_MAX, &nt->id) != 0 ||
+	    col_member(q, sid, 1, nt->recipient, STORE_RECIPIENT_WEBHOOK) !=
+		0 ||
+	    col_int(q, sid, 2, 1, 255, &kind) != 0 ||
+	    col_int(q, sid, 3, INT64_MIN, INT64_MAX, &nt->created_at) != 0 ||
+	    col_int(q, sid, 4, INT64_MIN, INT64_MAX, &nt->next_at) != 0 ||
+	    col_int(q, sid, 5, 0, UINT32_MAX, &attempts) != 0)
+		return (-1);
+	nt->kind = (int)kind;
+	nt->attempts = (uint32_t)attempts;
+	return (0);
+}
+
+static int
+sq_notification_due(void *db, int64_t now, size_t max,
+    struct store_notification **nts, size_t *n)
+{
+	struct sq *q = db;
+	enum stmt sid;
+	size_t total = 0;
+	int rc, i;
+
+	for (i = 0; i < 2; i++) {
+		sid = i == 0 ? ST_NOTIFY_DUE_COUNT : ST_NOTIFY_DUE;
+		if (bind_int(q->st[sid], 1, now) != 0 ||
+		    bind_int(q->st[sid], 2, (int64_t)max) != 0)
+			return (bind_failed(q, sid));
+		if (i == 0 && (rc = count(q, sid, &total)) != STORE_OK)
+			return (rc);
+	}
+	return (read_rows(q, ST_NOTIFY_DUE, total, sizeof(**nts),
+	    row_notification, NULL, (void **)nts, n));
+}
+
+static int
+sq_notification_done(void *db, int64_t id)
+{
+	struct sq *q = db;
+
+	if (bind_int(q->st[ST_NOTIFY_DELETE], 1, id) != 0)
+		return (bind_failed(q, ST_NOTIFY_DELETE));
+	return (run_update(q, ST_NOTIFY_DELETE));
+}
+
+static int
+sq_notification_retry(void *db, int64_t id, int64_t next_at)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_NOTIFY_RETRY];
+
+	if (bind_int(st, 1, id) != 0 || bind_int(st, 2, next_at) != 0)
+		return (bind_failed(q, ST_NOTIFY_RETRY));
+	return (run_update(q, ST_NOTIFY_RETRY));
+}
+
 const struct store_backend store_sqlite_backend = {
     .scheme = "sqlite",
     .schema_latest = SCHEMA_LATEST,
@@ -2064,4 +3861,43 @@ const struct store_backend store_sqlite_backend = {
     .log_head_get = sq_log_head_get,
     .log_head_latest = sq_log_head_latest,
     .log_key_index = sq_log_key_index,
+    .memo_insert = sq_memo_insert,
+    .memo_get = sq_memo_get,
+    .memo_update = sq_memo_update,
+    .memo_list_member = sq_memo_list_member,
+    .memo_list_states = sq_memo_list_states,
+    .memo_relations = sq_memo_relations,
+    .memo_relate = sq_memo_relate,
+    .memo_related = sq_memo_related,
+    .version_put = sq_version_put,
+    .version_get = sq_version_get,
+    .versions = sq_versions,
+    .grant_put = sq_grant_put,
+    .grant_get = sq_grant_get,
+    .grant_release = sq_grant_release,
+    .signature_put = sq_signature_put,
+    .signature_get = sq_signature_get,
+    .signature_delete = sq_signature_delete,
+    .signature_list = sq_signature_list,
+    .signature_count = sq_signature_count,
+    .access_put = sq_access_put,
+    .access_list = sq_access_list,
+    .reply_put = sq_reply_put,
+    .reply_list = sq_reply_list,
+    .distribution_put = sq_distribution_put,
+    .distribution_list = sq_distribution_list,
+    .meeting_insert = sq_meeting_insert,
+    .meeting_get = sq_meeting_get,
+    .meeting_update = sq_meeting_update,
+    .meeting_list = sq_meeting_list,
+    .complaint_insert = sq_complaint_insert,
+    .complaint_list = sq_complaint_list,
+    .channel_key_get = sq_channel_key_get,
+    .channel_key_create = sq_channel_key_create,
+    .channel_grant_put = sq_channel_grant_put,
+    .channel_grant_get = sq_channel_grant_get,
+    .notification_put = sq_notification_put,
+    .notification_due = sq_notification_due,
+    .notification_done = sq_notification_done,
+    .notification_retry = sq_notification_retry,
 };

@@ -1,6 +1,7 @@
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,7 +27,17 @@ enum key_type {
 	K_PROFILE,
 	K_TZ,
 	K_UINT,
-	K_LEVEL
+	K_LEVEL,
+	K_MARKING,
+	K_TOPICS,
+	K_HOLIDAYS,
+	K_PRINCIPALS,
+	K_AGENCY_HEADS,
+	K_SMTP_URL,
+	K_HTTP_URL,
+	K_MAIL,
+	K_DOMAIN,
+	K_PATH_OPT
 };
 
 struct key_def {
@@ -67,11 +78,29 @@ static const struct key_def keys[] = {
     {"log_level", K_LEVEL, FIELD(log_level), 0, 0},
     {"log_head_interval_ms", K_UINT, FIELD(log_head_interval_ms),
 	CHANLOG_INTERVAL_MIN, CHANLOG_INTERVAL_MAX},
+    {"max_marking", K_MARKING, FIELD(max_marking), 0, 0},
+    {"topics", K_TOPICS, FIELD(topics), 0, 0},
+    {"holidays", K_HOLIDAYS, FIELD(holidays), 0, 0},
+    {"standard_principals", K_PRINCIPALS, FIELD(standard_principals), 0, 0},
+    {"agency_heads", K_AGENCY_HEADS, FIELD(agency_heads), 0, 0},
+    {"smtp_url", K_SMTP_URL, FIELD(smtp_url), 0, 0},
+    {"smtp_from", K_MAIL, FIELD(smtp_from), 0, 0},
+    {"mail_domain", K_DOMAIN, FIELD(mail_domain), 0, 0},
+    {"webhook_url", K_HTTP_URL, FIELD(webhook_url), 0, 0},
+    {"public_url", K_HTTP_URL, FIELD(public_url), 0, 0},
+    {"notify_digest", K_UINT, FIELD(notify_digest), 0, 1},
+    {"scheduler_interval_ms", K_UINT, FIELD(scheduler_interval_ms),
+	CONFIG_SCHEDULER_MIN_MS, CONFIG_SCHEDULER_MAX_MS},
+    {"test_clock_file", K_PATH_OPT, FIELD(test_clock_file), 0, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const profile_names[] = {
     "state-dissent", "eu-whistleblowing"};
+
+/* The default topics. */
+static const char *const default_topics[] = {
+    "policy", "operations", "management", "human-rights", "security", "other"};
 
 static void seterr(char *err, size_t errcap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -96,6 +125,7 @@ seterr(char *err, size_t errcap, const char *fmt, ...)
 void
 config_defaults(struct config *c)
 {
+	size_t i;
 
 	memset(c, 0, sizeof(*c));
 	memcpy(c->listen, "127.0.0.1", sizeof("127.0.0.1"));
@@ -117,6 +147,28 @@ config_defaults(struct config *c)
 	c->kdf_min_memlimit = CUSTODY_MEMLIMIT_MIN;
 	c->log_level = LOG_INFO;
 	c->log_head_interval_ms = 200;
+	c->max_marking = MEMO_MARKING_SBU;
+	for (i = 0; i < sizeof(default_topics) / sizeof(default_topics[0]); i++)
+		memcpy(c->topics[i], default_topics[i],
+		    strlen(default_topics[i]) + 1);
+	c->ntopics = i;
+	c->notify_digest = 0;
+	c->scheduler_interval_ms = 60000;
+}
+
+/**
+ * config_topic_allowed(c, topic):
+ * Return 1 if ${topic} is one of the topics configured in ${c}, else 0.
+ */
+int
+config_topic_allowed(const struct config *c, const char *topic)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntopics; i++)
+		if (strcmp(c->topics[i], topic) == 0)
+			return (1);
+	return (0);
 }
 
 /**
@@ -221,6 +273,143 @@ printable(const char *s)
 	return (1);
 }
 
+/* Trim spaces and tabs at both ends of [*s, *e). */
+static void
+trim(const char **s, const char **e)
+{
+
+	while (*s < *e && (**s == ' ' || **s == '\t'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
+}
+
+/* Longest item of a list value ("org:handle" is the longest kind). */
+#define LIST_ITEM_MAX 128
+/* Most items of any list key. */
+#define LIST_MAX 64
+
+/*
+ * Split the comma-separated ${value} into at most ${max} (<= LIST_MAX)
+ * trimmed, non-empty items of fewer than LIST_ITEM_MAX bytes each.  An
+ * empty ${value} is the empty list.  Return 0, or -1.
+ */
+static int
+list_split(
+    const char *value, char items[][LIST_ITEM_MAX], size_t max, size_t *n)
+{
+	const char *s = value, *e, *next;
+	size_t i;
+
+	*n = 0;
+	if (value[0] == '\0')
+		return (0);
+	for (;;) {
+		if ((next = strchr(s, ',')) == NULL)
+			next = s + strlen(s);
+		e = next;
+		trim(&s, &e);
+		if (s == e || (size_t)(e - s) >= LIST_ITEM_MAX || *n == max)
+			return (-1);
+		memcpy(items[*n], s, (size_t)(e - s));
+		items[*n][e - s] = '\0';
+		for (i = 0; i < *n; i++)
+			if (strcmp(items[i], items[*n]) == 0)
+				return (-1);
+		(*n)++;
+		if (*next == '\0')
+			break;
+		s = next + 1;
+	}
+	return (0);
+}
+
+/* Return 1 if ${s} names a member: a handle or a member id, else 0. */
+static int
+member_ref_valid(const char *s)
+{
+
+	return (strlen(s) <= DIRECTORY_HANDLE_MAX &&
+		(directory_handle_valid(s) || directory_member_id_valid(s)));
+}
+
+/* Return 1 if ${s} is a DNS name of letters, digits and hyphens, else 0. */
+static int
+domain_valid(const char *s)
+{
+	size_t len = strlen(s), label = 0;
+	const char *p;
+
+	if (len == 0 || len > CONFIG_DOMAIN_MAX)
+		return (0);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (label == 0 || p[-1] == '-')
+				return (0);
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '-'))
+			return (0);
+		if ((label == 0 && *p == '-') || ++label > 63)
+			return (0);
+	}
+	return (label > 0 && p[-1] != '-');
+}
+
+/**
+ * config_mail_valid(addr):
+ * Return 1 if ${addr} is an e-mail address this server sends to or from:
+ * at most CONFIG_MAIL_MAX bytes, a local part of [A-Za-z0-9._+-] (no
+ * leading, trailing or double dot) of at most 64 bytes, "@" and a domain
+ * name; else 0.  Nothing else may appear, so an address can never carry a
+ * header or an SMTP command.
+ */
+int
+config_mail_valid(const char *addr)
+{
+	const char *at, *p;
+
+	if (strlen(addr) > CONFIG_MAIL_MAX || (at = strchr(addr, '@')) == NULL)
+		return (0);
+	if (at == addr || at - addr > 64 || addr[0] == '.' || at[-1] == '.')
+		return (0);
+	for (p = addr; p < at; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+			*p == '+' || *p == '-'))
+			return (0);
+		if (*p == '.' && p[1] == '.')
+			return (0);
+	}
+	return (domain_valid(at + 1));
+}
+
+/*
+ * Return 1 if ${s} is a URL with the scheme ${scheme} ("smtp", ...)
+ * followed by "://", a non-empty host part and only printable ASCII that
+ * needs no quoting (no space, quote, angle bracket, backslash, brace, ...),
+ * else 0.
+ */
+static int
+url_valid(const char *s, const char *scheme)
+{
+	size_t slen = strlen(scheme);
+	const char *p;
+
+	if (strncmp(s, scheme, slen) != 0 || strncmp(s + slen, "://", 3) != 0)
+		return (0);
+	p = s + slen + 3;
+	if (*p == '\0' || *p == '/' || *p == '?' || *p == '#')
+		return (0);
+	for (p = s; *p != '\0'; p++) {
+		if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>\\^`{|}", *p))
+			return (0);
+	}
+	return (1);
+}
+
 /**
  * config_set(c, key, value, err, errcap):
  * Set the configuration key ${key} to the text ${value} after checking it.
@@ -230,12 +419,20 @@ int
 config_set(struct config *c, const char *key, const char *value, char *err,
     size_t errcap)
 {
+	static_assert(CALENDAR_EXTRA_MAX <= LIST_MAX, "LIST_MAX");
+	static_assert(CONFIG_TOPICS_MAX <= LIST_MAX, "LIST_MAX");
+	static_assert(
+	    DIRECTORY_ORG_ID_MAX + 1 + DIRECTORY_HANDLE_MAX < LIST_ITEM_MAX,
+	    "LIST_ITEM_MAX");
 	const struct key_def *k = NULL;
 	unsigned char addr[sizeof(struct in6_addr)];
+	char items[LIST_MAX][LIST_ITEM_MAX];
+	struct calendar_date dates[CALENDAR_EXTRA_MAX];
 	unsigned long long v;
 	enum log_level level;
-	size_t i, len;
-	char *field;
+	size_t i, j, n, len;
+	char *field, *colon;
+	int marking;
 
 	for (i = 0; i < NKEYS; i++) {
 		if (strcmp(keys[i].name, key) == 0) {
@@ -311,8 +508,133 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 		}
 		c->log_level = level;
 		break;
+	case K_MARKING:
+		if ((marking = memo_marking_level(value)) < 0) {
+			seterr(err, errcap,
+			    "max_marking must be UNCLASSIFIED, SBU, "
+			    "CONFIDENTIAL, SECRET or TOP SECRET");
+			return (-1);
+		}
+		c->max_marking = marking;
+		break;
+	case K_TOPICS:
+		if (list_split(value, items, CONFIG_TOPICS_MAX, &n) != 0 ||
+		    n == 0)
+			goto badlist;
+		for (i = 0; i < n; i++)
+			if (!memo_topic_valid(items[i]))
+				goto badlist;
+		for (i = 0; i < n; i++)
+			memcpy(c->topics[i], items[i], strlen(items[i]) + 1);
+		c->ntopics = n;
+		break;
+	case K_HOLIDAYS:
+		if (list_split(value, items, CALENDAR_EXTRA_MAX, &n) != 0)
+			goto badlist;
+		for (i = 0; i < n; i++)
+			if (calendar_date_parse(&dates[i], items[i]) != 0)
+				goto badlist;
+		memcpy(c->holidays, dates, n * sizeof(dates[0]));
+		c->nholidays = n;
+		break;
+	case K_PRINCIPALS:
+		if (list_split(value, items, CONFIG_PRINCIPALS_MAX, &n) != 0)
+			goto badlist;
+		for (i = 0; i < n; i++)
+			if (!member_ref_valid(items[i]))
+				goto badlist;
+		for (i = 0; i < n; i++)
+			memcpy(c->standard_principals[i], items[i],
+			    strlen(items[i]) + 1);
+		c->nstandard_principals = n;
+		break;
+	case K_AGENCY_HEADS:
+		if (list_split(value, items, CONFIG_AGENCY_HEADS_MAX, &n) != 0)
+			goto badlist;
+		for (i = 0; i < n; i++) {
+			if ((colon = strchr(items[i], ':')) == NULL)
+				goto badlist;
+			*colon = '\0';
+			if (!directory_org_id_valid(items[i]) ||
+			    !member_ref_valid(colon + 1))
+				goto badlist;
+			/* One head per organisation. */
+			for (j = 0; j < i; j++)
+				if (strcmp(items[j], items[i]) == 0)
+					goto badlist;
+		}
+		for (i = 0; i < n; i++) {
+			len = strlen(items[i]);
+			memcpy(c->agency_heads[i].org, items[i], len + 1);
+			memcpy(c->agency_heads[i].member, items[i] + len + 1,
+			    strlen(items[i] + len + 1) + 1);
+		}
+		c->nagency_heads = n;
+		break;
+	case K_SMTP_URL:
+		if (len >= k->size || (len > 0 && !url_valid(value, "smtp") &&
+					  !url_valid(value, "smtps"))) {
+			seterr(err, errcap,
+			    "smtp_url must be an smtp:// or smtps:// URL");
+			return (-1);
+		}
+		memcpy(field, value, len + 1);
+		break;
+	case K_HTTP_URL:
+		if (len >= k->size || (len > 0 && !url_valid(value, "http") &&
+					  !url_valid(value, "https"))) {
+			seterr(err, errcap,
+			    "%s must be an http:// or https:// URL", k->name);
+			return (-1);
+		}
+		memcpy(field, value, len + 1);
+		break;
+	case K_MAIL:
+		if (len >= k->size || (len > 0 && !config_mail_valid(value)))
+			goto bad;
+		memcpy(field, value, len + 1);
+		break;
+	case K_DOMAIN:
+		if (len >= k->size || (len > 0 && !domain_valid(value)))
+			goto bad;
+		memcpy(field, value, len + 1);
+		break;
+	case K_PATH_OPT:
+		if (len >= k->size || !printable(value))
+			goto bad;
+		memcpy(field, value, len + 1);
+		break;
 	}
 	return (0);
+
+badlist:
+	switch (k->type) {
+	case K_TOPICS:
+		seterr(err, errcap,
+		    "topics must be 1 to %d different topics ([a-z0-9-], "
+		    "starting with a letter) separated by commas",
+		    CONFIG_TOPICS_MAX);
+		break;
+	case K_HOLIDAYS:
+		seterr(err, errcap,
+		    "holidays must be at most %d different dates "
+		    "(YYYY-MM-DD) separated by commas",
+		    CALENDAR_EXTRA_MAX);
+		break;
+	case K_PRINCIPALS:
+		seterr(err, errcap,
+		    "standard_principals must be at most %d different "
+		    "handles or member ids separated by commas",
+		    CONFIG_PRINCIPALS_MAX);
+		break;
+	default:
+		seterr(err, errcap,
+		    "agency_heads must be at most %d org:member pairs "
+		    "(one per organisation) separated by commas",
+		    CONFIG_AGENCY_HEADS_MAX);
+		break;
+	}
+	return (-1);
 
 bad:
 	seterr(err, errcap, "invalid value for %s", k->name);
@@ -329,17 +651,6 @@ key_index(const char *key)
 		if (strcmp(keys[i].name, key) == 0)
 			return ((int)i);
 	return (-1);
-}
-
-/* Trim spaces and tabs at both ends of [*s, *e). */
-static void
-trim(const char **s, const char **e)
-{
-
-	while (*s < *e && (**s == ' ' || **s == '\t'))
-		(*s)++;
-	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
-		(*e)--;
 }
 
 /**
@@ -494,7 +805,8 @@ err0:
  * config_check(c, err, errcap):
  * Check what single keys cannot: a data directory is set, the TLS
  * certificate and key come together, the idle timeout is not longer than
- * the absolute one.  Return 0 or -1 with a message in ${err}.
+ * the absolute one, SMTP has a sender address.  Return 0 or -1 with a
+ * message in ${err}.
  */
 int
 config_check(const struct config *c, char *err, size_t errcap)
@@ -513,6 +825,10 @@ config_check(const struct config *c, char *err, size_t errcap)
 	if (c->session_idle_ttl > c->session_ttl) {
 		seterr(err, errcap,
 		    "session_idle_ttl must not exceed session_ttl");
+		return (-1);
+	}
+	if (c->smtp_url[0] != '\0' && c->smtp_from[0] == '\0') {
+		seterr(err, errcap, "smtp_url needs smtp_from");
 		return (-1);
 	}
 	return (0);

@@ -4,7 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
+#include "directory.h"
 #include "log.h"
+#include "memo.h"
 
 /*
  * dissentd's configuration (docs/OPERATIONS.md, "Configuration"): a file of
@@ -22,6 +25,19 @@
 #define CONFIG_FILE_MAX (256 * 1024)
 /* Length of an error message from this module. */
 #define CONFIG_ERR_MAX 256
+
+/* Lists of the memo keys (docs/OPERATIONS.md, "Memos"). */
+#define CONFIG_TOPICS_MAX 32
+#define CONFIG_PRINCIPALS_MAX 16
+#define CONFIG_AGENCY_HEADS_MAX 16
+/* Longest URL (smtp_url, webhook_url, public_url). */
+#define CONFIG_URL_MAX 512
+/* Longest e-mail address (RFC 5321 path limit) and mail domain. */
+#define CONFIG_MAIL_MAX 254
+#define CONFIG_DOMAIN_MAX 253
+/* Bounds of scheduler_interval_ms. */
+#define CONFIG_SCHEDULER_MIN_MS 100
+#define CONFIG_SCHEDULER_MAX_MS 86400000
 
 /* Where time zones are looked up. */
 #define CONFIG_ZONEINFO_DIR "/usr/share/zoneinfo"
@@ -55,6 +71,33 @@ struct config {
 	uint64_t kdf_min_memlimit;
 	enum log_level log_level;
 	unsigned int log_head_interval_ms; /* least time between tree heads */
+
+	/* Memos and the channel. */
+	int max_marking; /* MEMO_MARKING_*: highest accepted marking */
+	char topics[CONFIG_TOPICS_MAX][MEMO_TOPIC_MAX + 1];
+	size_t ntopics;
+	struct calendar_date holidays[CALENDAR_EXTRA_MAX]; /* extra dates */
+	size_t nholidays;
+	/* Handles or member ids of the standard distribution list. */
+	char standard_principals[CONFIG_PRINCIPALS_MAX]
+				[DIRECTORY_HANDLE_MAX + 1];
+	size_t nstandard_principals;
+	struct config_agency_head {
+		char org[DIRECTORY_ORG_ID_MAX + 1];
+		char member[DIRECTORY_HANDLE_MAX + 1]; /* handle or member id */
+	} agency_heads[CONFIG_AGENCY_HEADS_MAX];
+	size_t nagency_heads;
+
+	/* Notifications; empty strings: not configured. */
+	char smtp_url[CONFIG_URL_MAX]; /* smtp:// or smtps:// */
+	char smtp_from[CONFIG_MAIL_MAX + 1];
+	char mail_domain[CONFIG_DOMAIN_MAX + 1];
+	char webhook_url[CONFIG_URL_MAX]; /* http:// or https:// */
+	char public_url[CONFIG_URL_MAX];  /* the link in every message */
+	unsigned int notify_digest;       /* 1: one e-mail a day at most */
+	unsigned int scheduler_interval_ms;
+	/* Tests only: a file holding the current time; empty: real time. */
+	char test_clock_file[CONFIG_PATH_MAX];
 
 	/* Flags only (not file keys). */
 	char config_file[CONFIG_PATH_MAX]; /* the file actually read, or "" */
@@ -100,7 +143,8 @@ int config_parse_file(struct config *c, const char *path, char *err,
  * config_check(c, err, errcap):
  * Check what single keys cannot: a data directory is set, the TLS
  * certificate and key come together, the idle timeout is not longer than
- * the absolute one.  Return 0 or -1 with a message in ${err}.
+ * the absolute one, SMTP has a sender address.  Return 0 or -1 with a
+ * message in ${err}.
  */
 int config_check(const struct config *c, char *err, size_t errcap)
     __attribute__((warn_unused_result));
@@ -122,6 +166,22 @@ int config_from_args(struct config *c, int argc, char *argv[],
  * Return the name of the policy profile ${p}.
  */
 const char *config_profile_name(enum config_profile p);
+
+/**
+ * config_topic_allowed(c, topic):
+ * Return 1 if ${topic} is one of the topics configured in ${c}, else 0.
+ */
+int config_topic_allowed(const struct config *c, const char *topic);
+
+/**
+ * config_mail_valid(addr):
+ * Return 1 if ${addr} is an e-mail address this server sends to or from:
+ * at most CONFIG_MAIL_MAX bytes, a local part of [A-Za-z0-9._+-] (no
+ * leading, trailing or double dot) of at most 64 bytes, "@" and a domain
+ * name; else 0.  Nothing else may appear, so an address can never carry a
+ * header or an SMTP command.
+ */
+int config_mail_valid(const char *addr);
 
 /**
  * config_time_zone_valid(name):

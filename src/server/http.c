@@ -30,6 +30,7 @@ struct http_body {
 struct http_server {
 	struct MHD_Daemon *daemon;
 	http_handler handler;
+	size_t (*body_limit)(void *, const char *, const char *);
 	void *cls;
 	int tls;
 	unsigned int port;
@@ -344,6 +345,7 @@ http_request_init(
 	size_t len;
 
 	memset(req, 0, sizeof(*req));
+	req->body_max = HTTP_BODY_MAX;
 	len = strlen(method);
 	if (len >= sizeof(req->method))
 		len = sizeof(req->method) - 1;
@@ -372,14 +374,14 @@ body_append(struct http_request *req, const char *data, size_t n)
 	size_t cap;
 	char *nb;
 
-	if (n > HTTP_BODY_MAX - req->body_len)
+	if (n > req->body_max - req->body_len)
 		return (-1);
 	if (req->body_len + n > req->body_cap) {
 		cap = req->body_cap > 0 ? req->body_cap : 4096;
 		while (cap < req->body_len + n)
 			cap *= 2;
-		if (cap > HTTP_BODY_MAX)
-			cap = HTTP_BODY_MAX;
+		if (cap > req->body_max)
+			cap = req->body_max;
 		if ((nb = malloc(cap)) == NULL)
 			return (-1);
 		if (req->body != NULL) {
@@ -397,14 +399,17 @@ body_append(struct http_request *req, const char *data, size_t n)
 
 /**
  * http_request_set_body(req, body, len):
- * Give ${req} a copy of the ${len}-byte body ${body}.  Return 0, or -1 if
- * it is too large or memory runs out.
+ * Give ${req} a copy of the ${len}-byte body ${body} (for requests made
+ * without a connection: at most HTTP_BODY_LARGE_MAX bytes; the dispatcher
+ * applies each route's own limit).  Return 0, or -1 if it is too large or
+ * memory runs out.
  */
 int
 http_request_set_body(struct http_request *req, const char *body, size_t len)
 {
 
 	req->has_body = 1;
+	req->body_max = HTTP_BODY_LARGE_MAX;
 	return (body_append(req, body, len));
 }
 
@@ -720,6 +725,11 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		req->start_us = http_now_us();
 		req->conn = conn;
 		req->tls = hs->tls;
+		if (hs->body_limit != NULL) {
+			req->body_max = hs->body_limit(hs->cls, method, url);
+			if (req->body_max > HTTP_BODY_LARGE_MAX)
+				req->body_max = HTTP_BODY_LARGE_MAX;
+		}
 		collect_peer(req, conn);
 		req->content_type =
 		    http_content_type_parse(MHD_lookup_connection_value(
@@ -730,7 +740,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		if (cl != NULL) {
 			if (parse_length(cl, &len) == 0 && len > 0)
 				req->has_body = 1;
-			if (parse_length(cl, &len) == 0 && len > HTTP_BODY_MAX)
+			if (parse_length(cl, &len) == 0 && len > req->body_max)
 				req->too_large = 1;
 		} else if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 			       MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
@@ -738,7 +748,8 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		if (req->too_large) {
 			/* Refused before reading: MHD closes afterwards. */
 			http_reply_error(req, 413, "too_large",
-			    "request body larger than %d bytes", HTTP_BODY_MAX);
+			    "request body larger than %zu bytes",
+			    req->body_max);
 			return (queue_reply(hs, conn, req));
 		}
 		return (MHD_YES);
@@ -755,7 +766,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 			req->discarded += n;
 			return (MHD_YES);
 		}
-		if (n > HTTP_BODY_MAX - req->body_len) {
+		if (n > req->body_max - req->body_len) {
 			req->too_large = 1;
 			req->discarded = n;
 			return (n > DISCARD_MAX ? MHD_NO : MHD_YES);
@@ -771,7 +782,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		return (MHD_YES);
 	if (req->too_large)
 		http_reply_error(req, 413, "too_large",
-		    "request body larger than %d bytes", HTTP_BODY_MAX);
+		    "request body larger than %zu bytes", req->body_max);
 	else
 		hs->handler(hs->cls, req);
 	if (req->status == 0)
@@ -900,6 +911,7 @@ http_start(struct http_server **hsp, const struct http_options *opts,
 		goto err0;
 	}
 	hs->handler = handler;
+	hs->body_limit = opts->body_limit;
 	hs->cls = cls;
 	hs->tls = opts->tls_cert_pem != NULL;
 

@@ -20,6 +20,12 @@
  */
 
 #define HTTP_BODY_MAX (64 * 1024)
+/*
+ * Largest body of the routes that carry memo ciphertext (a version's box
+ * is at most MEMO_BOX_MAX bytes, base64url-encoded in JSON); the server's
+ * body_limit callback grants it route by route.
+ */
+#define HTTP_BODY_LARGE_MAX (1024 * 1024)
 #define HTTP_PATH_MAX 1024
 #define HTTP_TOKEN_MAX 128
 #define HTTP_HEADERS_MAX 4
@@ -57,8 +63,9 @@ struct http_request {
 	char method[16]; /* as sent, cut to 15 bytes */
 	char path[HTTP_PATH_MAX + 1];
 	int path_too_long;
-	char *body; /* HTTP_BODY_MAX + 1 at most, wiped */
+	char *body; /* body_max bytes at most, wiped */
 	size_t body_len;
+	size_t body_max; /* the limit for this request */
 	size_t body_cap;
 	int has_body; /* a body was announced or sent */
 	int too_large;
@@ -107,6 +114,12 @@ struct http_options {
 	unsigned int max_connections_per_address; /* 0: unlimited */
 	const char *tls_cert_pem;                 /* NULL: plain HTTP */
 	const char *tls_key_pem;
+	/*
+	 * The body limit of a request to ${path} by ${method}, called with the
+	 * handler's cls before any of the body is read (values above
+	 * HTTP_BODY_LARGE_MAX are cut to it); NULL: HTTP_BODY_MAX for all.
+	 */
+	size_t (*body_limit)(void *cls, const char *method, const char *path);
 };
 
 /* Called once per complete request; must leave a reply in ${req}. */
@@ -147,8 +160,10 @@ int http_request_init(
 
 /**
  * http_request_set_body(req, body, len):
- * Give ${req} a copy of the ${len}-byte body ${body}.  Return 0, or -1 if
- * it is too large or memory runs out.
+ * Give ${req} a copy of the ${len}-byte body ${body} (for requests made
+ * without a connection: at most HTTP_BODY_LARGE_MAX bytes; the dispatcher
+ * applies each route's own limit).  Return 0, or -1 if it is too large or
+ * memory runs out.
  */
 int http_request_set_body(struct http_request *req, const char *body,
     size_t len) __attribute__((warn_unused_result));

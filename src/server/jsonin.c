@@ -266,6 +266,27 @@ convert(const struct jsonin_field *f, json_t *v, unsigned char *out,
 		if (!json_is_object(v))
 			goto type;
 		return (walk(f->sub, v, dst, path, e));
+	case JSONIN_OBJECTS:
+		if (!json_is_array(v))
+			goto type;
+		if (json_array_size(v) < f->min ||
+		    json_array_size(v) > f->max) {
+			fail(e, JSONIN_INVALID_FIELD,
+			    "field \"%s\" must have %zu to %zu items", path,
+			    f->min, f->max);
+			return (-1);
+		}
+		for (i = 0; i < json_array_size(v); i++) {
+			json_t *item = json_array_get(v, i);
+
+			if (!json_is_object(item))
+				goto type;
+			if (walk(f->sub, item, dst + i * f->sub->size, path,
+				e) != 0)
+				return (-1);
+		}
+		memcpy(out + f->count - 1, &i, sizeof(i));
+		break;
 	}
 	return (0);
 
@@ -433,6 +454,15 @@ jsonin_spec_valid(const struct jsonin_spec *spec)
 			break;
 		case JSONIN_OBJECT:
 			if (f->sub == NULL || f->size != f->sub->size ||
+			    !jsonin_spec_valid(f->sub))
+				return (0);
+			break;
+		case JSONIN_OBJECTS:
+			if (f->sub == NULL || f->min > f->max || f->max == 0 ||
+			    f->size / f->max != f->sub->size ||
+			    f->size % f->max != 0 || f->count == 0 ||
+			    f->count - 1 > spec->size ||
+			    sizeof(size_t) > spec->size - (f->count - 1) ||
 			    !jsonin_spec_valid(f->sub))
 				return (0);
 			break;

@@ -29,7 +29,10 @@ enum jsonin_type {
 	JSONIN_INT,     /* int64_t within imin..imax; reals are refused */
 	JSONIN_B64,     /* uint8_t[min]: base64url of exactly min bytes */
 	JSONIN_STRINGS, /* struct jsonin_strings: min..max non-empty strings */
-	JSONIN_OBJECT   /* a nested struct described by sub */
+	JSONIN_OBJECT,  /* a nested struct described by sub */
+	JSONIN_OBJECTS  /* an array of min..max objects described by sub,
+			   into an array of max structs; the number of
+			   items goes to the size_t named by count */
 };
 
 /* Field flags. */
@@ -49,6 +52,7 @@ struct jsonin_field {
 	size_t size;    /* the size of that member (checked) */
 	size_t present; /* offset + 1 of an int set to 1 when the
 			   field is present, or 0 for none */
+	size_t count;   /* JSONIN_OBJECTS: offset + 1 of its size_t */
 };
 
 struct jsonin_spec {
@@ -66,6 +70,7 @@ struct jsonin_strings {
 #define JSONIN_AT(type, member)                                                \
 	.offset = offsetof(type, member), .size = sizeof(((type *)0)->member)
 #define JSONIN_PRESENT(type, member) .present = offsetof(type, member) + 1
+#define JSONIN_COUNT(type, member) .count = offsetof(type, member) + 1
 #define JSONIN_SPEC(type, fields)                                              \
 	{                                                                      \
 		(fields), sizeof(fields) / sizeof((fields)[0]), sizeof(type)   \

@@ -257,7 +257,7 @@ cmd_run(int argc, char *argv[])
 		return (1);
 	}
 	{
-		struct log_field f[7] = {
+		struct log_field f[8] = {
 		    LOG_STR("listen", cfg.listen),
 		    LOG_INT("port", server_port(sv)),
 		    LOG_BOOL("tls", cfg.tls_cert[0] != '\0'),
@@ -266,9 +266,10 @@ cmd_run(int argc, char *argv[])
 		    LOG_STR("time_zone", cfg.time_zone),
 		    LOG_INT("schema", server_schema(sv)),
 		    LOG_STR("version", DISSENT_VERSION),
+		    LOG_BOOL("test_clock", cfg.test_clock_file[0] != '\0'),
 		};
 
-		log_fields(LOG_INFO, "listening", f, 7);
+		log_fields(LOG_INFO, "listening", f, 8);
 	}
 
 	if (server_purge(sv) != 0)

@@ -33,6 +33,8 @@
  * other route is refused every query parameter by the dispatcher.
  */
 #define ROUTE_QUERY 0x2u
+/* The body may be up to HTTP_BODY_LARGE_MAX bytes (memo ciphertext). */
+#define ROUTE_LARGE_BODY 0x4u
 
 struct route_ctx;
 

@@ -9,7 +9,9 @@
 #include "account.h"
 #include "chanlog.h"
 #include "config.h"
+#include "calendar.h"
 #include "custody.h"
+#include "deadline.h"
 #include "direvent.h"
 #include "http.h"
 #include "instance.h"
@@ -52,6 +54,9 @@ struct route_ctx {
 	int64_t now;                           /* Unix seconds */
 	const struct store_member *me;         /* the caller; NULL if public */
 	const struct store_session *session;   /* NULL if public */
+	const struct calendar *cal;            /* the instance's calendar */
+	enum deadline_profile profile;         /* the deadline profile */
+	const uint8_t *signer_tag_key;         /* MEMO_KEY_BYTES, for tags */
 	const char *params[ROUTER_PARAMS_MAX]; /* captured path segments */
 	void *body;                            /* the route's body struct */
 };
@@ -438,5 +443,337 @@ void routes_log_inclusion(struct route_ctx *ctx);
  * GET /api/v1/log/consistency?first=M&second=N: a consistency proof.
  */
 void routes_log_consistency(struct route_ctx *ctx);
+
+/* Memos (routes_memos.c; docs/API.md, "Memos"). */
+extern const struct jsonin_spec routes_memos_create_spec;
+extern const struct jsonin_spec routes_memos_version_spec;
+extern const struct jsonin_spec routes_memos_settings_spec;
+extern const struct jsonin_spec routes_memos_submit_spec;
+
+/**
+ * routes_memos_create(ctx):
+ * POST /api/v1/memos: a new memo in draft with its first version and the
+ * creator's own grants; the creator is its drafter.
+ */
+void routes_memos_create(struct route_ctx *ctx);
+
+/**
+ * routes_memos_list(ctx):
+ * GET /api/v1/memos: the memos the caller has a stored relation to, newest
+ * first.
+ */
+void routes_memos_list(struct route_ctx *ctx);
+
+/**
+ * routes_memos_get(ctx):
+ * GET /api/v1/memos/{id}: one memo.
+ */
+void routes_memos_get(struct route_ctx *ctx);
+
+/**
+ * routes_memos_version_add(ctx):
+ * POST /api/v1/memos/{id}/versions: a new version from a drafter, making
+ * every earlier signature stale.
+ */
+void routes_memos_version_add(struct route_ctx *ctx);
+
+/**
+ * routes_memos_versions(ctx):
+ * GET /api/v1/memos/{id}/versions: every version's number, hash, author
+ * and time, oldest first.
+ */
+void routes_memos_versions(struct route_ctx *ctx);
+
+/**
+ * routes_memos_version_get(ctx):
+ * GET /api/v1/memos/{id}/versions/{n}: one version's box, after recording
+ * the access in the log.
+ */
+void routes_memos_version_get(struct route_ctx *ctx);
+
+/**
+ * routes_memos_grants(ctx):
+ * GET /api/v1/memos/{id}/grants: the caller's own sealed grants (and, for
+ * a coordinator after submission, the channel's and the caller's sealed
+ * channel key), after recording the access in the log.
+ */
+void routes_memos_grants(struct route_ctx *ctx);
+
+/**
+ * routes_memos_open(ctx):
+ * POST /api/v1/memos/{id}/open: open a draft for signatures.
+ */
+void routes_memos_open(struct route_ctx *ctx);
+
+/**
+ * routes_memos_settings(ctx):
+ * PUT /api/v1/memos/{id}/settings: whether signers see each other's names
+ * and may invite signers, while the memo is drafted.
+ */
+void routes_memos_settings(struct route_ctx *ctx);
+
+/**
+ * routes_memos_submit(ctx):
+ * POST /api/v1/memos/{id}/submit: freeze the current version and its
+ * signatures, grant the memo to the channel, start the deadlines, log it
+ * and answer with the receipt.
+ */
+void routes_memos_submit(struct route_ctx *ctx);
+
+/**
+ * routes_memos_receipt(ctx):
+ * GET /api/v1/memos/{id}/receipt: the receipt of the memo's submission.
+ */
+void routes_memos_receipt(struct route_ctx *ctx);
+
+/**
+ * routes_memos_withdraw(ctx):
+ * POST /api/v1/memos/{id}/withdraw: a drafter withdraws the memo (until
+ * it is acknowledged), with a receipt.
+ */
+void routes_memos_withdraw(struct route_ctx *ctx);
+
+/**
+ * routes_memos_accesses(ctx):
+ * GET /api/v1/memos/{id}/accesses: every recorded grant and access of the
+ * memo, with the nonces that open their log commitments.
+ */
+void routes_memos_accesses(struct route_ctx *ctx);
+
+/* Invitations (routes_invitations.c; docs/API.md, "Invitations"). */
+extern const struct jsonin_spec routes_invitations_create_spec;
+
+/**
+ * routes_invitations_create(ctx):
+ * POST /api/v1/memos/{id}/invitations: invite a member to sign or to
+ * co-draft, recording their relation and grants and notifying them.
+ */
+void routes_invitations_create(struct route_ctx *ctx);
+
+/**
+ * routes_invitations_list(ctx):
+ * GET /api/v1/invitations: the open memos the caller was invited to (or
+ * co-drafts) whose current version the caller has not signed.
+ */
+void routes_invitations_list(struct route_ctx *ctx);
+
+/* Named signatures (routes_signatures.c; docs/API.md, "Signatures"). */
+extern const struct jsonin_spec routes_signatures_add_spec;
+
+/**
+ * routes_signatures_add(ctx):
+ * POST /api/v1/memos/{id}/signatures: the caller's named signature over
+ * the current version, verified against the directory; one per member,
+ * replacing one over an earlier version.
+ */
+void routes_signatures_add(struct route_ctx *ctx);
+
+/**
+ * routes_signatures_remove(ctx):
+ * DELETE /api/v1/memos/{id}/signatures/mine: the caller withdraws their
+ * signature before submission.
+ */
+void routes_signatures_remove(struct route_ctx *ctx);
+
+/**
+ * routes_signatures_list(ctx):
+ * GET /api/v1/memos/{id}/signatures: the counts, and to those who may see
+ * signers the sealed records ordered by tag (after recording the access).
+ */
+void routes_signatures_list(struct route_ctx *ctx);
+
+/* The channel's workflow (routes_channel.c; docs/API.md, "Channel"). */
+extern const struct jsonin_spec routes_channel_key_spec;
+extern const struct jsonin_spec routes_channel_grant_spec;
+extern const struct jsonin_spec routes_channel_note_spec;
+extern const struct jsonin_spec routes_channel_assign_spec;
+extern const struct jsonin_spec routes_channel_distribute_spec;
+
+/* Most members routes_channel_role_members() returns. */
+#define ROUTES_CHANNEL_ROLE_MAX 64
+
+/**
+ * routes_channel_role_members(ctx, role, ms, n):
+ * Store in a malloc'd ${ms} (free()) the ${n} active members holding the
+ * ROLE_* ${role}, ordered by handle.  Return 0, or -1 (logged) on a store
+ * failure or more than ROUTES_CHANNEL_ROLE_MAX of them.
+ */
+int routes_channel_role_members(struct route_ctx *ctx, unsigned int role,
+    struct store_member **ms, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * routes_channel_note(ctx, m, kind, n, box, boxlen):
+ * Inside the open transaction, store the encrypted note ${box} (${boxlen}
+ * bytes) of MEMO_REPLY_KIND_* ${kind} by the caller as number ${n} of memo
+ * ${m}, counting it in ${m} (the caller writes ${m} back).  Return 0, or
+ * -1 after rolling back and replying (409 conflict if the number is
+ * taken).
+ */
+int routes_channel_note(struct route_ctx *ctx, struct store_memo *m, int kind,
+    uint32_t n, uint8_t *box, size_t boxlen)
+    __attribute__((warn_unused_result));
+
+/**
+ * routes_channel_get(ctx):
+ * GET /api/v1/channel: the channel's public key and whether the caller
+ * holds it.
+ */
+void routes_channel_get(struct route_ctx *ctx);
+
+/**
+ * routes_channel_key(ctx):
+ * POST /api/v1/channel/key: record the channel's public key, once, with
+ * the creating coordinator's sealed copy of its secret key.
+ */
+void routes_channel_key(struct route_ctx *ctx);
+
+/**
+ * routes_channel_grant(ctx):
+ * POST /api/v1/channel/grants: record another coordinator's sealed copy of
+ * the channel's secret key.
+ */
+void routes_channel_grant(struct route_ctx *ctx);
+
+/**
+ * routes_channel_grant_get(ctx):
+ * GET /api/v1/channel/grant: the caller's own sealed channel secret key.
+ */
+void routes_channel_grant_get(struct route_ctx *ctx);
+
+/**
+ * routes_channel_inbox(ctx):
+ * GET /api/v1/channel/inbox: the memos awaiting the channel, the next due
+ * first.
+ */
+void routes_channel_inbox(struct route_ctx *ctx);
+
+/**
+ * routes_channel_standard(ctx):
+ * GET /api/v1/standard-principals?memo=ID: the standard distribution list
+ * of a memo.
+ */
+void routes_channel_standard(struct route_ctx *ctx);
+
+/**
+ * routes_channel_ack(ctx):
+ * POST /api/v1/memos/{id}/ack: acknowledge a submitted memo.
+ */
+void routes_channel_ack(struct route_ctx *ctx);
+
+/**
+ * routes_channel_redirect(ctx):
+ * POST /api/v1/memos/{id}/redirect: refuse a submitted memo as out of
+ * scope with an encrypted note saying where to go instead.
+ */
+void routes_channel_redirect(struct route_ctx *ctx);
+
+/**
+ * routes_channel_assign(ctx):
+ * POST /api/v1/memos/{id}/assign: give the memo to a colleague of the
+ * channel's organisation to draft the reply, with the memo key only.
+ */
+void routes_channel_assign(struct route_ctx *ctx);
+
+/**
+ * routes_channel_distribute(ctx):
+ * POST /api/v1/memos/{id}/distribute: distribute the memo to principals,
+ * at once to those on the standard list, pending the director's approval
+ * for others.
+ */
+void routes_channel_distribute(struct route_ctx *ctx);
+
+/**
+ * routes_channel_distributions(ctx):
+ * GET /api/v1/memos/{id}/distributions: the memo's distributions.
+ */
+void routes_channel_distributions(struct route_ctx *ctx);
+
+/**
+ * routes_channel_approve(ctx):
+ * POST /api/v1/memos/{id}/distributions/{member}/approve: the director
+ * approves a pending distribution, releasing its grants.
+ */
+void routes_channel_approve(struct route_ctx *ctx);
+
+/**
+ * routes_channel_reply(ctx):
+ * POST /api/v1/memos/{id}/replies: add the channel's encrypted reply.
+ */
+void routes_channel_reply(struct route_ctx *ctx);
+
+/**
+ * routes_channel_replies(ctx):
+ * GET /api/v1/memos/{id}/replies: the memo's replies, redirection notes and
+ * meeting outcomes, recording the access first.
+ */
+void routes_channel_replies(struct route_ctx *ctx);
+
+/**
+ * routes_channel_close(ctx):
+ * POST /api/v1/memos/{id}/close: close the memo.
+ */
+void routes_channel_close(struct route_ctx *ctx);
+
+/* Meetings (routes_meetings.c; docs/API.md, "Meetings"). */
+extern const struct jsonin_spec routes_meetings_request_spec;
+extern const struct jsonin_spec routes_meetings_schedule_spec;
+extern const struct jsonin_spec routes_meetings_outcome_spec;
+
+/**
+ * routes_meetings_request(ctx):
+ * POST /api/v1/memos/{id}/meetings: a drafter asks a principal the memo
+ * was distributed to for a meeting.
+ */
+void routes_meetings_request(struct route_ctx *ctx);
+
+/**
+ * routes_meetings_list(ctx):
+ * GET /api/v1/meetings: the caller's meetings (a coordinator's: all).
+ */
+void routes_meetings_list(struct route_ctx *ctx);
+
+/**
+ * routes_meetings_schedule(ctx):
+ * POST /api/v1/meetings/{mid}/schedule: the principal or a coordinator
+ * sets the meeting's time.
+ */
+void routes_meetings_schedule(struct route_ctx *ctx);
+
+/**
+ * routes_meetings_outcome(ctx):
+ * POST /api/v1/meetings/{mid}/outcome: the principal or a coordinator
+ * records whether the meeting was held, with an optional encrypted note.
+ */
+void routes_meetings_outcome(struct route_ctx *ctx);
+
+/* Reprisal complaints (routes_complaints.c; docs/API.md, "Complaints"). */
+extern const struct jsonin_spec routes_complaints_file_spec;
+
+/**
+ * routes_complaints_auditors(ctx):
+ * GET /api/v1/auditors: the active auditors with their keys.
+ */
+void routes_complaints_auditors(struct route_ctx *ctx);
+
+/**
+ * routes_complaints_file(ctx):
+ * POST /api/v1/complaints: file an encrypted complaint readable by the
+ * auditors only, without recording who filed it.
+ */
+void routes_complaints_file(struct route_ctx *ctx);
+
+/**
+ * routes_complaints_list(ctx):
+ * GET /api/v1/complaints: the complaints, each with the caller's sealed
+ * key.
+ */
+void routes_complaints_list(struct route_ctx *ctx);
+
+/**
+ * routes_stats_get(ctx):
+ * GET /api/v1/stats?period=month|quarter|year: the channel's statistics,
+ * with small cells suppressed.
+ */
+void routes_stats_get(struct route_ctx *ctx);
 
 #endif /* !ROUTES_H_ */

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -12,14 +13,34 @@
 
 #include "access.h"
 #include "auth.h"
+#include "calendar.h"
+#include "deadline.h"
 #include "instance.h"
 #include "jsonin.h"
 #include "lockout.h"
 #include "log.h"
+#include "memo.h"
+#include "notify.h"
 #include "ratelimit.h"
 #include "router.h"
 #include "routes.h"
+#include "scheduler.h"
 #include "server.h"
+#include "srvclock.h"
+
+/*
+ * The key of the signers' duplicate tags (memo.h), derived from the
+ * instance's secret so that it survives restarts and never sits on disk.
+ */
+#define TAG_KEY_CONTEXT "dsgntag1"
+#define TAG_KEY_ID 1
+static_assert(ACCOUNT_SERVER_SECRET_BYTES == crypto_kdf_KEYBYTES,
+    "server secret is a KDF key");
+static_assert(MEMO_KEY_BYTES >= crypto_kdf_BYTES_MIN &&
+		  MEMO_KEY_BYTES <= crypto_kdf_BYTES_MAX,
+    "tag key size");
+static_assert(
+    sizeof(TAG_KEY_CONTEXT) - 1 == crypto_kdf_CONTEXTBYTES, "KDF context size");
 
 struct server {
 	struct config cfg;
@@ -31,6 +52,11 @@ struct server {
 	char *tls_cert;
 	char *tls_key;
 	size_t tls_key_cap;
+	struct calendar *cal;
+	enum deadline_profile profile;
+	uint8_t tag_key[MEMO_KEY_BYTES];
+	struct scheduler *scheduler;
+	struct notify *notify;
 };
 
 static void seterr(char *err, size_t errcap, const char *fmt, ...)
@@ -81,9 +107,32 @@ server_new(
 	sv->policy.session_ttl = cfg->session_ttl;
 	sv->policy.session_idle_ttl = cfg->session_idle_ttl;
 	sv->policy.enrollment_ttl = cfg->enrollment_ttl;
-	if (instance_open(&sv->inst, cfg->data_dir, (int64_t)time(NULL), err,
-		errcap) != 0)
+	if (srvclock_init(cfg)) {
+		struct log_field f[1] = {
+		    LOG_STR("test_clock_file", cfg->test_clock_file)};
+
+		log_fields(LOG_WARN,
+		    "TEST CLOCK ENABLED: the time is read from a file; never "
+		    "run a production instance like this",
+		    f, 1);
+	}
+	sv->profile = cfg->policy_profile == CONFIG_PROFILE_EU_WHISTLEBLOWING
+			  ? DEADLINE_EU_WHISTLEBLOWING
+			  : DEADLINE_STATE_DISSENT;
+	if ((sv->cal = calendar_new(
+		 cfg->time_zone, cfg->holidays, cfg->nholidays)) == NULL) {
+		seterr(err, errcap, "cannot load the time zone %s",
+		    cfg->time_zone);
 		goto err1;
+	}
+	if (instance_open(
+		&sv->inst, cfg->data_dir, srvclock_now(), err, errcap) != 0)
+		goto err1;
+	if (crypto_kdf_derive_from_key(sv->tag_key, sizeof(sv->tag_key),
+		TAG_KEY_ID, TAG_KEY_CONTEXT, sv->inst->secret) != 0) {
+		seterr(err, errcap, "cannot derive the signer tag key");
+		goto err2;
+	}
 	/*
 	 * There is always a signed head to serve (the empty tree's at first
 	 * start); then the signer keeps up with the log.
@@ -115,8 +164,10 @@ server_new(
 err3:
 	ratelimit_free(sv->rl);
 err2:
+	sodium_memzero(sv->tag_key, sizeof(sv->tag_key));
 	instance_free(sv->inst);
 err1:
+	calendar_free(sv->cal);
 	free(sv);
 err0:
 	return (-1);
@@ -167,6 +218,29 @@ read_pem(const char *path, size_t *cap, char *err, size_t errcap)
 	return (buf);
 }
 
+/* The body limit of route ${r}. */
+static size_t
+route_body_max(const struct route *r)
+{
+
+	return ((r->flags & ROUTE_LARGE_BODY) != 0 ? HTTP_BODY_LARGE_MAX
+						   : HTTP_BODY_MAX);
+}
+
+/* The http_options body_limit callback: the matched route's limit. */
+static size_t
+body_limit_cb(void *cls, const char *method, const char *path)
+{
+	struct router_match m;
+
+	(void)cls;
+	if (strlen(path) > HTTP_PATH_MAX ||
+	    router_match(routes_table, routes_count, router_method(method),
+		path, &m) != ROUTER_FOUND)
+		return (HTTP_BODY_MAX);
+	return (route_body_max(m.route));
+}
+
 /* The http_handler: the dispatcher. */
 static void
 handle_cb(void *cls, struct http_request *req)
@@ -200,6 +274,7 @@ server_listen(struct server *sv, char *err, size_t errcap)
 	o.max_connections = sv->cfg.max_connections;
 	o.connection_timeout = sv->cfg.connection_timeout;
 	o.max_connections_per_address = sv->cfg.max_connections_per_address;
+	o.body_limit = body_limit_cb;
 	if (sv->cfg.tls_cert[0] != '\0') {
 		if ((sv->tls_cert = read_pem(
 			 sv->cfg.tls_cert, &cap, err, errcap)) == NULL)
@@ -213,6 +288,16 @@ server_listen(struct server *sv, char *err, size_t errcap)
 	if (http_start(&sv->http, &o, handle_cb, sv) != 0) {
 		seterr(err, errcap, "cannot listen on %s port %u", o.listen,
 		    o.port);
+		return (-1);
+	}
+	if (scheduler_start(&sv->scheduler, sv->inst->store, sv->inst->log,
+		sv->cfg.scheduler_interval_ms, srvclock_now) != 0) {
+		seterr(err, errcap, "cannot start the deadline scheduler");
+		return (-1);
+	}
+	if (notify_start(
+		&sv->notify, sv->inst->store, &sv->cfg, srvclock_now) != 0) {
+		seterr(err, errcap, "cannot start the notification sender");
 		return (-1);
 	}
 	return (0);
@@ -316,6 +401,11 @@ server_handle(struct server *sv, struct http_request *req)
 	}
 	r = m.route;
 	req->route = r->pattern;
+	if (req->body_len > route_body_max(r)) {
+		http_reply_error(req, 413, "too_large",
+		    "request body larger than %zu bytes", route_body_max(r));
+		return;
+	}
 
 	if (req->has_body && r->body == NULL) {
 		http_reply_error(req, 400, "bad_request",
@@ -331,7 +421,7 @@ server_handle(struct server *sv, struct http_request *req)
 		return;
 
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.now = (int64_t)time(NULL);
+	ctx.now = srvclock_now();
 	if (r->access != ACCESS_PUBLIC) {
 		if (req->auth_source != HTTP_AUTH_BEARER &&
 		    req->auth_source != HTTP_AUTH_COOKIE) {
@@ -402,6 +492,9 @@ server_handle(struct server *sv, struct http_request *req)
 	ctx.cfg = &sv->cfg;
 	ctx.policy = &sv->policy;
 	ctx.unknown_handles = sv->unknown_handles;
+	ctx.cal = sv->cal;
+	ctx.profile = sv->profile;
+	ctx.signer_tag_key = sv->tag_key;
 	ctx.req = req;
 	for (i = 0; i < m.nparams; i++)
 		ctx.params[i] = m.params[i];
@@ -424,15 +517,29 @@ int
 server_purge(struct server *sv)
 {
 
-	if (store_session_purge(sv->inst->store, (int64_t)time(NULL)) !=
-	    STORE_OK)
+	if (store_session_purge(sv->inst->store, srvclock_now()) != STORE_OK)
 		return (-1);
 	return (0);
 }
 
 /**
+ * server_run_scheduler(sv, now, nmarked):
+ * Run one pass of the deadline scheduler at ${now} (tests; the scheduler
+ * thread does this by itself once listening), storing the number of
+ * deadlines marked in ${nmarked} (may be NULL).  Return 0 or -1.
+ */
+int
+server_run_scheduler(struct server *sv, int64_t now, size_t *nmarked)
+{
+
+	return (
+	    scheduler_run_once(sv->inst->store, sv->inst->log, now, nmarked));
+}
+
+/**
  * server_free(sv):
- * Stop listening, close the store and free ${sv}.  NULL is a no-op.
+ * Stop listening, the scheduler and the notification sender, close the
+ * store and free ${sv}.  NULL is a no-op.
  */
 void
 server_free(struct server *sv)
@@ -442,11 +549,16 @@ server_free(struct server *sv)
 		return;
 	/* No request waits for a head once the server stops listening. */
 	http_stop(sv->http);
+	/* The scheduler appends events: stop it before the signer. */
+	scheduler_stop(sv->scheduler);
+	notify_stop(sv->notify);
 	if (sv->inst != NULL)
 		chanlog_signer_stop(sv->inst->log);
 	ratelimit_free(sv->rl);
 	lockout_free(sv->unknown_handles);
 	instance_free(sv->inst);
+	calendar_free(sv->cal);
+	sodium_memzero(sv->tag_key, sizeof(sv->tag_key));
 	free(sv->tls_cert);
 	if (sv->tls_key != NULL) {
 		sodium_memzero(sv->tls_key, sv->tls_key_cap);

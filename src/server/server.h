@@ -64,8 +64,18 @@ void server_handle(struct server *sv, struct http_request *req);
 int server_purge(struct server *sv);
 
 /**
+ * server_run_scheduler(sv, now, nmarked):
+ * Run one pass of the deadline scheduler at ${now} (tests; the scheduler
+ * thread does this by itself once listening), storing the number of
+ * deadlines marked in ${nmarked} (may be NULL).  Return 0 or -1.
+ */
+int server_run_scheduler(struct server *sv, int64_t now, size_t *nmarked)
+    __attribute__((warn_unused_result));
+
+/**
  * server_free(sv):
- * Stop listening, close the store and free ${sv}.  NULL is a no-op.
+ * Stop listening, the scheduler and the notification sender, close the
+ * store and free ${sv}.  NULL is a no-op.
  */
 void server_free(struct server *sv);
 

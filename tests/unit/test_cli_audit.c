@@ -550,7 +550,12 @@ test_saved_state_refuses_counts_that_do_not_add_up(void **state)
 	assert_state_refused(j);
 	j = saved();
 	json_object_set_new(
-	    json_object_get(j, "counts"), "memo_submitted", json_integer(0));
+	    json_object_get(j, "counts"), "memo_submitted", json_integer(1));
+	assert_state_refused(j);
+	/* A name that is no event type. */
+	j = saved();
+	json_object_set_new(
+	    json_object_get(j, "counts"), "memo_rescinded", json_integer(0));
 	assert_state_refused(j);
 	j = saved();
 	json_object_set_new(j, "size", json_integer(-1));
@@ -614,6 +619,72 @@ test_saved_state_refuses_a_broken_timeline(void **state)
 }
 
 static void
+test_memo_events_are_accepted_as_entries(void **state)
+{
+	uint8_t buf[EVENT_MAX_BYTES], r1[H], r2[H];
+	char err[AUDIT_ERR_MAX];
+	struct merkle_mem *mem;
+	struct merkle_source src;
+	struct audit *a = with_active_member(), *b;
+	struct audit_census cs;
+	struct event ev;
+	size_t len, i;
+	json_t *j;
+
+	(void)state;
+	/* Entries 0..2 as with_active_member() made them. */
+	assert_non_null(mem = merkle_mem_new(8));
+	merkle_mem_source(mem, &src);
+	assert_int_equal(merkle_mem_append(mem, buf,
+			     encode(buf, EVENT_ORG_CREATED, 0, "org", 0, 0, 0)),
+	    0);
+	assert_int_equal(
+	    merkle_mem_append(mem, buf,
+		encode(buf, EVENT_MEMBER_CREATED, 1, "org", ROLE_MEMBER, 1, 0)),
+	    0);
+	assert_int_equal(
+	    merkle_mem_append(
+		mem, buf, encode(buf, EVENT_MEMBER_ENROLLED, 1, NULL, 0, 0, 1)),
+	    0);
+	/* A memo submitted, then withdrawn, naming no member at all. */
+	for (i = 0; i < 2; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.version = EVENT_FORMAT_VERSION;
+		ev.type = i == 0 ? EVENT_MEMO_SUBMITTED : EVENT_MEMO_WITHDRAWN;
+		ev.time = 1764500000 + i;
+		memcpy(ev.memo_id, "d_00112233445566778899aabb", 27);
+		ev.memo_version = 1;
+		memcpy(ev.topic, "policy", 7);
+		memcpy(ev.org_id, "org", 4);
+		assert_int_equal(event_encode(buf, sizeof(buf), &len, &ev), 0);
+		append_ok(a, buf, len);
+		assert_int_equal(merkle_mem_append(mem, buf, len), 0);
+	}
+	assert_int_equal(audit_size(a), 5);
+	assert_int_equal(audit_count(a, EVENT_MEMO_SUBMITTED), 1);
+	assert_int_equal(audit_count(a, EVENT_MEMO_WITHDRAWN), 1);
+	assert_int_equal(audit_root(a, r1), 0);
+	assert_int_equal(merkle_root(&src, 5, r2), 0);
+	assert_memory_equal(r1, r2, H);
+	/* The directory is untouched. */
+	audit_census(a, &cs);
+	assert_int_equal(cs.orgs, 1);
+	assert_int_equal(cs.members, 1);
+	assert_int_equal(cs.active, 1);
+	/* And the state saves and reads back with its counts. */
+	assert_non_null(j = audit_json(a));
+	if ((b = audit_from_json(j, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(audit_count(b, EVENT_MEMO_SUBMITTED), 1);
+	assert_int_equal(audit_root(b, r2), 0);
+	assert_memory_equal(r1, r2, H);
+	json_decref(j);
+	audit_free(b);
+	merkle_mem_free(mem);
+	audit_free(a);
+}
+
+static void
 test_free_accepts_null(void **state)
 {
 
@@ -651,6 +722,7 @@ main(void)
 		test_saved_state_refuses_counts_that_do_not_add_up),
 	    cmocka_unit_test(test_saved_state_refuses_a_wrong_edge),
 	    cmocka_unit_test(test_saved_state_refuses_a_broken_timeline),
+	    cmocka_unit_test(test_memo_events_are_accepted_as_entries),
 	    cmocka_unit_test(test_free_accepts_null),
 	};
 

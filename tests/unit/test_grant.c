@@ -388,6 +388,85 @@ test_grant_seal_refuses_context_longer_than_max(void **state)
 	    grant_open(out, sealed, len, PURPOSE, context, &ks), 0);
 }
 
+static void
+test_grant_open_box_opens_grant_to_raw_key_pair(void **state)
+{
+	uint8_t pk[KEYS_BOX_PK_BYTES], sk[KEYS_BOX_SK_BYTES];
+	uint8_t sealed[GRANT_SEALED_MAX], key[32], out[32];
+	size_t len;
+
+	(void)state;
+	assert_int_equal(crypto_box_keypair(pk, sk), 0);
+	randombytes_buf(key, sizeof(key));
+	assert_int_equal(
+	    grant_seal(sealed, &len, key, "channel-key", "channel", pk), 0);
+	assert_int_equal(
+	    grant_open_box(out, sealed, len, "channel-key", "channel", pk, sk),
+	    0);
+	assert_memory_equal(out, key, 32);
+}
+
+static void
+test_grant_open_box_agrees_with_grant_open(void **state)
+{
+	struct keys_secret ks;
+	uint8_t sealed[GRANT_SEALED_MAX], key[32], out[32];
+	size_t len;
+
+	(void)state;
+	derive(&ks, 3);
+	seal_sample(sealed, &len, key, &ks);
+	assert_int_equal(grant_open_box(out, sealed, len, PURPOSE, CONTEXT,
+			     ks.pub.box_pk, ks.box_sk),
+	    0);
+	assert_memory_equal(out, key, 32);
+	assert_int_equal(grant_open_box(out, sealed, len, PURPOSE, "other",
+			     ks.pub.box_pk, ks.box_sk),
+	    -1);
+}
+
+static void
+test_grant_open_box_refuses_other_key_pair(void **state)
+{
+	uint8_t pk[KEYS_BOX_PK_BYTES], sk[KEYS_BOX_SK_BYTES];
+	uint8_t pk2[KEYS_BOX_PK_BYTES], sk2[KEYS_BOX_SK_BYTES];
+	uint8_t sealed[GRANT_SEALED_MAX], key[32], out[32], zero[32] = {0};
+	size_t len;
+
+	(void)state;
+	assert_int_equal(crypto_box_keypair(pk, sk), 0);
+	assert_int_equal(crypto_box_keypair(pk2, sk2), 0);
+	randombytes_buf(key, sizeof(key));
+	assert_int_equal(
+	    grant_seal(sealed, &len, key, "memo-roster", CONTEXT, pk), 0);
+	memset(out, 0xaa, sizeof(out));
+	assert_int_equal(
+	    grant_open_box(out, sealed, len, "memo-roster", CONTEXT, pk2, sk2),
+	    -1);
+	assert_memory_equal(out, zero, 32);
+	/* The right secret key with another public key fails too. */
+	assert_int_equal(
+	    grant_open_box(out, sealed, len, "memo-roster", CONTEXT, pk2, sk),
+	    -1);
+}
+
+static void
+test_grant_open_box_refuses_wrong_purpose(void **state)
+{
+	uint8_t pk[KEYS_BOX_PK_BYTES], sk[KEYS_BOX_SK_BYTES];
+	uint8_t sealed[GRANT_SEALED_MAX], key[32], out[32];
+	size_t len;
+
+	(void)state;
+	assert_int_equal(crypto_box_keypair(pk, sk), 0);
+	randombytes_buf(key, sizeof(key));
+	assert_int_equal(
+	    grant_seal(sealed, &len, key, "memo-key", CONTEXT, pk), 0);
+	assert_int_equal(
+	    grant_open_box(out, sealed, len, "memo-roster", CONTEXT, pk, sk),
+	    -1);
+}
+
 int
 main(void)
 {
@@ -412,6 +491,10 @@ main(void)
 	    cmocka_unit_test(test_grant_seal_refuses_small_order_recipient),
 	    cmocka_unit_test(test_grant_seal_refuses_empty_or_long_purpose),
 	    cmocka_unit_test(test_grant_seal_refuses_context_longer_than_max),
+	    cmocka_unit_test(test_grant_open_box_opens_grant_to_raw_key_pair),
+	    cmocka_unit_test(test_grant_open_box_agrees_with_grant_open),
+	    cmocka_unit_test(test_grant_open_box_refuses_other_key_pair),
+	    cmocka_unit_test(test_grant_open_box_refuses_wrong_purpose),
 	};
 
 	if (sodium_init() < 0)

@@ -2430,7 +2430,14 @@ test_a_database_from_before_the_log_gets_its_directory_logged(void **state)
 	w.sv = NULL;
 	raw_exec("DROP TABLE log_key_events; DROP TABLE log_heads; "
 		 "DROP TABLE log_nodes; DROP TABLE log_entries; "
-		 "DELETE FROM schema_migrations WHERE version = 2; "
+		 "DROP TABLE notifications; DROP TABLE channel_grants; "
+		 "DROP TABLE channel_key; DROP TABLE complaint_readers; "
+		 "DROP TABLE complaints; DROP TABLE meetings; "
+		 "DROP TABLE memo_distributions; DROP TABLE memo_replies; "
+		 "DROP TABLE memo_accesses; DROP TABLE memo_signatures; "
+		 "DROP TABLE memo_grants; DROP TABLE memo_members; "
+		 "DROP TABLE memo_versions; DROP TABLE memos; "
+		 "DELETE FROM schema_migrations WHERE version >= 2; "
 		 "PRAGMA user_version = 1;");
 	assert_int_equal(server_new(&w.sv, &w.cfg, err, sizeof(err)), 0);
 	n = stored_log_size();

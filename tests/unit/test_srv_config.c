@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "custody.h"
+#include "memo.h"
 
 static struct config c;
 static char err[CONFIG_ERR_MAX];
@@ -486,6 +487,315 @@ test_help_and_version_are_actions(void **state)
 	assert_int_equal(a, CONFIG_VERSION);
 }
 
+static int
+set(const char *key, const char *value)
+{
+
+	return (config_set(&c, key, value, err, sizeof(err)));
+}
+
+static void
+test_memo_defaults_are_the_documented_ones(void **state)
+{
+	(void)state;
+	assert_int_equal(c.max_marking, MEMO_MARKING_SBU);
+	assert_int_equal(c.ntopics, 6);
+	assert_string_equal(c.topics[0], "policy");
+	assert_string_equal(c.topics[5], "other");
+	assert_int_equal(c.nholidays, 0);
+	assert_int_equal(c.nstandard_principals, 0);
+	assert_int_equal(c.nagency_heads, 0);
+	assert_string_equal(c.smtp_url, "");
+	assert_string_equal(c.webhook_url, "");
+	assert_int_equal(c.notify_digest, 0);
+	assert_int_equal(c.scheduler_interval_ms, 60000);
+	assert_string_equal(c.test_clock_file, "");
+}
+
+static void
+test_max_marking_takes_marking_names(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("max_marking = TOP SECRET\n"), 0);
+	assert_int_equal(c.max_marking, MEMO_MARKING_TOP_SECRET);
+	assert_int_equal(set("max_marking", "UNCLASSIFIED"), 0);
+	assert_int_equal(c.max_marking, MEMO_MARKING_UNCLASSIFIED);
+}
+
+static void
+test_max_marking_refuses_unknown_and_lower_case(void **state)
+{
+	(void)state;
+	assert_int_equal(set("max_marking", "sbu"), -1);
+	assert_int_equal(set("max_marking", "RESTRICTED"), -1);
+	assert_non_null(strstr(err, "max_marking"));
+	assert_int_equal(c.max_marking, MEMO_MARKING_SBU);
+}
+
+static void
+test_topics_replace_the_list(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("topics = trade , visas,human-rights\n"), 0);
+	assert_int_equal(c.ntopics, 3);
+	assert_int_equal(config_topic_allowed(&c, "trade"), 1);
+	assert_int_equal(config_topic_allowed(&c, "visas"), 1);
+	assert_int_equal(config_topic_allowed(&c, "human-rights"), 1);
+	assert_int_equal(config_topic_allowed(&c, "policy"), 0);
+	assert_int_equal(config_topic_allowed(&c, ""), 0);
+}
+
+static void
+test_default_topics_are_allowed(void **state)
+{
+	(void)state;
+	assert_int_equal(config_topic_allowed(&c, "security"), 1);
+	assert_int_equal(config_topic_allowed(&c, "Security"), 0);
+	assert_int_equal(config_topic_allowed(&c, "trade"), 0);
+}
+
+static void
+test_topics_refuse_bad_lists_and_change_nothing(void **state)
+{
+	(void)state;
+	assert_int_equal(set("topics", ""), -1);
+	assert_int_equal(set("topics", "a,,b"), -1);
+	assert_int_equal(set("topics", "a,b,"), -1);
+	assert_int_equal(set("topics", "trade,Trade"), -1);
+	assert_int_equal(set("topics", "trade,1st"), -1);
+	assert_int_equal(set("topics", "trade,trade"), -1);
+	assert_int_equal(set("topics", "trade,a_b"), -1);
+	assert_non_null(strstr(err, "topics"));
+	assert_int_equal(c.ntopics, 6);
+	assert_int_equal(config_topic_allowed(&c, "trade"), 0);
+}
+
+static void
+test_topics_refuse_more_than_the_maximum(void **state)
+{
+	char list[CONFIG_TOPICS_MAX * 8 + 16];
+	size_t i, off = 0;
+
+	(void)state;
+	for (i = 0; i <= CONFIG_TOPICS_MAX; i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off,
+		    "%st%zu", i > 0 ? "," : "", i);
+	assert_int_equal(set("topics", list), -1);
+	/* Exactly the maximum is fine. */
+	*strrchr(list, ',') = '\0';
+	assert_int_equal(set("topics", list), 0);
+	assert_int_equal(c.ntopics, CONFIG_TOPICS_MAX);
+}
+
+static void
+test_holidays_parse_dates(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("holidays = 2025-12-24, 2026-01-02\n"), 0);
+	assert_int_equal(c.nholidays, 2);
+	assert_int_equal(c.holidays[0].year, 2025);
+	assert_int_equal(c.holidays[0].month, 12);
+	assert_int_equal(c.holidays[0].day, 24);
+	assert_int_equal(c.holidays[1].year, 2026);
+	assert_int_equal(c.holidays[1].month, 1);
+	assert_int_equal(c.holidays[1].day, 2);
+}
+
+static void
+test_holidays_refuse_bad_dates_and_change_nothing(void **state)
+{
+	(void)state;
+	assert_int_equal(set("holidays", "2025-12-24"), 0);
+	assert_int_equal(set("holidays", "2025-12-24,2025-02-30"), -1);
+	assert_int_equal(set("holidays", "2025-12-24,25-12-24"), -1);
+	assert_int_equal(set("holidays", "2025-12-24,2025-12-24"), -1);
+	assert_int_equal(set("holidays", "2025-1-2"), -1);
+	assert_non_null(strstr(err, "holidays"));
+	assert_int_equal(c.nholidays, 1);
+	assert_int_equal(set("holidays", ""), 0);
+	assert_int_equal(c.nholidays, 0);
+}
+
+static void
+test_standard_principals_take_handles_and_ids(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("standard_principals = secretary, "
+			       "m_0123456789abcdef01234567\n"),
+	    0);
+	assert_int_equal(c.nstandard_principals, 2);
+	assert_string_equal(c.standard_principals[0], "secretary");
+	assert_string_equal(
+	    c.standard_principals[1], "m_0123456789abcdef01234567");
+}
+
+static void
+test_standard_principals_refuse_bad_names_and_too_many(void **state)
+{
+	char list[CONFIG_PRINCIPALS_MAX * 8 + 16];
+	size_t i, off = 0;
+
+	(void)state;
+	assert_int_equal(set("standard_principals", "a b"), -1);
+	assert_int_equal(set("standard_principals", "Secretary"), -1);
+	assert_int_equal(set("standard_principals", "m_x"), -1);
+	assert_int_equal(set("standard_principals", "dep,dep"), -1);
+	for (i = 0; i <= CONFIG_PRINCIPALS_MAX; i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off,
+		    "%sp%zu", i > 0 ? "," : "", i);
+	assert_int_equal(set("standard_principals", list), -1);
+	assert_non_null(strstr(err, "standard_principals"));
+	assert_int_equal(c.nstandard_principals, 0);
+}
+
+static void
+test_agency_heads_parse_org_member_pairs(void **state)
+{
+	(void)state;
+	assert_int_equal(
+	    parse("agency_heads = state:secretary, usaid:administrator\n"), 0);
+	assert_int_equal(c.nagency_heads, 2);
+	assert_string_equal(c.agency_heads[0].org, "state");
+	assert_string_equal(c.agency_heads[0].member, "secretary");
+	assert_string_equal(c.agency_heads[1].org, "usaid");
+	assert_string_equal(c.agency_heads[1].member, "administrator");
+}
+
+static void
+test_agency_heads_refuse_bad_pairs_and_change_nothing(void **state)
+{
+	(void)state;
+	assert_int_equal(set("agency_heads", "state:sec"), 0);
+	assert_int_equal(set("agency_heads", "usaid"), -1);
+	assert_int_equal(set("agency_heads", "usaid:"), -1);
+	assert_int_equal(set("agency_heads", ":admin"), -1);
+	assert_int_equal(set("agency_heads", "USAID:admin"), -1);
+	assert_int_equal(set("agency_heads", "usaid:a,usaid:b"), -1);
+	assert_non_null(strstr(err, "agency_heads"));
+	assert_int_equal(c.nagency_heads, 1);
+	assert_string_equal(c.agency_heads[0].org, "state");
+	assert_string_equal(c.agency_heads[0].member, "sec");
+}
+
+static void
+test_smtp_url_takes_smtp_and_smtps_only(void **state)
+{
+	(void)state;
+	assert_int_equal(set("smtp_url", "smtp://127.0.0.1:2525"), 0);
+	assert_string_equal(c.smtp_url, "smtp://127.0.0.1:2525");
+	assert_int_equal(set("smtp_url", "smtps://mail.example.org"), 0);
+	assert_int_equal(set("smtp_url", "http://mail.example.org"), -1);
+	assert_int_equal(set("smtp_url", "smtp://"), -1);
+	assert_int_equal(set("smtp_url", "smtp://a b"), -1);
+	assert_int_equal(set("smtp_url", "smtp://a\r\nRCPT"), -1);
+	assert_string_equal(c.smtp_url, "smtps://mail.example.org");
+}
+
+static void
+test_webhook_and_public_url_take_http_and_https_only(void **state)
+{
+	(void)state;
+	assert_int_equal(set("webhook_url", "https://hooks.example/x?y=1"), 0);
+	assert_int_equal(set("public_url", "http://127.0.0.1:8080/"), 0);
+	assert_int_equal(set("webhook_url", "ftp://hooks.example/"), -1);
+	assert_int_equal(set("public_url", "https://a\"b"), -1);
+	assert_int_equal(set("public_url", "https://a<b>"), -1);
+	assert_int_equal(set("public_url", "https:///path"), -1);
+	assert_string_equal(c.webhook_url, "https://hooks.example/x?y=1");
+	assert_string_equal(c.public_url, "http://127.0.0.1:8080/");
+}
+
+static void
+test_mail_addresses_refuse_header_and_command_injection(void **state)
+{
+	(void)state;
+	assert_int_equal(set("smtp_from", "dissent@example.org"), 0);
+	assert_int_equal(set("smtp_from", "a@b\r\nBcc: x@y"), -1);
+	assert_int_equal(set("smtp_from", "<a@b>"), -1);
+	assert_int_equal(set("smtp_from", "a b@c"), -1);
+	assert_int_equal(set("smtp_from", "a@b,c@d"), -1);
+	assert_int_equal(set("smtp_from", "nodomain"), -1);
+	assert_int_equal(set("smtp_from", ".a@b"), -1);
+	assert_int_equal(set("smtp_from", "a..b@c"), -1);
+	assert_int_equal(set("smtp_from", "a@-b.org"), -1);
+	assert_int_equal(set("smtp_from", "a@b..org"), -1);
+	assert_string_equal(c.smtp_from, "dissent@example.org");
+	assert_int_equal(config_mail_valid("jane.doe+x@state.gov"), 1);
+	assert_int_equal(config_mail_valid("jane@state.gov."), 0);
+}
+
+static void
+test_mail_domain_is_a_dns_name(void **state)
+{
+	(void)state;
+	assert_int_equal(set("mail_domain", "state.gov"), 0);
+	assert_string_equal(c.mail_domain, "state.gov");
+	assert_int_equal(set("mail_domain", "state gov"), -1);
+	assert_int_equal(set("mail_domain", "@state.gov"), -1);
+	assert_int_equal(set("mail_domain", "state.gov-"), -1);
+	assert_string_equal(c.mail_domain, "state.gov");
+}
+
+static void
+test_notify_digest_is_zero_or_one(void **state)
+{
+	(void)state;
+	assert_int_equal(set("notify_digest", "1"), 0);
+	assert_int_equal(c.notify_digest, 1);
+	assert_int_equal(set("notify_digest", "2"), -1);
+	assert_int_equal(set("notify_digest", "yes"), -1);
+	assert_int_equal(c.notify_digest, 1);
+}
+
+static void
+test_scheduler_interval_is_bounded(void **state)
+{
+	(void)state;
+	assert_int_equal(set("scheduler_interval_ms", "250"), 0);
+	assert_int_equal(c.scheduler_interval_ms, 250);
+	assert_int_equal(set("scheduler_interval_ms", "99"), -1);
+	assert_int_equal(set("scheduler_interval_ms", "86400001"), -1);
+	assert_int_equal(c.scheduler_interval_ms, 250);
+}
+
+static void
+test_test_clock_file_is_a_path(void **state)
+{
+	(void)state;
+	assert_int_equal(set("test_clock_file", "/tmp/clock"), 0);
+	assert_string_equal(c.test_clock_file, "/tmp/clock");
+	assert_int_equal(set("test_clock_file", "/tmp/a\nb"), -1);
+	assert_string_equal(c.test_clock_file, "/tmp/clock");
+}
+
+static void
+test_check_refuses_smtp_without_sender(void **state)
+{
+	(void)state;
+	assert_int_equal(set("data_dir", dir), 0);
+	assert_int_equal(set("smtp_url", "smtp://127.0.0.1:25"), 0);
+	assert_int_equal(config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "smtp_from"));
+	assert_int_equal(set("smtp_from", "dissent@example.org"), 0);
+	assert_int_equal(config_check(&c, err, sizeof(err)), 0);
+}
+
+static void
+test_memo_keys_can_be_set_with_set_flag(void **state)
+{
+	enum config_action action;
+
+	(void)state;
+	assert_int_equal(from_args(&action, "--data-dir", dir, "--set",
+			     "max_marking=CONFIDENTIAL", "--set",
+			     "standard_principals=sec,dep", "--set",
+			     "scheduler_interval_ms=1000", NULL),
+	    0);
+	assert_int_equal(c.max_marking, MEMO_MARKING_CONFIDENTIAL);
+	assert_int_equal(c.nstandard_principals, 2);
+	assert_int_equal(c.scheduler_interval_ms, 1000);
+}
+
 int
 main(void)
 {
@@ -528,6 +838,28 @@ main(void)
 	    T(test_refuses_run_without_data_dir),
 	    T(test_port_file_is_recorded),
 	    T(test_help_and_version_are_actions),
+	    T(test_memo_defaults_are_the_documented_ones),
+	    T(test_max_marking_takes_marking_names),
+	    T(test_max_marking_refuses_unknown_and_lower_case),
+	    T(test_topics_replace_the_list),
+	    T(test_default_topics_are_allowed),
+	    T(test_topics_refuse_bad_lists_and_change_nothing),
+	    T(test_topics_refuse_more_than_the_maximum),
+	    T(test_holidays_parse_dates),
+	    T(test_holidays_refuse_bad_dates_and_change_nothing),
+	    T(test_standard_principals_take_handles_and_ids),
+	    T(test_standard_principals_refuse_bad_names_and_too_many),
+	    T(test_agency_heads_parse_org_member_pairs),
+	    T(test_agency_heads_refuse_bad_pairs_and_change_nothing),
+	    T(test_smtp_url_takes_smtp_and_smtps_only),
+	    T(test_webhook_and_public_url_take_http_and_https_only),
+	    T(test_mail_addresses_refuse_header_and_command_injection),
+	    T(test_mail_domain_is_a_dns_name),
+	    T(test_notify_digest_is_zero_or_one),
+	    T(test_scheduler_interval_is_bounded),
+	    T(test_test_clock_file_is_a_path),
+	    T(test_check_refuses_smtp_without_sender),
+	    T(test_memo_keys_can_be_set_with_set_flag),
 	};
 #undef T
 

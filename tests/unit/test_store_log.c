@@ -623,12 +623,18 @@ test_schema_1_database_gains_the_log_and_keeps_its_rows(void **state)
 	/* Take the file back to schema 1, as a foundation release left it. */
 	raw_exec(f, "DROP TABLE log_key_events; DROP TABLE log_heads; "
 		    "DROP TABLE log_nodes; DROP TABLE log_entries; "
-		    "DELETE FROM schema_migrations WHERE version = 2; "
+		    "DROP TABLE notifications; DROP TABLE channel_grants; "
+		    "DROP TABLE channel_key; DROP TABLE complaint_readers; "
+		    "DROP TABLE complaints; DROP TABLE meetings; "
+		    "DROP TABLE memo_distributions; DROP TABLE memo_replies; "
+		    "DROP TABLE memo_accesses; DROP TABLE memo_signatures; "
+		    "DROP TABLE memo_grants; DROP TABLE memo_members; "
+		    "DROP TABLE memo_versions; DROP TABLE memos; "
+		    "DELETE FROM schema_migrations WHERE version >= 2; "
 		    "PRAGMA user_version = 1;");
 	assert_int_equal(store_open(&f->s, f->path, NOW + 5), 0);
 	assert_int_equal(store_schema_version(f->s, &v), STORE_OK);
-	assert_int_equal(v, 2);
-	assert_int_equal(store_schema_latest(), 2);
+	assert_int_equal(v, store_schema_latest());
 	assert_int_equal(raw_int(f, "SELECT applied_at FROM schema_migrations "
 				    "WHERE version = 2"),
 	    NOW + 5);

@@ -340,6 +340,52 @@ test_missing_directory_is_an_error(void **state)
 	assert_int_equal(logged.count, 1);
 }
 
+static void
+test_schema_2_database_gains_the_memo_tables_and_keeps_its_rows(void **state)
+{
+	struct fx *f = *state;
+	struct store *s;
+	struct store_org org;
+	int v;
+
+	assert_int_equal(store_open(&s, f->url, NOW), 0);
+	memset(&org, 0, sizeof(org));
+	(void)snprintf(org.id, sizeof(org.id), "state");
+	(void)snprintf(org.name, sizeof(org.name), "State");
+	assert_int_equal(store_org_insert(s, &org), STORE_OK);
+	store_free(s);
+	/* Take the file back to schema 2, as the log release left it. */
+	raw_exec(f->path,
+	    "DROP TABLE notifications; DROP TABLE channel_grants; "
+	    "DROP TABLE channel_key; DROP TABLE complaint_readers; "
+	    "DROP TABLE complaints; DROP TABLE meetings; "
+	    "DROP TABLE memo_distributions; DROP TABLE memo_replies; "
+	    "DROP TABLE memo_accesses; DROP TABLE memo_signatures; "
+	    "DROP TABLE memo_grants; DROP TABLE memo_members; "
+	    "DROP TABLE memo_versions; DROP TABLE memos; "
+	    "DELETE FROM schema_migrations WHERE version >= 3; "
+	    "PRAGMA user_version = 2;");
+	assert_int_equal(store_open(&s, f->url, NOW + 5), 0);
+	assert_int_equal(store_schema_version(s, &v), STORE_OK);
+	assert_int_equal(v, store_schema_latest());
+	assert_true(v >= 3);
+	assert_int_equal(store_org_get(s, "state", &org), STORE_OK);
+	store_free(s);
+	assert_int_equal(
+	    raw_int(f->path, "SELECT applied_at FROM "
+			     "schema_migrations WHERE version = 3"),
+	    NOW + 5);
+	assert_int_equal(
+	    raw_int(f->path,
+		"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
+		"name IN ('memos', 'memo_versions', 'memo_members', "
+		"'memo_grants', 'memo_signatures', 'memo_accesses', "
+		"'memo_replies', 'memo_distributions', 'meetings', "
+		"'complaints', 'complaint_readers', 'channel_key', "
+		"'channel_grants', 'notifications')"),
+	    14);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -359,6 +405,7 @@ main(void)
 	    T(test_empty_and_in_memory_paths_are_refused),
 	    T(test_scheme_is_case_insensitive),
 	    T(test_missing_directory_is_an_error),
+	    T(test_schema_2_database_gains_the_memo_tables_and_keeps_its_rows),
 	};
 
 	if (sodium_init() < 0)

@@ -1,7 +1,9 @@
 /*
  * gen_vectors_log: write the known-answer vectors of the channel log,
  * tests/vectors/event.json (the fixed encoding of every directory event
- * type, the keys hash, encodings to refuse) and tests/vectors/treehead.json
+ * type, the keys hash, encodings to refuse, and in memo_cases and
+ * memo_invalid the same for every memo and channel event type, with the
+ * access commitment) and tests/vectors/treehead.json
  * (a log made of those events: roots, signed tree heads from a fixed
  * server seed, inclusion and consistency proofs, heads to refuse), using
  * libdissent itself.  tests/unit/test_vectors_log.c checks them on every
@@ -14,6 +16,7 @@
  *   cc -std=c17 -D_DEFAULT_SOURCE -I src/lib -o /tmp/gen_vectors_log \
  *       tests/vectors/gen_vectors_log.c src/lib/binenc.c src/lib/dhash.c \
  *       src/lib/directory.c src/lib/event.c src/lib/keys.c \
+ *       src/lib/memo.c src/lib/aead.c \
  *       src/lib/merkle.c src/lib/merkle_mem.c src/lib/treehead.c \
  *       $(pkg-config --cflags --libs libsodium jansson)
  *   /tmp/gen_vectors_log tests/vectors
@@ -29,6 +32,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "deadline.h"
 #include "directory.h"
 #include "event.h"
 #include "keys.h"
@@ -37,6 +41,7 @@
 #include "treehead.h"
 
 #define MAX_EVENTS 16
+#define MAX_MEMO_EVENTS 32
 #define INSTANCE "3f9a0c2e7d5b41a68e0f1c2d3b4a5968"
 
 static const char *outdir;
@@ -188,6 +193,215 @@ make_events(struct event ev[MAX_EVENTS])
 	return (n);
 }
 
+/* The channel public key of the channel_key_created case. */
+static uint8_t channel_pk[KEYS_BOX_PK_BYTES];
+
+/* Fill ${p} (32 bytes) with ${start}, ${start} + 1, .... */
+static void
+fill32(uint8_t *p, uint8_t start)
+{
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		p[i] = (uint8_t)(start + i);
+}
+
+/*
+ * The memo and channel events of the vectors, one of each type (two of
+ * those with kinds), in the order of a memo's life.  ${nonces} gets the
+ * nonce of each commitment (zeros where there is none) and ${committed}
+ * the member it commits to (NULL where none).
+ */
+static size_t
+make_memo_events(struct event ev[MAX_MEMO_EVENTS],
+    uint8_t nonces[MAX_MEMO_EVENTS][EVENT_NONCE_BYTES],
+    const char *committed[MAX_MEMO_EVENTS])
+{
+	static const char *alice = "m_00112233445566778899aabb";
+	static const char *bob = "m_ffeeddccbbaa998877665544";
+	static const char *carol = "m_0a1b2c3d4e5f60718293a4b5";
+	static const char *memo = "d_5f0e8a1c2b3d4e5f60718293";
+	size_t n = 0;
+
+	memset(ev, 0, MAX_MEMO_EVENTS * sizeof(*ev));
+	memset(nonces, 0, MAX_MEMO_EVENTS * EVENT_NONCE_BYTES);
+	memset(committed, 0, MAX_MEMO_EVENTS * sizeof(*committed));
+#define NEXT(t, when)                                                          \
+	do {                                                                   \
+		check(n < MAX_MEMO_EVENTS, "too many memo events");            \
+		ev[n].version = EVENT_FORMAT_VERSION;                          \
+		ev[n].type = (t);                                              \
+		ev[n].time = (when);                                           \
+		n++;                                                           \
+	} while (0)
+#define MEMO_ID() memcpy(ev[n - 1].memo_id, memo, strlen(memo) + 1)
+#define MEMBER(m) memcpy(ev[n - 1].member_id, (m), strlen(m) + 1)
+#define COMMIT(m, start)                                                       \
+	do {                                                                   \
+		fill32(nonces[n - 1], (start));                                \
+		committed[n - 1] = (m);                                        \
+		event_access_commit(ev[n - 1].commit, nonces[n - 1], (m));     \
+	} while (0)
+	/* The channel key: its hash is recomputed from channel_pk_hex. */
+	NEXT(EVENT_CHANNEL_KEY_CREATED, 1764410000);
+	fill32(channel_pk, 0xb0);
+	event_channel_key_hash(ev[n - 1].keys_hash, channel_pk);
+	MEMBER(alice);
+	NEXT(EVENT_CHANNEL_KEY_GRANTED, 1764410060);
+	MEMBER(bob);
+	NEXT(EVENT_GRANT_CREATED, 1764411000);
+	MEMO_ID();
+	ev[n - 1].kind = EVENT_GRANT_KEY;
+	COMMIT(carol, 0x01);
+	NEXT(EVENT_GRANT_CREATED, 1764411001);
+	MEMO_ID();
+	ev[n - 1].kind = EVENT_GRANT_ROSTER;
+	COMMIT(carol, 0x21);
+	NEXT(EVENT_CONTENT_ACCESSED, 1764411100);
+	MEMO_ID();
+	ev[n - 1].kind = EVENT_ACCESS_KEY;
+	COMMIT(carol, 0x41);
+	NEXT(EVENT_CONTENT_ACCESSED, 1764411101);
+	MEMO_ID();
+	ev[n - 1].kind = EVENT_ACCESS_CONTENT;
+	COMMIT(carol, 0x61);
+	NEXT(EVENT_MEMO_SUBMITTED, 1764412000);
+	MEMO_ID();
+	ev[n - 1].memo_version = 3;
+	fill32(ev[n - 1].hash, 0x10);
+	ev[n - 1].named = 100;
+	ev[n - 1].anonymous = 12;
+	fill32(ev[n - 1].package_hash, 0x50);
+	memcpy(ev[n - 1].topic, "policy", 7);
+	memcpy(ev[n - 1].org_id, "usaid-2", 8);
+	NEXT(EVENT_MEMO_ACKNOWLEDGED, 1764500000);
+	MEMO_ID();
+	NEXT(EVENT_MEMO_ASSIGNED, 1764500100);
+	MEMO_ID();
+	MEMBER(bob);
+	NEXT(EVENT_MEMO_DISTRIBUTED, 1764500200);
+	MEMO_ID();
+	MEMBER(alice);
+	NEXT(EVENT_MEMO_DISTRIBUTED, 1764500300);
+	MEMO_ID();
+	MEMBER(carol);
+	memcpy(ev[n - 1].member2_id, alice, strlen(alice) + 1);
+	NEXT(EVENT_CONTENT_ACCESSED, 1764500400);
+	MEMO_ID();
+	ev[n - 1].kind = EVENT_ACCESS_SIGNERS;
+	COMMIT(alice, 0x81);
+	NEXT(EVENT_MEMO_REPLIED, 1765000000);
+	MEMO_ID();
+	ev[n - 1].n = 1;
+	fill32(ev[n - 1].hash, 0x70);
+	NEXT(EVENT_CONTENT_ACCESSED, 1765000100);
+	MEMO_ID();
+	ev[n - 1].kind = EVENT_ACCESS_REPLIES;
+	COMMIT(carol, 0xa1);
+	NEXT(EVENT_MEETING_REQUESTED, 1765001000);
+	MEMO_ID();
+	MEMBER(alice);
+	NEXT(EVENT_MEETING_SCHEDULED, 1765002000);
+	MEMO_ID();
+	MEMBER(alice);
+	ev[n - 1].at = 1765400000;
+	NEXT(EVENT_MEETING_HELD, 1765400100);
+	MEMO_ID();
+	MEMBER(alice);
+	ev[n - 1].kind = EVENT_MEETING_OUTCOME_HELD;
+	fill32(ev[n - 1].hash, 0x90);
+	NEXT(EVENT_MEETING_HELD, 1765400200);
+	MEMO_ID();
+	MEMBER(alice);
+	ev[n - 1].kind = EVENT_MEETING_OUTCOME_DECLINED;
+	NEXT(EVENT_DEADLINE_MISSED, 1766000000);
+	MEMO_ID();
+	ev[n - 1].kind = DEADLINE_ESCALATION;
+	ev[n - 1].at = 1765999999;
+	NEXT(EVENT_MEMO_CLOSED, 1766000100);
+	MEMO_ID();
+	NEXT(EVENT_MEMO_REDIRECTED, 1766000200);
+	MEMO_ID();
+	fill32(ev[n - 1].hash, 0xc0);
+	NEXT(EVENT_MEMO_WITHDRAWN, 1766000300);
+	MEMO_ID();
+	NEXT(EVENT_COMPLAINT_FILED, 1766000400);
+	fill32(ev[n - 1].hash, 0xe0);
+#undef COMMIT
+#undef MEMBER
+#undef MEMO_ID
+#undef NEXT
+	return (n);
+}
+
+/* The JSON case of the memo or channel event ${ev}. */
+static json_t *
+memo_event_case(const struct event *ev, const uint8_t *nonce,
+    const char *committed, const uint8_t *enc, size_t len)
+{
+	json_t *c = json_object();
+
+	set_str(c, "type", event_type_name(ev->type));
+	set_int(c, "type_code", ev->type);
+	set_int(c, "version", ev->version);
+	set_int(c, "time", (long long)ev->time);
+	if (ev->memo_id[0] != '\0')
+		set_str(c, "memo_id", ev->memo_id);
+	if (ev->member_id[0] != '\0')
+		set_str(c, "member_id", ev->member_id);
+	if (ev->member2_id[0] != '\0' || ev->type == EVENT_MEMO_DISTRIBUTED)
+		set_str(c, "member2_id", ev->member2_id);
+	if (ev->org_id[0] != '\0')
+		set_str(c, "org_id", ev->org_id);
+	if (ev->topic[0] != '\0')
+		set_str(c, "topic", ev->topic);
+	switch (ev->type) {
+	case EVENT_MEMO_SUBMITTED:
+		set_int(c, "memo_version", ev->memo_version);
+		set_hex(c, "hash_hex", ev->hash, sizeof(ev->hash));
+		set_int(c, "named", ev->named);
+		set_int(c, "anonymous", ev->anonymous);
+		set_hex(c, "package_hash_hex", ev->package_hash,
+		    sizeof(ev->package_hash));
+		break;
+	case EVENT_GRANT_CREATED:
+	case EVENT_CONTENT_ACCESSED:
+		set_int(c, "kind", ev->kind);
+		set_hex(c, "commit_hex", ev->commit, sizeof(ev->commit));
+		set_hex(c, "commit_nonce_hex", nonce, EVENT_NONCE_BYTES);
+		set_str(c, "commit_member_id", committed);
+		break;
+	case EVENT_MEMO_REPLIED:
+		set_int(c, "n", ev->n);
+		set_hex(c, "hash_hex", ev->hash, sizeof(ev->hash));
+		break;
+	case EVENT_MEETING_SCHEDULED:
+		set_int(c, "at", (long long)ev->at);
+		break;
+	case EVENT_MEETING_HELD:
+		set_int(c, "kind", ev->kind);
+		set_hex(c, "hash_hex", ev->hash, sizeof(ev->hash));
+		break;
+	case EVENT_DEADLINE_MISSED:
+		set_int(c, "kind", ev->kind);
+		set_int(c, "at", (long long)ev->at);
+		break;
+	case EVENT_MEMO_REDIRECTED:
+	case EVENT_COMPLAINT_FILED:
+		set_hex(c, "hash_hex", ev->hash, sizeof(ev->hash));
+		break;
+	case EVENT_CHANNEL_KEY_CREATED:
+		set_hex(c, "channel_pk_hex", channel_pk, sizeof(channel_pk));
+		set_hex(
+		    c, "keys_hash_hex", ev->keys_hash, sizeof(ev->keys_hash));
+		break;
+	default:
+		break;
+	}
+	set_hex(c, "encoding_hex", enc, len);
+	return (c);
+}
+
 /* The JSON case of ${ev}: its fields and encoding. */
 static json_t *
 event_case(const struct event *ev, const uint8_t *enc, size_t len)
@@ -249,7 +463,7 @@ struct invalid_case {
 static const struct invalid_case invalid_cases[] = {
     {"unknown format version", 2, 0, 0, 2},
     {"unknown event type 9", 2, 0, 2, 9},
-    {"memo event types (100..199) are not defined yet", 2, 0, 2, 100},
+    {"unknown event type 117", 2, 0, 2, 117},
     {"type 0x0103: both bytes of the type count", 2, 0, 1, 1},
     {"truncated by one byte", 2, -1, NO_OFFSET, 0},
     {"one byte left over", 2, 1, NO_OFFSET, 0},
@@ -266,10 +480,36 @@ static const struct invalid_case invalid_cases[] = {
     {"empty organisation id", 0, -5, 14, 0},
 };
 
-/* Make and record every invalid case from the encodings ${enc}. */
+/*
+ * Invalid memo and channel events, from the cases of memo_cases (whose
+ * memo id, after the 11-byte header and its 4-byte length, is at 15..40).
+ */
+static const struct invalid_case memo_invalid_cases[] = {
+    {"memo id with an uppercase hex digit", 7, 0, 17, 'A'},
+    {"memo id not starting with d_", 7, 0, 15, 'm'},
+    {"memo id length 25", 7, 0, 14, 25},
+    {"grant kind 0", 2, 0, 41, 0},
+    {"grant kind 3", 3, 0, 41, 3},
+    {"access kind 0", 4, 0, 41, 0},
+    {"access kind 5", 4, 0, 41, 5},
+    {"meeting outcome kind 3", 16, 0, 71, 3},
+    {"deadline kind 4", 18, 0, 41, 4},
+    {"due time at or beyond 2^63", 18, 0, -8, 0x80},
+    {"reply number 0", 12, 0, 44, 0},
+    {"memo version 0", 6, 0, 44, 0},
+    {"topic with an uppercase letter", 6, 0, -17, 'P'},
+    {"approver id with an uppercase letter", 10, 0, -1, 'B'},
+    {"memo event truncated by one byte", 6, -1, NO_OFFSET, 0},
+    {"one byte left over after a memo event", 22, 1, NO_OFFSET, 0},
+};
+
+/*
+ * Make and record every invalid case of ${table} (${ntable} cases) from the
+ * encodings ${enc}.
+ */
 static void
-add_invalid(
-    json_t *arr, uint8_t enc[][EVENT_MAX_BYTES], const size_t *lens, size_t n)
+add_invalid(json_t *arr, const struct invalid_case *table, size_t ntable,
+    uint8_t enc[][EVENT_MAX_BYTES], const size_t *lens, size_t n)
 {
 	const struct invalid_case *ic;
 	uint8_t bad[EVENT_MAX_BYTES + 1];
@@ -277,8 +517,8 @@ add_invalid(
 	size_t i, len, at;
 	json_t *c;
 
-	for (i = 0; i < sizeof(invalid_cases) / sizeof(invalid_cases[0]); i++) {
-		ic = &invalid_cases[i];
+	for (i = 0; i < ntable; i++) {
+		ic = &table[i];
 		check(ic->from < n, "invalid case source");
 		len = (size_t)((long)lens[ic->from] + ic->delta);
 		check(len <= EVENT_MAX_BYTES, "invalid case length");
@@ -308,13 +548,16 @@ add_invalid(
 static void
 gen_event(void)
 {
-	struct event ev[MAX_EVENTS];
-	static uint8_t encs[MAX_EVENTS][EVENT_MAX_BYTES];
-	size_t lens[MAX_EVENTS];
+	struct event ev[MAX_EVENTS], mev[MAX_MEMO_EVENTS];
+	static uint8_t encs[MAX_MEMO_EVENTS][EVENT_MAX_BYTES];
+	uint8_t nonces[MAX_MEMO_EVENTS][EVENT_NONCE_BYTES];
+	const char *committed[MAX_MEMO_EVENTS];
+	size_t lens[MAX_MEMO_EVENTS];
 	uint8_t seed[KEYS_SEED_BYTES], h[EVENT_KEYS_HASH_BYTES];
 	struct keys_secret ks;
 	json_t *root = json_object(), *cases = json_array();
 	json_t *hashes = json_array(), *invalid = json_array(), *c;
+	json_t *memo_cases = json_array(), *memo_invalid = json_array();
 	size_t n, i;
 	static const uint8_t starts[] = {0x00, 0x20, 0x80};
 
@@ -327,7 +570,12 @@ gen_event(void)
 	    "of the keys of a seed.  invalid: encodings a decoder must refuse, "
 	    "each the encoding of case from_case cut or zero-extended to "
 	    "length bytes, then with the byte at offset (if given) set to "
-	    "value.  Binary values are lowercase hex.");
+	    "value.  memo_cases and memo_invalid: the same for the memo and "
+	    "channel events (types 100..116); a commitment (commit_hex) is "
+	    "dhash(\"dissent/access-commit/v1\", commit_nonce_hex || "
+	    "str(commit_member_id)), and the keys_hash of channel_key_created "
+	    "dhash(\"dissent/channel-key/v1\", channel_pk_hex).  Binary "
+	    "values are lowercase hex.");
 	n = make_events(ev);
 	for (i = 0; i < n; i++) {
 		check(event_encode(
@@ -353,8 +601,25 @@ gen_event(void)
 	}
 	json_object_set_new(root, "keys_hash", hashes);
 
-	add_invalid(invalid, encs, lens, n);
+	add_invalid(invalid, invalid_cases,
+	    sizeof(invalid_cases) / sizeof(invalid_cases[0]), encs, lens, n);
 	json_object_set_new(root, "invalid", invalid);
+
+	n = make_memo_events(mev, nonces, committed);
+	for (i = 0; i < n; i++) {
+		check(event_encode(
+			  encs[i], sizeof(encs[i]), &lens[i], &mev[i]) == 0,
+		    "event_encode");
+		check(json_array_append_new(
+			  memo_cases, memo_event_case(&mev[i], nonces[i],
+					  committed[i], encs[i], lens[i])) == 0,
+		    "json");
+	}
+	json_object_set_new(root, "memo_cases", memo_cases);
+	add_invalid(memo_invalid, memo_invalid_cases,
+	    sizeof(memo_invalid_cases) / sizeof(memo_invalid_cases[0]), encs,
+	    lens, n);
+	json_object_set_new(root, "memo_invalid", memo_invalid);
 	write_file("event.json", root);
 }
 

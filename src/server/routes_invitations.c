@@ -1,0 +1,262 @@
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memo.h"
+#include "memoctx.h"
+#include "notify.h"
+#include "routes.h"
+
+/*
+ * Invitations (docs/API.md, "Invitations"): never a public link, always a
+ * named member, with the memo key sealed to them by the inviter's client.
+ */
+
+struct invite_grants_in {
+	char key[MEMOCTX_SEALED_TEXT_MAX + 1];
+	char roster[MEMOCTX_SEALED_TEXT_MAX + 1];
+	int has_roster;
+};
+
+static const struct jsonin_field invite_grants_fields[] = {
+    {.name = "key",
+	.type = JSONIN_STRING,
+	.flags = JSONIN_REQUIRED,
+	.min = 1,
+	.max = MEMOCTX_SEALED_TEXT_MAX,
+	JSONIN_AT(struct invite_grants_in, key)},
+    {.name = "roster",
+	.type = JSONIN_STRING,
+	.min = 1,
+	.max = MEMOCTX_SEALED_TEXT_MAX,
+	JSONIN_AT(struct invite_grants_in, roster),
+	JSONIN_PRESENT(struct invite_grants_in, has_roster)},
+};
+static const struct jsonin_spec invite_grants_spec =
+    JSONIN_SPEC(struct invite_grants_in, invite_grants_fields);
+
+/* "signer" or "codrafter". */
+#define AS_MAX 9
+
+struct invite_in {
+	char member[DIRECTORY_MEMBER_ID_LEN + 1];
+	char as[AS_MAX + 1];
+	struct invite_grants_in grants;
+};
+
+static const struct jsonin_field invite_fields[] = {
+    {.name = "member",
+	.type = JSONIN_STRING,
+	.flags = JSONIN_REQUIRED,
+	.min = 1,
+	.max = DIRECTORY_MEMBER_ID_LEN,
+	JSONIN_AT(struct invite_in, member)},
+    {.name = "as",
+	.type = JSONIN_STRING,
+	.flags = JSONIN_REQUIRED,
+	.min = 1,
+	.max = AS_MAX,
+	JSONIN_AT(struct invite_in, as)},
+    {.name = "grants",
+	.type = JSONIN_OBJECT,
+	.flags = JSONIN_REQUIRED,
+	.sub = &invite_grants_spec,
+	JSONIN_AT(struct invite_in, grants)},
+};
+const struct jsonin_spec routes_invitations_create_spec =
+    JSONIN_SPEC(struct invite_in, invite_fields);
+
+/*
+ * Return 1 if member ${m} may sign memo ${memo}: eligible and of one of its
+ * organisations.
+ */
+static int
+may_sign(const struct store_member *m, const struct store_memo *memo)
+{
+	size_t i;
+
+	if (!m->eligible)
+		return (0);
+	for (i = 0; i < memo->neligible_orgs && i < MEMO_ORGS_MAX; i++)
+		if (strcmp(memo->eligible_orgs[i], m->org_id) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * Look up the invitee ${id} and check it can be invited to ${memo} (as a
+ * signer if ${signer}).  Return 0, or -1 after replying.
+ */
+static int
+invitee_acceptable(struct route_ctx *ctx, const char *id, int signer,
+    const struct store_memo *memo, struct store_member *m)
+{
+	int rc;
+
+	if (!directory_member_id_valid(id) ||
+	    (rc = store_member_get(ctx->store, id, m)) == STORE_NOTFOUND) {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "field \"member\" names no member");
+		return (-1);
+	}
+	if (rc != STORE_OK) {
+		routes_internal(ctx, "member lookup");
+		return (-1);
+	}
+	if (strcmp(m->id, ctx->me->id) == 0) {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "field \"member\": you cannot invite yourself");
+		return (-1);
+	}
+	if (m->status != STORE_MEMBER_ACTIVE || (m->roles & ROLE_ADMIN)) {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "field \"member\" must name an active member who is not an "
+		    "admin");
+		return (-1);
+	}
+	if (signer && !may_sign(m, memo)) {
+		http_reply_error(ctx->req, 400, "not_eligible",
+		    "the member may not sign this memo: not eligible, or not "
+		    "of one of its organisations");
+		return (-1);
+	}
+	return (0);
+}
+
+/**
+ * routes_invitations_create(ctx):
+ * POST /api/v1/memos/{id}/invitations: invite a member to sign or to
+ * co-draft, recording their relation and grants and notifying them.
+ */
+void
+routes_invitations_create(struct route_ctx *ctx)
+{
+	const struct invite_in *in = ctx->body;
+	uint8_t key[STORE_GRANT_MAX], roster[STORE_GRANT_MAX];
+	struct store_member m;
+	struct memoctx mc;
+	enum memo_state next;
+	unsigned int rel;
+	size_t keylen, rosterlen = 0;
+	int signer;
+
+	if (strcmp(in->as, "signer") == 0)
+		signer = 1;
+	else if (strcmp(in->as, "codrafter") == 0)
+		signer = 0;
+	else {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "field \"as\" must be \"signer\" or \"codrafter\"");
+		return;
+	}
+	if (memoctx_load(ctx, ctx->params[0],
+		signer ? ACCESS_OP_INVITE_SIGNER : ACCESS_OP_INVITE_CODRAFTER,
+		&mc) != 0 ||
+	    memoctx_transition(ctx, &mc, MEMO_ACT_INVITE, &next) != 0 ||
+	    invitee_acceptable(ctx, in->member, signer, &mc.memo, &m) != 0)
+		return;
+	/* The roster key opens signer records: co-drafters, or all signers
+	 * when the drafters show names. */
+	if (!signer && !in->grants.has_roster) {
+		http_reply_error(ctx->req, 400, "missing_field",
+		    "field \"grants.roster\" is required for a co-drafter");
+		return;
+	}
+	if (signer && in->grants.has_roster &&
+	    !(mc.memo.flags & ACCESS_MEMO_SHOW_SIGNERS)) {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "field \"grants.roster\": signers of this memo do not see "
+		    "each other's names");
+		return;
+	}
+	if (memoctx_sealed(ctx, "grants.key", in->grants.key, key, &keylen) !=
+		0 ||
+	    (in->grants.has_roster &&
+		memoctx_sealed(ctx, "grants.roster", in->grants.roster, roster,
+		    &rosterlen) != 0))
+		return;
+
+	if (store_begin(ctx->store) != 0) {
+		routes_internal(ctx, "begin");
+		return;
+	}
+	if (memoctx_recheck(ctx, &mc) != 0) {
+		store_rollback(ctx->store);
+		return;
+	}
+	if (store_memo_relations(ctx->store, mc.memo.id, m.id, &rel) !=
+	    STORE_OK)
+		goto fail;
+	/* A new co-drafter is one more author (statistics suppress by it). */
+	if (!signer && !(rel & (ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER))) {
+		mc.memo.authors++;
+		if (store_memo_update(ctx->store, &mc.memo) != STORE_OK)
+			goto fail;
+	}
+	if (store_memo_relate(ctx->store, mc.memo.id, m.id,
+		signer ? ACCESS_REL_INVITEE : ACCESS_REL_CODRAFTER, ctx->me->id,
+		ctx->now) != STORE_OK ||
+	    memoctx_grant(ctx, mc.memo.id, m.id, MEMO_GRANT_KEY, key, keylen) !=
+		0 ||
+	    (rosterlen > 0 && memoctx_grant(ctx, mc.memo.id, m.id,
+				  MEMO_GRANT_ROSTER, roster, rosterlen) != 0) ||
+	    notify_queue(ctx->store, m.id, NOTIFY_NEW_ITEM, ctx->now) != 0)
+		goto fail;
+	if (store_commit(ctx->store) != 0) {
+		store_rollback(ctx->store);
+		routes_internal(ctx, "commit");
+		return;
+	}
+	(void)http_reply_json(ctx->req, 201,
+	    json_pack("{s:{s:s,s:s,s:s}}", "invitation", "memo", mc.memo.id,
+		"member", m.id, "as", signer ? "signer" : "codrafter"));
+	return;
+
+fail:
+	store_rollback(ctx->store);
+	routes_internal(ctx, "invitation");
+}
+
+/**
+ * routes_invitations_list(ctx):
+ * GET /api/v1/invitations: the open memos the caller was invited to (or
+ * co-drafts) whose current version the caller has not signed.
+ */
+void
+routes_invitations_list(struct route_ctx *ctx)
+{
+	struct store_memo *ms = NULL;
+	struct memoctx mc;
+	json_t *arr, *o;
+	size_t n = 0, i;
+
+	if (store_memo_list_member(ctx->store, ctx->me->id, &ms, &n) !=
+	    STORE_OK) {
+		routes_internal(ctx, "memo list");
+		return;
+	}
+	if ((arr = json_array()) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (ms[i].state != MEMO_STATE_OPEN)
+			continue;
+		if (memoctx_relate(ctx, &ms[i], &mc) != 0)
+			goto fail;
+		if (!(mc.rel & (ACCESS_REL_INVITEE | ACCESS_REL_CODRAFTER)) ||
+		    mc.signed_state == 2)
+			continue;
+		if ((o = memoctx_json(ctx, &mc)) == NULL ||
+		    json_array_append_new(arr, json_pack("{s:o}", "memo", o)) !=
+			0)
+			goto fail;
+	}
+	free(ms);
+	(void)http_reply_json(
+	    ctx->req, 200, json_pack("{s:o}", "invitations", arr));
+	return;
+
+fail:
+	json_decref(arr);
+	free(ms);
+	routes_internal(ctx, "invitation list");
+}
