@@ -44,8 +44,12 @@
 
 /* Room for a hash in base64url. */
 #define HASH_B64 B64_ENCODED_LEN(MEMO_HASH_BYTES)
+/* Characters mkstemps() randomises at the end of its template. */
+#define TEMPLATE_RANDOM 6
 
 static int logged_event(struct cli *, uint64_t, struct event *, int *);
+static int fetch_logged(
+    struct cli *, uint64_t, uint8_t *, size_t *, uint8_t *, size_t *);
 
 /* Report that we are out of memory. */
 static int
@@ -243,7 +247,7 @@ static int
 edit_text(struct cli *c, const char *initial, size_t max, const char *what,
     char **out)
 {
-	char path[HOME_PATH_MAX], cmd[HOME_PATH_MAX];
+	char path[HOME_PATH_MAX], cmd[HOME_PATH_MAX], rnd[TEMPLATE_RANDOM + 1];
 	const char *editor;
 	size_t len = strlen(initial);
 	pid_t pid;
@@ -261,7 +265,13 @@ edit_text(struct cli *c, const char *initial, size_t max, const char *what,
 		editor = "vi";
 	if ((rc = cli_home(c)) != CLI_PROCEED)
 		return (rc);
-	n = snprintf(path, sizeof(path), "%s/edit-XXXXXX.md", c->home);
+	/*
+	 * The template of mkstemps(): "edit-", six X's that it replaces
+	 * with random characters, then the 3-byte suffix ".md".
+	 */
+	memset(rnd, 'X', TEMPLATE_RANDOM);
+	rnd[TEMPLATE_RANDOM] = '\0';
+	n = snprintf(path, sizeof(path), "%s/edit-%s.md", c->home, rnd);
 	if (n < 0 || (size_t)n >= sizeof(path) ||
 	    snprintf(cmd, sizeof(cmd), "%s \"$@\"", editor) >= (int)sizeof(cmd))
 		return (cli_usage(c, "the state directory's path or $EDITOR "
@@ -385,21 +395,38 @@ cmd_memo_fetch(
 	return (CLI_PROCEED);
 }
 
+/* Refuse the channel key the server presents: entry ${index}, ${why}. */
+static int
+channel_key_not_logged(struct cli *c, uint64_t index, const char *why)
+{
+
+	return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_not_logged",
+	    "the channel key the server presents is not the one the log "
+	    "publishes (entry %llu): %s; nothing was sealed to it",
+	    (unsigned long long)index, why));
+}
+
 /**
  * cmd_memo_channel_pk(c, pk):
- * GET /channel and store the channel's public key in ${pk}.  Return
- * CLI_PROCEED, or an exit code (CLI_EXIT_CONFLICT, code no_channel_key, if
- * the channel has no key yet).
+ * GET /channel and store the channel's public key in ${pk}, after checking
+ * it against the log: its "log_index" entry must be in the run's verified
+ * tree head and be the channel_key_created event that publishes the hash
+ * of that key.  Return CLI_PROCEED, or an exit code (CLI_EXIT_CONFLICT,
+ * code no_channel_key, if the channel has no key yet; CLI_EXIT_INTEGRITY,
+ * code key_not_logged, if the log does not publish that key; ${pk} is then
+ * zeroed and nothing may be sealed to it).
  */
 int
 cmd_memo_channel_pk(struct cli *c, uint8_t pk[KEYS_BOX_PK_BYTES])
 {
-	uint8_t hash[EVENT_KEYS_HASH_BYTES];
-	struct event ev;
+	uint8_t leaf[EVENT_MAX_BYTES], proof[LOGWIRE_PROOF_BYTES];
+	char err[MEMOWIRE_ERR_MAX];
 	json_t *body, *v;
 	uint64_t index = 0;
-	int rc, logged, covered;
+	size_t len, n;
+	int rc;
 
+	memset(pk, 0, KEYS_BOX_PK_BYTES);
 	if ((rc = cli_call(c, "GET", "/api/v1/channel", NULL, 200, &body)) !=
 	    CLI_PROCEED)
 		return (rc);
@@ -410,27 +437,48 @@ cmd_memo_channel_pk(struct cli *c, uint8_t pk[KEYS_BOX_PK_BYTES])
 		    "the channel has no key yet: a coordinator must run "
 		    "`dissent channel init' first"));
 	}
-	logged = json_object_get(body, "log_index") != NULL;
+	if (json_object_get(body, "log_index") == NULL) {
+		json_decref(body);
+		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_not_logged",
+		    "the server does not say which log entry publishes the "
+		    "channel key; nothing is sealed to a key the log does "
+		    "not publish"));
+	}
 	rc = wire_get_b64(body, "pk", pk, KEYS_BOX_PK_BYTES) != 0 ||
 	     keys_box_pk_check(pk) != 0 ||
-	     (logged && logwire_u64(body, "log_index", &index) != 0);
+	     logwire_u64(body, "log_index", &index) != 0;
 	json_decref(body);
-	if (rc)
+	if (rc) {
+		memset(pk, 0, KEYS_BOX_PK_BYTES);
 		return (bad_answer(c, "channel"));
-	if (!logged)
-		return (CLI_PROCEED);
-	/* The channel_key_created event publishes the key's hash. */
-	if ((rc = logged_event(c, index, &ev, &covered)) != CLI_PROCEED)
-		return (rc);
-	event_channel_key_hash(hash, pk);
-	if (covered &&
-	    (ev.type != EVENT_CHANNEL_KEY_CREATED ||
-		sodium_memcmp(hash, ev.keys_hash, sizeof(hash)) != 0))
-		return (cli_fail(c, CLI_EXIT_INTEGRITY, "key_not_logged",
-		    "the channel key the server presents is not the one the "
-		    "log publishes (entry %llu)",
-		    (unsigned long long)index));
+	}
+
+	/*
+	 * The channel_key_created event publishes the key's hash: check it
+	 * in the run's verified tree head before anything is sealed to the
+	 * key.  The server answers the key's creation only once a signed
+	 * head covers the event, so the entry is normally in the head.
+	 */
+	if ((rc = cmd_log_check_head(c)) != CLI_PROCEED)
+		goto fail;
+	if (index >= c->log_head.size) {
+		rc = channel_key_not_logged(c, index,
+		    "its log entry is beyond the latest tree head the server "
+		    "signed (try again once it signs one)");
+		goto fail;
+	}
+	if ((rc = fetch_logged(c, index, leaf, &len, proof, &n)) != CLI_PROCEED)
+		goto fail;
+	if (memowire_channel_key_check(&c->log_head, index, leaf, len, proof, n,
+		pk, err, sizeof(err)) != 0) {
+		rc = channel_key_not_logged(c, index, err);
+		goto fail;
+	}
 	return (CLI_PROCEED);
+
+fail:
+	memset(pk, 0, KEYS_BOX_PK_BYTES);
+	return (rc);
 }
 
 /**
@@ -896,8 +944,8 @@ open_version(struct cli *c, const struct memowire_memo *m,
 	(void)snprintf(path, sizeof(path), "/api/v1/memos/%s/versions", m->id);
 	if ((rc = cli_call(c, "GET", path, NULL, 200, &list)) != CLI_PROCEED)
 		goto done;
-	switch (
-	    memowire_version_open(content, hash, prev, ver, m->id, n, key)) {
+	switch (memowire_version_open(
+	    content, hash, prev, ver, m->id, n, m->roster_pk, key)) {
 	case 0:
 		break;
 	case MEMOWIRE_EINTEGRITY:
@@ -1185,7 +1233,7 @@ memo_new(struct cli *c, int argc, char **argv)
 	memo_id_new(id);
 	aead_key_new(key);
 	memo_roster_keypair(rpk, rsk);
-	if ((ver = memowire_version_seal(&mc, id, 1, zero, key, hash)) ==
+	if ((ver = memowire_version_seal(&mc, id, 1, zero, rpk, key, hash)) ==
 	    NULL) {
 		rc = cli_fail(
 		    c, CLI_EXIT_ERROR, "internal", "cannot encrypt the memo");
@@ -1270,8 +1318,8 @@ memo_edit(struct cli *c, int argc, char **argv)
 		CLI_PROCEED ||
 	    (rc = apply_fields(c, &f, &mc, !any)) != CLI_PROCEED)
 		goto done;
-	if ((ver = memowire_version_seal(
-		 &mc, m.id, m.version + 1, hash, k.key, newhash)) == NULL) {
+	if ((ver = memowire_version_seal(&mc, m.id, m.version + 1, hash,
+		 m.roster_pk, k.key, newhash)) == NULL) {
 		rc = cli_fail(
 		    c, CLI_EXIT_ERROR, "internal", "cannot encrypt the memo");
 		goto done;
@@ -1943,25 +1991,50 @@ static int
 logged_event(struct cli *c, uint64_t index, struct event *ev, int *covered)
 {
 	uint8_t leaf[EVENT_MAX_BYTES], proof[LOGWIRE_PROOF_BYTES];
-	char path[PATH_CAP];
-	json_t *body, *arr;
-	uint64_t got, size;
 	size_t len, n;
 	int rc;
 
 	*covered = index < c->log_head.size;
 	if (!*covered)
 		return (CLI_PROCEED);
+	if ((rc = fetch_logged(c, index, leaf, &len, proof, &n)) != CLI_PROCEED)
+		return (rc);
+	if (treehead_check_inclusion(
+		&c->log_head, leaf, len, index, proof, n) != 0 ||
+	    event_decode(ev, leaf, len) != 0)
+		return (cli_fail(c, CLI_EXIT_INTEGRITY, "log_inconsistent",
+		    "log entry %llu is not in the signed tree head, or is not "
+		    "a well-formed event",
+		    (unsigned long long)index));
+	return (CLI_PROCEED);
+}
+
+/*
+ * Fetch the leaf input of log entry ${index} (below the run's verified
+ * tree head) into ${leaf} (EVENT_MAX_BYTES) of ${len} bytes, and its
+ * inclusion proof in that head into ${proof} (LOGWIRE_PROOF_BYTES) of
+ * ${n} hashes; nothing is checked but their form.  Return CLI_PROCEED or
+ * an exit code.
+ */
+static int
+fetch_logged(struct cli *c, uint64_t index, uint8_t *leaf, size_t *len,
+    uint8_t *proof, size_t *n)
+{
+	char path[PATH_CAP];
+	json_t *body, *arr;
+	uint64_t got, size;
+	int rc;
+
 	(void)snprintf(path, sizeof(path),
 	    "/api/v1/log/entries?start=%llu&count=1",
 	    (unsigned long long)index);
 	if ((rc = cli_call(c, "GET", path, NULL, 200, &body)) != CLI_PROCEED)
 		return (rc);
 	arr = json_object_get(body, "entries");
-	rc = !json_is_array(arr) || json_array_size(arr) != 1 ||
-	     logwire_entry_parse(json_array_get(arr, 0), &got, leaf, &len) !=
-		 0 ||
-	     got != index;
+	rc =
+	    !json_is_array(arr) || json_array_size(arr) != 1 ||
+	    logwire_entry_parse(json_array_get(arr, 0), &got, leaf, len) != 0 ||
+	    got != index;
 	json_decref(body);
 	if (rc)
 		return (bad_answer(c, "log/entries"));
@@ -1973,17 +2046,10 @@ logged_event(struct cli *c, uint64_t index, struct event *ev, int *covered)
 	rc = logwire_u64(body, "index", &got) != 0 || got != index ||
 	     logwire_u64(body, "size", &size) != 0 ||
 	     size != c->log_head.size ||
-	     logwire_proof_parse(body, proof, &n) != 0;
+	     logwire_proof_parse(body, proof, n) != 0;
 	json_decref(body);
 	if (rc)
 		return (bad_answer(c, "log/inclusion"));
-	if (treehead_check_inclusion(
-		&c->log_head, leaf, len, index, proof, n) != 0 ||
-	    event_decode(ev, leaf, len) != 0)
-		return (cli_fail(c, CLI_EXIT_INTEGRITY, "log_inconsistent",
-		    "log entry %llu is not in the signed tree head, or is not "
-		    "a well-formed event",
-		    (unsigned long long)index));
 	return (CLI_PROCEED);
 }
 

@@ -70,9 +70,13 @@ int cmd_memo_fetch(struct cli *c, const char *id, json_t **body,
 
 /**
  * cmd_memo_channel_pk(c, pk):
- * GET /channel and store the channel's public key in ${pk}.  Return
- * CLI_PROCEED, or an exit code (CLI_EXIT_CONFLICT, code no_channel_key, if
- * the channel has no key yet).
+ * GET /channel and store the channel's public key in ${pk}, after checking
+ * it against the log: its "log_index" entry must be in the run's verified
+ * tree head and be the channel_key_created event that publishes the hash
+ * of that key.  Return CLI_PROCEED, or an exit code (CLI_EXIT_CONFLICT,
+ * code no_channel_key, if the channel has no key yet; CLI_EXIT_INTEGRITY,
+ * code key_not_logged, if the log does not publish that key; ${pk} is then
+ * zeroed and nothing may be sealed to it).
  */
 int cmd_memo_channel_pk(struct cli *c, uint8_t pk[KEYS_BOX_PK_BYTES])
     __attribute__((warn_unused_result));

@@ -306,15 +306,16 @@ err0:
 }
 
 /**
- * memowire_version_seal(c, memo_id, version, prev, key, hash):
+ * memowire_version_seal(c, memo_id, version, prev, roster_pk, key, hash):
  * Encode the content ${c}, compute its version hash for ${memo_id} at
- * ${version} after ${prev} into ${hash}, encrypt it under ${key} and
- * return {"hash", "box"}, or NULL (content refused by memo_content_check(),
- * or out of memory).
+ * ${version} after ${prev} with the memo's roster key ${roster_pk} into
+ * ${hash}, encrypt it under ${key} and return {"hash", "box"}, or NULL
+ * (content refused by memo_content_check(), or out of memory).
  */
 json_t *
 memowire_version_seal(const struct memo_content *c, const char *memo_id,
     uint32_t version, const uint8_t prev[MEMO_HASH_BYTES],
+    const uint8_t roster_pk[MEMO_ROSTER_PK_BYTES],
     const uint8_t key[MEMO_KEY_BYTES], uint8_t hash[MEMO_HASH_BYTES])
 {
 	uint8_t *enc = NULL, *box = NULL;
@@ -323,7 +324,8 @@ memowire_version_seal(const struct memo_content *c, const char *memo_id,
 
 	if (memo_content_encode(c, &enc, &len) != 0)
 		return (NULL);
-	if (memo_version_hash(hash, memo_id, version, prev, enc, len) != 0 ||
+	if (memo_version_hash(
+		hash, memo_id, version, prev, roster_pk, enc, len) != 0 ||
 	    memo_content_seal(&box, &boxlen, enc, len, memo_id, version, key) !=
 		0)
 		goto done;
@@ -337,18 +339,22 @@ done:
 }
 
 /**
- * memowire_version_open(c, hash, prev, ver, memo_id, version, key):
+ * memowire_version_open(c, hash, prev, ver, memo_id, version, roster_pk,
+ *     key):
  * Read ${ver}, the answer of GET /memos/{id}/versions/{n} ({"version",
  * "hash", "prev_hash", "box"}), which must be version ${version} of
  * ${memo_id}; decrypt its box with ${key}, decode the content into ${c}
- * and check that memo_version_hash() of it after "prev_hash" is "hash".
- * Store the hash and the previous hash in ${hash} and ${prev}.  Return 0,
- * MEMOWIRE_EBAD or MEMOWIRE_EINTEGRITY (${c} left empty).
+ * and check that memo_version_hash() of it after "prev_hash" with the
+ * roster key ${roster_pk} (the memo object's) is "hash": a roster key
+ * other than the one the drafter hashed fails here.  Store the hash and
+ * the previous hash in ${hash} and ${prev}.  Return 0, MEMOWIRE_EBAD or
+ * MEMOWIRE_EINTEGRITY (${c} left empty).
  */
 int
 memowire_version_open(struct memo_content *c, uint8_t hash[MEMO_HASH_BYTES],
     uint8_t prev[MEMO_HASH_BYTES], const json_t *ver, const char *memo_id,
-    uint32_t version, const uint8_t key[MEMO_KEY_BYTES])
+    uint32_t version, const uint8_t roster_pk[MEMO_ROSTER_PK_BYTES],
+    const uint8_t key[MEMO_KEY_BYTES])
 {
 	uint8_t mine[MEMO_HASH_BYTES];
 	uint8_t *box = NULL, *enc = NULL;
@@ -368,7 +374,8 @@ memowire_version_open(struct memo_content *c, uint8_t hash[MEMO_HASH_BYTES],
 		goto done;
 	if (memo_content_decode(c, enc, len) != 0)
 		goto done;
-	if (memo_version_hash(mine, memo_id, version, prev, enc, len) != 0 ||
+	if (memo_version_hash(
+		mine, memo_id, version, prev, roster_pk, enc, len) != 0 ||
 	    sodium_memcmp(mine, hash, sizeof(mine)) != 0) {
 		memo_content_free(c);
 		goto done;
@@ -694,6 +701,46 @@ memowire_receipt_verify(const json_t *r,
 		return (refuse(err, errcap,
 		    "the receipt's event is about another memo than the one "
 		    "it names"));
+	return (0);
+}
+
+/**
+ * memowire_channel_key_check(head, index, leaf, len, proof, nhashes, pk,
+ *     err, errcap):
+ * Check that the channel public key ${pk} is the one the channel log
+ * publishes: ${leaf} (${len} bytes, the leaf input of entry ${index}) must
+ * be entry ${index} of the verified tree head ${head} by the inclusion
+ * proof ${proof} of ${nhashes} hashes (so ${index} must be below its
+ * size), decode strictly as a channel_key_created event, and carry
+ * event_channel_key_hash() of ${pk} as its keys hash.  Return 0, or
+ * MEMOWIRE_EINTEGRITY with the reason in ${err}.
+ */
+int
+memowire_channel_key_check(const struct treehead *head, uint64_t index,
+    const uint8_t *leaf, size_t len, const uint8_t *proof, size_t nhashes,
+    const uint8_t pk[KEYS_BOX_PK_BYTES], char *err, size_t errcap)
+{
+	uint8_t hash[EVENT_KEYS_HASH_BYTES];
+	struct event ev;
+
+	if (index >= head->size)
+		return (refuse(err, errcap,
+		    "its log entry is beyond the verified tree head"));
+	if (treehead_check_inclusion(head, leaf, len, index, proof, nhashes) !=
+	    0)
+		return (refuse(err, errcap,
+		    "its log entry is not in the signed tree (the inclusion "
+		    "proof fails)"));
+	if (event_decode(&ev, leaf, len) != 0)
+		return (refuse(
+		    err, errcap, "its log entry is not a well-formed event"));
+	if (ev.type != EVENT_CHANNEL_KEY_CREATED)
+		return (refuse(err, errcap,
+		    "its log entry is not a channel_key_created event"));
+	event_channel_key_hash(hash, pk);
+	if (sodium_memcmp(hash, ev.keys_hash, sizeof(hash)) != 0)
+		return (refuse(err, errcap,
+		    "its log entry publishes another channel key"));
 	return (0);
 }
 

@@ -18,7 +18,8 @@
  * through the channel key for the channel's staff), sealing and opening
  * versions with their content-addressed hash and its chain, checking
  * signer records against the signer's published keys, replies and
- * complaints, and the offline verification of receipts.  Nothing here
+ * complaints, the channel key checked against the log entry that
+ * publishes it, and the offline verification of receipts.  Nothing here
  * talks to the network: the commands fetch, these functions check.  All
  * cryptography is libdissent's (memo.h, grant.h, aead.h, treehead.h).
  *
@@ -144,29 +145,33 @@ int memowire_grants_open(struct memowire_keys *k, const json_t *grants,
 void memowire_keys_wipe(struct memowire_keys *k);
 
 /**
- * memowire_version_seal(c, memo_id, version, prev, key, hash):
+ * memowire_version_seal(c, memo_id, version, prev, roster_pk, key, hash):
  * Encode the content ${c}, compute its version hash for ${memo_id} at
- * ${version} after ${prev} into ${hash}, encrypt it under ${key} and
- * return {"hash", "box"}, or NULL (content refused by memo_content_check(),
- * or out of memory).
+ * ${version} after ${prev} with the memo's roster key ${roster_pk} into
+ * ${hash}, encrypt it under ${key} and return {"hash", "box"}, or NULL
+ * (content refused by memo_content_check(), or out of memory).
  */
 json_t *memowire_version_seal(const struct memo_content *c, const char *memo_id,
     uint32_t version, const uint8_t prev[MEMO_HASH_BYTES],
+    const uint8_t roster_pk[MEMO_ROSTER_PK_BYTES],
     const uint8_t key[MEMO_KEY_BYTES], uint8_t hash[MEMO_HASH_BYTES]);
 
 /**
- * memowire_version_open(c, hash, prev, ver, memo_id, version, key):
+ * memowire_version_open(c, hash, prev, ver, memo_id, version, roster_pk,
+ *     key):
  * Read ${ver}, the answer of GET /memos/{id}/versions/{n} ({"version",
  * "hash", "prev_hash", "box"}), which must be version ${version} of
  * ${memo_id}; decrypt its box with ${key}, decode the content into ${c}
- * and check that memo_version_hash() of it after "prev_hash" is "hash".
- * Store the hash and the previous hash in ${hash} and ${prev}.  Return 0,
- * MEMOWIRE_EBAD or MEMOWIRE_EINTEGRITY (${c} left empty).
+ * and check that memo_version_hash() of it after "prev_hash" with the
+ * roster key ${roster_pk} (the memo object's) is "hash": a roster key
+ * other than the one the drafter hashed fails here.  Store the hash and
+ * the previous hash in ${hash} and ${prev}.  Return 0, MEMOWIRE_EBAD or
+ * MEMOWIRE_EINTEGRITY (${c} left empty).
  */
 int memowire_version_open(struct memo_content *c, uint8_t hash[MEMO_HASH_BYTES],
     uint8_t prev[MEMO_HASH_BYTES], const json_t *ver, const char *memo_id,
-    uint32_t version, const uint8_t key[MEMO_KEY_BYTES])
-    __attribute__((warn_unused_result));
+    uint32_t version, const uint8_t roster_pk[MEMO_ROSTER_PK_BYTES],
+    const uint8_t key[MEMO_KEY_BYTES]) __attribute__((warn_unused_result));
 
 /**
  * memowire_chain_check(m, versions, version, hash, prev):
@@ -252,6 +257,22 @@ int memowire_complaint_open(char **text, const uint8_t *box, size_t boxlen,
 int memowire_receipt_verify(const json_t *r,
     const uint8_t server_pk[TREEHEAD_PK_BYTES], struct memowire_receipt *rc,
     char *err, size_t errcap) __attribute__((warn_unused_result));
+
+/**
+ * memowire_channel_key_check(head, index, leaf, len, proof, nhashes, pk,
+ *     err, errcap):
+ * Check that the channel public key ${pk} is the one the channel log
+ * publishes: ${leaf} (${len} bytes, the leaf input of entry ${index}) must
+ * be entry ${index} of the verified tree head ${head} by the inclusion
+ * proof ${proof} of ${nhashes} hashes (so ${index} must be below its
+ * size), decode strictly as a channel_key_created event, and carry
+ * event_channel_key_hash() of ${pk} as its keys hash.  Return 0, or
+ * MEMOWIRE_EINTEGRITY with the reason in ${err}.
+ */
+int memowire_channel_key_check(const struct treehead *head, uint64_t index,
+    const uint8_t *leaf, size_t len, const uint8_t *proof, size_t nhashes,
+    const uint8_t pk[KEYS_BOX_PK_BYTES], char *err, size_t errcap)
+    __attribute__((warn_unused_result));
 
 /**
  * memowire_receipt_json(rc):

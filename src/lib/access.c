@@ -110,6 +110,7 @@ static const char *const op_names[] = {
     "stats",
     "complaint_file",
     "complaint_read",
+    "channel_public",
 };
 
 /**
@@ -207,6 +208,8 @@ access_memo_allowed(enum access_op op, unsigned int rel, unsigned int flags)
 		return ((rel & REL_ROLES) != 0);
 	case ACCESS_OP_COMPLAINT_READ:
 		return ((rel & ACCESS_REL_AUDITOR) != 0);
+	case ACCESS_OP_CHANNEL_PUBLIC:
+		return ((rel & REL_ROLES) != 0);
 	}
 
 	/* An unknown operation is refused. */

@@ -75,9 +75,10 @@ enum access_op {
 	ACCESS_OP_INBOX,
 	ACCESS_OP_STATS,
 	ACCESS_OP_COMPLAINT_FILE,
-	ACCESS_OP_COMPLAINT_READ
+	ACCESS_OP_COMPLAINT_READ,
+	ACCESS_OP_CHANNEL_PUBLIC  /* the channel's public key (to submit) */
 };
-#define ACCESS_OP_LAST ACCESS_OP_COMPLAINT_READ
+#define ACCESS_OP_LAST ACCESS_OP_CHANNEL_PUBLIC
 
 /* Relations of a caller to a memo (stored ones, then role bits). */
 #define ACCESS_REL_DRAFTER 0x0001u /* created the memo */

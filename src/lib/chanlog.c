@@ -37,6 +37,7 @@ struct chanlog {
 
 	void (*report)(void *, const char *);
 	void *report_ctx;
+	int64_t (*now_fn)(void); /* the clock of heads; NULL: time() */
 
 	pthread_t thread;
 	int running;
@@ -313,6 +314,36 @@ chanlog_set_report(
 	cl->report = fn;
 	cl->report_ctx = fn != NULL ? ctx : NULL;
 	(void)pthread_mutex_unlock(&cl->lock);
+}
+
+/**
+ * chanlog_set_clock(cl, now_fn):
+ * Take the time of the heads the signer thread and chanlog_wait_for_head()
+ * sign from ${now_fn}() (Unix seconds; NULL: the real time), so that heads
+ * and the events they cover are stamped by one clock.  Call before
+ * chanlog_signer_start().
+ */
+void
+chanlog_set_clock(struct chanlog *cl, int64_t (*now_fn)(void))
+{
+
+	(void)pthread_mutex_lock(&cl->lock);
+	cl->now_fn = now_fn;
+	(void)pthread_mutex_unlock(&cl->lock);
+}
+
+/* The time of a head signed now, by ${cl}'s clock. */
+static uint64_t
+clock_now(struct chanlog *cl)
+{
+	int64_t (*fn)(void);
+	int64_t t;
+
+	(void)pthread_mutex_lock(&cl->lock);
+	fn = cl->now_fn;
+	(void)pthread_mutex_unlock(&cl->lock);
+	t = fn != NULL ? fn() : (int64_t)time(NULL);
+	return (t > 0 ? (uint64_t)t : 0);
 }
 
 /*
@@ -730,7 +761,7 @@ signer_main(void *arg)
 			continue;
 		}
 		(void)pthread_mutex_unlock(&cl->lock);
-		rc = chanlog_sign(cl, (uint64_t)time(NULL), &did);
+		rc = chanlog_sign(cl, clock_now(cl), &did);
 		if (rc != CHANLOG_OK && !failing)
 			report(cl, "cannot sign a tree head; retrying");
 		else if (rc == CHANLOG_OK && failing)
@@ -753,7 +784,7 @@ signer_main(void *arg)
 	}
 	(void)pthread_mutex_unlock(&cl->lock);
 	/* Cover whatever was committed before the stop. */
-	if (chanlog_sign(cl, (uint64_t)time(NULL), NULL) != CHANLOG_OK)
+	if (chanlog_sign(cl, clock_now(cl), NULL) != CHANLOG_OK)
 		report(cl, "cannot sign the last tree head at stop");
 	return (NULL);
 }
@@ -833,8 +864,7 @@ chanlog_wait_for_head(
 	(void)pthread_mutex_lock(&cl->lock);
 	running = cl->running && !cl->stop;
 	(void)pthread_mutex_unlock(&cl->lock);
-	if (!running &&
-	    chanlog_sign(cl, (uint64_t)time(NULL), NULL) != CHANLOG_OK)
+	if (!running && chanlog_sign(cl, clock_now(cl), NULL) != CHANLOG_OK)
 		return (-1);
 
 	ts = deadline_in(timeout_ms);

@@ -79,6 +79,15 @@ void chanlog_set_report(
     struct chanlog *cl, void (*fn)(void *ctx, const char *msg), void *ctx);
 
 /**
+ * chanlog_set_clock(cl, now_fn):
+ * Take the time of the heads the signer thread and chanlog_wait_for_head()
+ * sign from ${now_fn}() (Unix seconds; NULL: the real time), so that heads
+ * and the events they cover are stamped by one clock.  Call before
+ * chanlog_signer_start().
+ */
+void chanlog_set_clock(struct chanlog *cl, int64_t (*now_fn)(void));
+
+/**
  * chanlog_append(cl, ev, index):
  * Append the event ${ev} (time set by the caller) to the log, inside the
  * caller's store transaction, and store its index in ${index}.  A key event

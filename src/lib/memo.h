@@ -139,17 +139,20 @@ int memo_content_decode(struct memo_content *c, const uint8_t *buf, size_t len)
 void memo_content_free(struct memo_content *c);
 
 /**
- * memo_version_hash(out, memo_id, version, prev, content, len):
+ * memo_version_hash(out, memo_id, version, prev, roster_pk, content, len):
  * The content-addressed hash of version ${version} (>= 1) of memo
- * ${memo_id} whose encoded content is ${content} (${len} bytes, at most
- * MEMO_CONTENT_MAX) and whose previous version's hash is ${prev} (32 zero
- * bytes for version 1): dhash("dissent/memo-version/v1", str memo_id ||
- * u32 version || prev || var content).  Return 0, or -1 on a malformed id,
- * version 0 or oversized content.
+ * ${memo_id} whose roster public key is ${roster_pk}, whose encoded content
+ * is ${content} (${len} bytes, at most MEMO_CONTENT_MAX) and whose previous
+ * version's hash is ${prev} (32 zero bytes for version 1):
+ * dhash("dissent/memo-version/v1", str memo_id || u32 version || prev[32]
+ * || roster_pk[32] || var content).  Binding the roster key lets a signer
+ * check that the key it seals its record to is the one the drafter chose.
+ * Return 0, or -1 on a malformed id, version 0 or oversized content.
  */
 int memo_version_hash(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
     uint32_t version, const uint8_t prev[MEMO_HASH_BYTES],
-    const uint8_t *content, size_t len) __attribute__((warn_unused_result));
+    const uint8_t roster_pk[MEMO_ROSTER_PK_BYTES], const uint8_t *content,
+    size_t len) __attribute__((warn_unused_result));
 
 /**
  * memo_content_seal(box, boxlen, content, len, memo_id, version, key):

@@ -626,6 +626,39 @@ store_member_list(struct store *s, const char *org_id, size_t offset,
 }
 
 /**
+ * store_member_list_role(s, roles, ms, n):
+ * The active members holding at least one of the ROLE_* bits of ${roles}
+ * (not 0, within ROLE_ALL), ordered by id, in a malloc'd array (free()).
+ * STORE_CONFLICT, with nothing returned, if more than
+ * STORE_ROLE_MEMBERS_MAX members qualify: no caller acts on a list cut
+ * short.
+ */
+int
+store_member_list_role(
+    struct store *s, unsigned int roles, struct store_member **ms, size_t *n)
+{
+	int rc;
+
+	if (ms == NULL || n == NULL)
+		return (invalid("store_member_list_role", "output"));
+	*ms = NULL;
+	*n = 0;
+	if (roles == 0 || (roles & ~ROLE_ALL) != 0)
+		return (invalid("store_member_list_role", "roles"));
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(s, s->be->member_list_role(s->db, roles, ms, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*ms);
+		*ms = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
  * Change roles, eligibility, display name or status; STORE_NOTFOUND.  Only
  * activation makes a member active the first time: a status of ACTIVE for a
  * member that never enrolled, or PENDING for one that did, is
@@ -1557,32 +1590,48 @@ store_memo_list_member(
 	return (rc);
 }
 
+/*
+ * Store in ${mask} the bit 1 << state of each of the ${nstates} ${states}
+ * for ${fn}.  Return 0, or STORE_ERR (reported) if one is not a state.
+ */
+static int
+states_mask(
+    const char *fn, const int *states, size_t nstates, unsigned int *mask)
+{
+	size_t i;
+
+	*mask = 0;
+	if (states == NULL && nstates > 0)
+		return (invalid(fn, "states"));
+	for (i = 0; i < nstates; i++) {
+		if (states[i] < MEMO_STATE_DRAFT ||
+		    states[i] > MEMO_STATE_WITHDRAWN)
+			return (invalid(fn, "state"));
+		*mask |= 1u << states[i];
+	}
+	return (0);
+}
+
 /**
  * store_memo_list_states(s, states, nstates, ms, n):
- * Every memo whose state is one of the ${nstates} ${states} (the inbox, the
- * scheduler, statistics), ordered by ack_due then id, at most (the first)
- * STORE_MEMO_LIST_MAX, in a malloc'd array (free()).
+ * Every memo whose state is one of the ${nstates} ${states}, ordered by
+ * ack_due then id, at most (the first) STORE_MEMO_LIST_MAX, in a malloc'd
+ * array (free()).  Whoever must see every such memo pages through them
+ * with store_memo_page_states() or store_memo_each_state() instead.
  */
 int
 store_memo_list_states(struct store *s, const int *states, size_t nstates,
     struct store_memo **ms, size_t *n)
 {
-	unsigned int mask = 0;
-	size_t i;
+	unsigned int mask;
 	int rc;
 
 	if (ms == NULL || n == NULL)
 		return (invalid("store_memo_list_states", "output"));
 	*ms = NULL;
 	*n = 0;
-	if (states == NULL && nstates > 0)
-		return (invalid("store_memo_list_states", "states"));
-	for (i = 0; i < nstates; i++) {
-		if (states[i] < MEMO_STATE_DRAFT ||
-		    states[i] > MEMO_STATE_WITHDRAWN)
-			return (invalid("store_memo_list_states", "state"));
-		mask |= 1u << states[i];
-	}
+	if (states_mask("store_memo_list_states", states, nstates, &mask) != 0)
+		return (STORE_ERR);
 	if (mask == 0)
 		return (STORE_OK);
 	if (enter(s) != 0)
@@ -1596,6 +1645,90 @@ store_memo_list_states(struct store *s, const int *states, size_t nstates,
 		*n = 0;
 	}
 	return (rc);
+}
+
+/**
+ * store_memo_page_states(s, states, nstates, after, max, ms, n):
+ * At most ${max} (1 to STORE_MEMO_LIST_MAX) memos whose state is one of the
+ * ${nstates} ${states} and whose id sorts after ${after} (NULL or "": from
+ * the first; else a memo id), ordered by id, in a malloc'd array (free()).
+ * The id of the last memo of one page is ${after} of the next; a page of
+ * fewer than ${max} memos is the last.
+ */
+int
+store_memo_page_states(struct store *s, const int *states, size_t nstates,
+    const char *after, size_t max, struct store_memo **ms, size_t *n)
+{
+	static const char fn[] = "store_memo_page_states";
+	unsigned int mask;
+	int rc;
+
+	if (ms == NULL || n == NULL)
+		return (invalid(fn, "output"));
+	*ms = NULL;
+	*n = 0;
+	if (states_mask(fn, states, nstates, &mask) != 0)
+		return (STORE_ERR);
+	if (max == 0 || max > STORE_MEMO_LIST_MAX)
+		return (invalid(fn, "page size"));
+	if (after == NULL)
+		after = "";
+	else if (after[0] != '\0' && !memo_id_valid(after))
+		return (invalid(fn, "cursor (must be \"\" or a memo id)"));
+	if (mask == 0)
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->memo_page_states(s->db, mask, after, max, ms, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*ms);
+		*ms = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_memo_each_state(s, states, nstates, fn, ctx):
+ * Call ${fn}(${ctx}, m) for every memo whose state is one of the ${nstates}
+ * ${states}, in id order, reading them a page of STORE_MEMO_LIST_MAX at a
+ * time (store_memo_page_states()), so that memory stays bounded however
+ * many there are.  The handle is not held while ${fn} runs: it may use the
+ * store, transactions included.  A memo is seen as it was when its page
+ * was read.  Return STORE_OK once every memo was visited, or STORE_ERR if
+ * a page cannot be read (reported) or as soon as ${fn} returns non-zero
+ * (${fn} reports its own failures).
+ */
+int
+store_memo_each_state(struct store *s, const int *states, size_t nstates,
+    int (*fn)(void *ctx, const struct store_memo *m), void *ctx)
+{
+	char after[MEMO_ID_LEN + 1] = "";
+	struct store_memo *ms;
+	size_t n, i;
+	int rc;
+
+	if (fn == NULL)
+		return (invalid("store_memo_each_state", "callback"));
+	do {
+		if ((rc = store_memo_page_states(s, states, nstates, after,
+			 STORE_MEMO_LIST_MAX, &ms, &n)) != STORE_OK)
+			return (rc);
+		for (i = 0; i < n; i++) {
+			if (fn(ctx, &ms[i]) != 0) {
+				free(ms);
+				return (STORE_ERR);
+			}
+		}
+		/* Ids are MEMO_ID_LEN characters (memo_id_valid()). */
+		if (n > 0)
+			memcpy(after, ms[n - 1].id, sizeof(after));
+		free(ms);
+	} while (n == STORE_MEMO_LIST_MAX);
+	return (STORE_OK);
 }
 
 /**
@@ -1680,6 +1813,29 @@ store_memo_related(struct store *s, const char *memo_id, unsigned int rel,
 		*ids = NULL;
 		*n = 0;
 	}
+	return (rc);
+}
+
+/**
+ * store_memo_unrelate(s, memo_id, member_id, rel):
+ * Remove the relation ${rel} (one storable ACCESS_REL_* bit, as for
+ * store_memo_relate()) of ${member_id} to ${memo_id}.  STORE_NOTFOUND if
+ * it is not stored.
+ */
+int
+store_memo_unrelate(struct store *s, const char *memo_id, const char *member_id,
+    unsigned int rel)
+{
+	int rc;
+
+	if (!rel_storable(rel))
+		return (invalid("store_memo_unrelate", "relation"));
+	if (!memo_id_valid(memo_id) || !member_ok(member_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->memo_unrelate(s->db, memo_id, member_id, rel);
+	unlock(s);
 	return (rc);
 }
 
@@ -1860,6 +2016,28 @@ store_grant_release(struct store *s, const char *memo_id, const char *recipient)
 	if (enter(s) != 0)
 		return (STORE_ERR);
 	rc = s->be->grant_release(s->db, memo_id, recipient);
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_grant_delete(s, memo_id, recipient, purpose):
+ * Delete ${recipient}'s grant of ${purpose} on ${memo_id}; STORE_NOTFOUND
+ * if there is none.
+ */
+int
+store_grant_delete(struct store *s, const char *memo_id, const char *recipient,
+    const char *purpose)
+{
+	int rc;
+
+	if (!memo_id_valid(memo_id) ||
+	    !member_or_word(recipient, STORE_RECIPIENT_CHANNEL) ||
+	    !purpose_ok(purpose))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->grant_delete(s->db, memo_id, recipient, purpose);
 	unlock(s);
 	return (rc);
 }
@@ -2327,43 +2505,49 @@ store_complaint_list(struct store *s, const char *auditor_id,
 }
 
 /**
- * The channel key: its public key (STORE_NOTFOUND until created; creating
- * a second is STORE_CONFLICT) and each coordinator's sealed copy of its
- * secret key (put replaces; STORE_NOTFOUND if the channel key or the member
- * does not exist; get: STORE_NOTFOUND if none).
+ * The channel key: its public key with the index of the channel log entry
+ * (channel_key_created) that published it, below STORE_LOG_SIZE_MAX
+ * (STORE_NOTFOUND until created; creating a second is STORE_CONFLICT) and
+ * each coordinator's sealed copy of its secret key (put replaces;
+ * STORE_NOTFOUND if the channel key or the member does not exist; get:
+ * STORE_NOTFOUND if none).
  */
 int
-store_channel_key_get(
-    struct store *s, uint8_t pk[KEYS_BOX_PK_BYTES], int64_t *created_at)
+store_channel_key_get(struct store *s, uint8_t pk[KEYS_BOX_PK_BYTES],
+    uint64_t *log_index, int64_t *created_at)
 {
 	int rc;
 
-	if (pk == NULL || created_at == NULL)
+	if (pk == NULL || log_index == NULL || created_at == NULL)
 		return (invalid("store_channel_key_get", "output"));
 	memset(pk, 0, KEYS_BOX_PK_BYTES);
+	*log_index = 0;
 	*created_at = 0;
 	if (enter(s) != 0)
 		return (STORE_ERR);
-	rc = s->be->channel_key_get(s->db, pk, created_at);
+	rc = s->be->channel_key_get(s->db, pk, log_index, created_at);
 	unlock(s);
 	if (rc != STORE_OK) {
 		memset(pk, 0, KEYS_BOX_PK_BYTES);
+		*log_index = 0;
 		*created_at = 0;
 	}
 	return (rc);
 }
 
 int
-store_channel_key_create(
-    struct store *s, const uint8_t pk[KEYS_BOX_PK_BYTES], int64_t now)
+store_channel_key_create(struct store *s, const uint8_t pk[KEYS_BOX_PK_BYTES],
+    uint64_t log_index, int64_t now)
 {
 	int rc;
 
 	if (pk == NULL)
 		return (invalid("store_channel_key_create", "public key"));
+	if (log_index >= STORE_LOG_SIZE_MAX)
+		return (invalid("store_channel_key_create", "log index"));
 	if (enter(s) != 0)
 		return (STORE_ERR);
-	rc = s->be->channel_key_create(s->db, pk, now);
+	rc = s->be->channel_key_create(s->db, pk, log_index, now);
 	unlock(s);
 	return (rc);
 }

@@ -211,6 +211,18 @@ int store_member_get_by_handle(
  */
 int store_member_list(struct store *s, const char *org_id, size_t offset,
     size_t limit, struct store_member **ms, size_t *n, size_t *total);
+/* Most members store_member_list_role() returns. */
+#define STORE_ROLE_MEMBERS_MAX 1000
+/**
+ * store_member_list_role(s, roles, ms, n):
+ * The active members holding at least one of the ROLE_* bits of ${roles}
+ * (not 0, within ROLE_ALL), ordered by id, in a malloc'd array (free()).
+ * STORE_CONFLICT, with nothing returned, if more than
+ * STORE_ROLE_MEMBERS_MAX members qualify: no caller acts on a list cut
+ * short.
+ */
+int store_member_list_role(struct store *s, unsigned int roles,
+    struct store_member **ms, size_t *n) __attribute__((warn_unused_result));
 /**
  * Change roles, eligibility, display name or status; STORE_NOTFOUND.  Only
  * activation makes a member active the first time: a status of ACTIVE for a
@@ -574,12 +586,40 @@ int store_memo_list_member(struct store *s, const char *member_id,
 
 /**
  * store_memo_list_states(s, states, nstates, ms, n):
- * Every memo whose state is one of the ${nstates} ${states} (the inbox, the
- * scheduler, statistics), ordered by ack_due then id, at most (the first)
- * STORE_MEMO_LIST_MAX, in a malloc'd array (free()).
+ * Every memo whose state is one of the ${nstates} ${states}, ordered by
+ * ack_due then id, at most (the first) STORE_MEMO_LIST_MAX, in a malloc'd
+ * array (free()).  Whoever must see every such memo pages through them
+ * with store_memo_page_states() or store_memo_each_state() instead.
  */
 int store_memo_list_states(struct store *s, const int *states, size_t nstates,
     struct store_memo **ms, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_memo_page_states(s, states, nstates, after, max, ms, n):
+ * At most ${max} (1 to STORE_MEMO_LIST_MAX) memos whose state is one of the
+ * ${nstates} ${states} and whose id sorts after ${after} (NULL or "": from
+ * the first; else a memo id), ordered by id, in a malloc'd array (free()).
+ * The id of the last memo of one page is ${after} of the next; a page of
+ * fewer than ${max} memos is the last.
+ */
+int store_memo_page_states(struct store *s, const int *states, size_t nstates,
+    const char *after, size_t max, struct store_memo **ms, size_t *n)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_each_state(s, states, nstates, fn, ctx):
+ * Call ${fn}(${ctx}, m) for every memo whose state is one of the ${nstates}
+ * ${states}, in id order, reading them a page of STORE_MEMO_LIST_MAX at a
+ * time (store_memo_page_states()), so that memory stays bounded however
+ * many there are.  The handle is not held while ${fn} runs: it may use the
+ * store, transactions included.  A memo is seen as it was when its page
+ * was read.  Return STORE_OK once every memo was visited, or STORE_ERR if
+ * a page cannot be read (reported) or as soon as ${fn} returns non-zero
+ * (${fn} reports its own failures).
+ */
+int store_memo_each_state(struct store *s, const int *states, size_t nstates,
+    int (*fn)(void *ctx, const struct store_memo *m), void *ctx)
+    __attribute__((warn_unused_result));
 
 /**
  * store_memo_relations(s, memo_id, member_id, rel):
@@ -609,6 +649,16 @@ int store_memo_relate(struct store *s, const char *memo_id,
  */
 int store_memo_related(struct store *s, const char *memo_id, unsigned int rel,
     char (**ids)[DIRECTORY_MEMBER_ID_LEN + 1], size_t *n)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_unrelate(s, memo_id, member_id, rel):
+ * Remove the relation ${rel} (one storable ACCESS_REL_* bit, as for
+ * store_memo_relate()) of ${member_id} to ${memo_id}.  STORE_NOTFOUND if
+ * it is not stored.
+ */
+int store_memo_unrelate(struct store *s, const char *memo_id,
+    const char *member_id, unsigned int rel)
     __attribute__((warn_unused_result));
 
 /**
@@ -661,6 +711,15 @@ int store_grant_get(struct store *s, const char *memo_id, const char *recipient,
  */
 int store_grant_release(struct store *s, const char *memo_id,
     const char *recipient) __attribute__((warn_unused_result));
+
+/**
+ * store_grant_delete(s, memo_id, recipient, purpose):
+ * Delete ${recipient}'s grant of ${purpose} on ${memo_id}; STORE_NOTFOUND
+ * if there is none.
+ */
+int store_grant_delete(struct store *s, const char *memo_id,
+    const char *recipient, const char *purpose)
+    __attribute__((warn_unused_result));
 
 /**
  * store_signature_put(s, memo_id, sig):
@@ -770,15 +829,18 @@ int store_complaint_list(struct store *s, const char *auditor_id,
     struct store_complaint **cs, size_t *n) __attribute__((warn_unused_result));
 
 /**
- * The channel key: its public key (STORE_NOTFOUND until created; creating
- * a second is STORE_CONFLICT) and each coordinator's sealed copy of its
- * secret key (put replaces; STORE_NOTFOUND if the channel key or the member
- * does not exist; get: STORE_NOTFOUND if none).
+ * The channel key: its public key with the index of the channel log entry
+ * (channel_key_created) that published it, below STORE_LOG_SIZE_MAX
+ * (STORE_NOTFOUND until created; creating a second is STORE_CONFLICT) and
+ * each coordinator's sealed copy of its secret key (put replaces;
+ * STORE_NOTFOUND if the channel key or the member does not exist; get:
+ * STORE_NOTFOUND if none).
  */
 int store_channel_key_get(struct store *s, uint8_t pk[KEYS_BOX_PK_BYTES],
-    int64_t *created_at) __attribute__((warn_unused_result));
-int store_channel_key_create(
-    struct store *s, const uint8_t pk[KEYS_BOX_PK_BYTES], int64_t now)
+    uint64_t *log_index, int64_t *created_at)
+    __attribute__((warn_unused_result));
+int store_channel_key_create(struct store *s,
+    const uint8_t pk[KEYS_BOX_PK_BYTES], uint64_t log_index, int64_t now)
     __attribute__((warn_unused_result));
 int store_channel_grant_put(struct store *s, const char *member_id,
     const uint8_t *sealed, size_t sealedlen, int64_t now)

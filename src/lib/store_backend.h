@@ -63,6 +63,12 @@ struct store_backend {
 	/* In a transaction. */
 	int (*member_list)(void *db, const char *org_id, size_t offset,
 	    size_t limit, struct store_member **ms, size_t *n, size_t *total);
+	/*
+	 * In a transaction; STORE_CONFLICT if more than
+	 * STORE_ROLE_MEMBERS_MAX qualify.
+	 */
+	int (*member_list_role)(
+	    void *db, unsigned int roles, struct store_member **ms, size_t *n);
 	int (*member_set_roles)(void *db, const char *id, unsigned int roles);
 	int (*member_set_eligible)(void *db, const char *id, int eligible);
 	int (*member_set_display_name)(
@@ -144,6 +150,12 @@ struct store_backend {
 	/* In a transaction; ${mask} has bit 1 << state for each state. */
 	int (*memo_list_states)(
 	    void *db, unsigned int mask, struct store_memo **ms, size_t *n);
+	/*
+	 * In a transaction; ${after} is "" or a memo id, 1 <= ${max} <=
+	 * STORE_MEMO_LIST_MAX.
+	 */
+	int (*memo_page_states)(void *db, unsigned int mask, const char *after,
+	    size_t max, struct store_memo **ms, size_t *n);
 	int (*memo_relations)(void *db, const char *memo_id,
 	    const char *member_id, unsigned int *rel);
 	/* In a transaction. */
@@ -152,6 +164,8 @@ struct store_backend {
 	/* In a transaction. */
 	int (*memo_related)(void *db, const char *memo_id, unsigned int rel,
 	    char (**ids)[DIRECTORY_MEMBER_ID_LEN + 1], size_t *n);
+	int (*memo_unrelate)(void *db, const char *memo_id,
+	    const char *member_id, unsigned int rel);
 	/* In a transaction. */
 	int (*version_put)(
 	    void *db, const char *memo_id, const struct store_memo_version *v);
@@ -166,6 +180,8 @@ struct store_backend {
 	    const char *purpose, struct store_grant *g);
 	int (*grant_release)(
 	    void *db, const char *memo_id, const char *recipient);
+	int (*grant_delete)(void *db, const char *memo_id,
+	    const char *recipient, const char *purpose);
 	/* In a transaction. */
 	int (*signature_put)(
 	    void *db, const char *memo_id, const struct store_signature *sig);
@@ -209,8 +225,10 @@ struct store_backend {
 	/* In a transaction. */
 	int (*complaint_list)(void *db, const char *auditor_id,
 	    struct store_complaint **cs, size_t *n);
-	int (*channel_key_get)(void *db, uint8_t *pk, int64_t *created_at);
-	int (*channel_key_create)(void *db, const uint8_t *pk, int64_t now);
+	int (*channel_key_get)(
+	    void *db, uint8_t *pk, uint64_t *log_index, int64_t *created_at);
+	int (*channel_key_create)(
+	    void *db, const uint8_t *pk, uint64_t log_index, int64_t now);
 	/* In a transaction. */
 	int (*channel_grant_put)(void *db, const char *member_id,
 	    const uint8_t *sealed, size_t sealedlen, int64_t now);

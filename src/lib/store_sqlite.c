@@ -385,6 +385,7 @@ static const char migration_3[] =
     "CREATE TABLE channel_key (\n"
     "  id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),\n"
     "  pk BLOB NOT NULL CHECK (length(pk) = 32),\n"
+    "  log_index INTEGER NOT NULL CHECK (log_index >= 0),\n"
     "  created_at INTEGER NOT NULL\n"
     ") STRICT;\n"
     "CREATE TABLE channel_grants (\n"
@@ -432,6 +433,8 @@ enum stmt {
 	ST_MEMBER_COUNT_ORG,
 	ST_MEMBER_LIST,
 	ST_MEMBER_LIST_ORG,
+	ST_MEMBER_ROLE_COUNT,
+	ST_MEMBER_ROLE_LIST,
 	ST_MEMBER_STATE,
 	ST_MEMBER_SET_ROLES,
 	ST_MEMBER_SET_ELIGIBLE,
@@ -477,11 +480,14 @@ enum stmt {
 	ST_MEMO_LIST_MEMBER,
 	ST_MEMO_COUNT_STATES,
 	ST_MEMO_LIST_STATES,
+	ST_MEMO_COUNT_PAGE,
+	ST_MEMO_PAGE,
 	ST_REL_GET,
 	ST_REL_HAS,
 	ST_REL_COUNT,
 	ST_REL_INSERT,
 	ST_REL_LIST,
+	ST_REL_DELETE,
 	ST_VERSION_NEXT,
 	ST_VERSION_INSERT,
 	ST_VERSION_GET,
@@ -490,6 +496,7 @@ enum stmt {
 	ST_GRANT_PUT,
 	ST_GRANT_GET,
 	ST_GRANT_RELEASE,
+	ST_GRANT_DELETE,
 	ST_SIG_HAS,
 	ST_SIG_PUT,
 	ST_SIG_GET,
@@ -588,6 +595,16 @@ static const struct {
     [ST_MEMBER_LIST_ORG] = {"member list",
 	"SELECT " MEMBER_COLUMNS " FROM members WHERE org_id = ?3 "
 	"ORDER BY handle LIMIT ?1 OFFSET ?2"},
+    /*
+     * Role holders are found by a bit test, which no index serves: a scan
+     * of the directory, which stays small next to the memos.
+     */
+    [ST_MEMBER_ROLE_COUNT] = {"member count by role",
+	"SELECT count(*) FROM (SELECT 1 FROM members WHERE status = 1 AND "
+	"(roles & ?1) != 0 LIMIT ?2)"},
+    [ST_MEMBER_ROLE_LIST] = {"member list by role",
+	"SELECT " MEMBER_COLUMNS " FROM members WHERE status = 1 AND "
+	"(roles & ?1) != 0 ORDER BY id LIMIT ?2"},
     [ST_MEMBER_STATE] = {"member state",
 	"SELECT status, key_epoch FROM members WHERE id = ?1"},
     [ST_MEMBER_SET_ROLES] = {"member set roles",
@@ -714,6 +731,15 @@ static const struct {
 	"SELECT " MEMO_COLUMNS " FROM memos WHERE state IN "
 	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ORDER BY ack_due, id "
 	"LIMIT ?10"},
+    /* Walks the primary key from the cursor: no sort, however many. */
+    [ST_MEMO_COUNT_PAGE] = {"memo page count",
+	"SELECT count(*) FROM (SELECT 1 FROM memos WHERE id > ?11 AND "
+	"state IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ORDER BY id "
+	"LIMIT ?10)"},
+    [ST_MEMO_PAGE] = {"memo page",
+	"SELECT " MEMO_COLUMNS " FROM memos WHERE id > ?11 AND "
+	"state IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ORDER BY id "
+	"LIMIT ?10"},
     [ST_REL_GET] = {"memo relations",
 	"SELECT rel FROM memo_members WHERE memo_id = ?1 AND member_id = ?2"},
     [ST_REL_HAS] = {"memo relation get",
@@ -728,6 +754,9 @@ static const struct {
     [ST_REL_LIST] = {"memo relation list",
 	"SELECT member_id FROM memo_members WHERE memo_id = ?1 AND rel = ?2 "
 	"ORDER BY created_at, member_id LIMIT ?3"},
+    [ST_REL_DELETE] = {"memo relation delete",
+	"DELETE FROM memo_members WHERE memo_id = ?1 AND rel = ?2 AND "
+	"member_id = ?3"},
     [ST_VERSION_NEXT] = {"memo version newest",
 	"SELECT (SELECT coalesce(max(version), 0) FROM memo_versions "
 	"WHERE memo_id = ?1) FROM memos WHERE id = ?1"},
@@ -756,6 +785,9 @@ static const struct {
     [ST_GRANT_RELEASE] = {"grant release",
 	"UPDATE memo_grants SET held = 0 WHERE memo_id = ?1 AND "
 	"recipient = ?2"},
+    [ST_GRANT_DELETE] = {"grant delete",
+	"DELETE FROM memo_grants WHERE memo_id = ?1 AND recipient = ?2 AND "
+	"purpose = ?3"},
     [ST_SIG_HAS] = {"signature find",
 	"SELECT 1 FROM memo_signatures WHERE memo_id = ?1 AND tag = ?2"},
     [ST_SIG_PUT] = {"signature put",
@@ -850,9 +882,10 @@ static const struct {
 	"JOIN complaints c ON c.id = r.complaint_id WHERE r.reader = ?1 "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2"},
     [ST_CHANNEL_KEY_GET] = {"channel key get",
-	"SELECT pk, created_at FROM channel_key WHERE id = 1"},
+	"SELECT pk, log_index, created_at FROM channel_key WHERE id = 1"},
     [ST_CHANNEL_KEY_INSERT] = {"channel key insert",
-	"INSERT INTO channel_key (id, pk, created_at) VALUES (1, ?1, ?2)"},
+	"INSERT INTO channel_key (id, pk, log_index, created_at) "
+	"VALUES (1, ?1, ?2, ?3)"},
     [ST_CHANNEL_GRANT_PUT] = {"channel grant put",
 	"INSERT INTO channel_grants (member_id, sealed, created_at) "
 	"VALUES (?1, ?2, ?3) ON CONFLICT (member_id) DO UPDATE SET "
@@ -1716,6 +1749,48 @@ sq_member_list(void *db, const char *org_id, size_t offset, size_t limit,
 	*ms = arr;
 	*n = got;
 	*total = all;
+	return (STORE_OK);
+}
+
+static int
+sq_member_list_role(
+    void *db, unsigned int roles, struct store_member **ms, size_t *n)
+{
+	struct sq *q = db;
+	struct store_member *arr;
+	enum stmt cid = ST_MEMBER_ROLE_COUNT, lid = ST_MEMBER_ROLE_LIST;
+	size_t all, got = 0;
+	int rc = STORE_OK;
+
+	/* Count one past the maximum to tell "too many" from "all". */
+	if (bind_int(q->st[cid], 1, roles) != 0 ||
+	    bind_int(q->st[cid], 2, STORE_ROLE_MEMBERS_MAX + 1) != 0)
+		return (bind_failed(q, cid));
+	if ((rc = count(q, cid, &all)) != STORE_OK)
+		return (rc);
+	if (all > STORE_ROLE_MEMBERS_MAX)
+		return (STORE_CONFLICT);
+	if (list_alloc((void **)&arr, all, sizeof(*arr), "member list") != 0)
+		return (STORE_ERR);
+	if (bind_int(q->st[lid], 1, roles) != 0 ||
+	    bind_int(q->st[lid], 2, (int64_t)all) != 0) {
+		free(arr);
+		return (bind_failed(q, lid));
+	}
+	while (got < all && (rc = next_row(q, lid)) == STORE_OK) {
+		if (read_member(q, lid, &arr[got]) != 0) {
+			rc = STORE_ERR;
+			break;
+		}
+		got++;
+	}
+	finish(q, lid);
+	if (rc == STORE_ERR) {
+		free(arr);
+		return (STORE_ERR);
+	}
+	*ms = arr;
+	*n = got;
 	return (STORE_OK);
 }
 
@@ -2934,9 +3009,12 @@ sq_memo_list_member(
 	    (void **)ms, n));
 }
 
-/* Bind the states of ${mask} to ?1..?9 (0, which is no state, for the rest). */
+/*
+ * Bind the states of ${mask} to ?1..?9 (0, which is no state, for the
+ * rest) and ${limit} to ?10.
+ */
 static int
-bind_states(struct sq *q, enum stmt sid, unsigned int mask)
+bind_states(struct sq *q, enum stmt sid, unsigned int mask, size_t limit)
 {
 	int state, i = 1;
 
@@ -2947,7 +3025,8 @@ bind_states(struct sq *q, enum stmt sid, unsigned int mask)
 	for (; i <= 9; i++)
 		if (bind_int(q->st[sid], i, 0) != 0)
 			return (bind_failed(q, sid));
-	if (bind_int(q->st[sid], 10, STORE_MEMO_LIST_MAX) != 0)
+	/* Every limit is at most STORE_MEMO_LIST_MAX. */
+	if (bind_int(q->st[sid], 10, (int64_t)limit) != 0)
 		return (bind_failed(q, sid));
 	return (STORE_OK);
 }
@@ -2960,12 +3039,36 @@ sq_memo_list_states(
 	size_t total;
 	int rc;
 
-	if ((rc = bind_states(q, ST_MEMO_COUNT_STATES, mask)) != STORE_OK ||
+	if ((rc = bind_states(q, ST_MEMO_COUNT_STATES, mask,
+		 STORE_MEMO_LIST_MAX)) != STORE_OK ||
 	    (rc = count(q, ST_MEMO_COUNT_STATES, &total)) != STORE_OK ||
-	    (rc = bind_states(q, ST_MEMO_LIST_STATES, mask)) != STORE_OK)
+	    (rc = bind_states(q, ST_MEMO_LIST_STATES, mask,
+		 STORE_MEMO_LIST_MAX)) != STORE_OK)
 		return (rc);
 	return (read_rows(q, ST_MEMO_LIST_STATES, total, sizeof(**ms), row_memo,
 	    NULL, (void **)ms, n));
+}
+
+static int
+sq_memo_page_states(void *db, unsigned int mask, const char *after, size_t max,
+    struct store_memo **ms, size_t *n)
+{
+	struct sq *q = db;
+	enum stmt sid;
+	size_t total = 0;
+	int rc, i;
+
+	for (i = 0; i < 2; i++) {
+		sid = i == 0 ? ST_MEMO_COUNT_PAGE : ST_MEMO_PAGE;
+		if ((rc = bind_states(q, sid, mask, max)) != STORE_OK)
+			return (rc);
+		if (bind_text(q->st[sid], 11, after) != 0)
+			return (bind_failed(q, sid));
+		if (i == 0 && (rc = count(q, sid, &total)) != STORE_OK)
+			return (rc);
+	}
+	return (read_rows(q, ST_MEMO_PAGE, total, sizeof(**ms), row_memo, NULL,
+	    (void **)ms, n));
 }
 
 static int
@@ -3059,6 +3162,19 @@ sq_memo_related(void *db, const char *memo_id, unsigned int rel,
 	}
 	return (read_rows(q, ST_REL_LIST, total, sizeof(**ids), row_member_id,
 	    NULL, (void **)ids, n));
+}
+
+static int
+sq_memo_unrelate(
+    void *db, const char *memo_id, const char *member_id, unsigned int rel)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_REL_DELETE];
+
+	if (bind_text(st, 1, memo_id) != 0 || bind_int(st, 2, rel) != 0 ||
+	    bind_text(st, 3, member_id) != 0)
+		return (bind_failed(q, ST_REL_DELETE));
+	return (run_update(q, ST_REL_DELETE));
 }
 
 /*
@@ -3207,6 +3323,19 @@ sq_grant_release(void *db, const char *memo_id, const char *recipient)
 	if (bind_text(st, 1, memo_id) != 0 || bind_text(st, 2, recipient) != 0)
 		return (bind_failed(q, ST_GRANT_RELEASE));
 	return (run_update(q, ST_GRANT_RELEASE));
+}
+
+static int
+sq_grant_delete(
+    void *db, const char *memo_id, const char *recipient, const char *purpose)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_GRANT_DELETE];
+
+	if (bind_text(st, 1, memo_id) != 0 ||
+	    bind_text(st, 2, recipient) != 0 || bind_text(st, 3, purpose) != 0)
+		return (bind_failed(q, ST_GRANT_DELETE));
+	return (run_update(q, ST_GRANT_DELETE));
 }
 
 /* Bind the memo id ${memo_id} and the tag ${tag} to ?1 and ?2 of ${sid}. */
@@ -3670,28 +3799,36 @@ sq_complaint_list(
 }
 
 static int
-sq_channel_key_get(void *db, uint8_t *pk, int64_t *created_at)
+sq_channel_key_get(
+    void *db, uint8_t *pk, uint64_t *log_index, int64_t *created_at)
 {
 	struct sq *q = db;
 	enum stmt sid = ST_CHANNEL_KEY_GET;
+	int64_t idx;
 	int rc;
 
 	if ((rc = next_row(q, sid)) == STORE_OK &&
 	    (col_blob(q, sid, 0, pk, KEYS_BOX_PK_BYTES) != 0 ||
-		col_int(q, sid, 1, INT64_MIN, INT64_MAX, created_at) != 0))
+		col_int(q, sid, 1, 0, LOG_INDEX_MAX, &idx) != 0 ||
+		col_int(q, sid, 2, INT64_MIN, INT64_MAX, created_at) != 0))
 		rc = STORE_ERR;
 	finish(q, sid);
+	if (rc == STORE_OK)
+		*log_index = (uint64_t)idx;
 	return (rc);
 }
 
 static int
-sq_channel_key_create(void *db, const uint8_t *pk, int64_t now)
+sq_channel_key_create(
+    void *db, const uint8_t *pk, uint64_t log_index, int64_t now)
 {
 	struct sq *q = db;
 	sqlite3_stmt *st = q->st[ST_CHANNEL_KEY_INSERT];
 
+	/* store.c checked that log_index is below STORE_LOG_SIZE_MAX. */
 	if (bind_blob(st, 1, pk, KEYS_BOX_PK_BYTES) != 0 ||
-	    bind_int(st, 2, now) != 0)
+	    bind_int(st, 2, (int64_t)log_index) != 0 ||
+	    bind_int(st, 3, now) != 0)
 		return (bind_failed(q, ST_CHANNEL_KEY_INSERT));
 	return (run(q, ST_CHANNEL_KEY_INSERT));
 }
@@ -3703,11 +3840,13 @@ sq_channel_grant_put(void *db, const char *member_id, const uint8_t *sealed,
 	struct sq *q = db;
 	sqlite3_stmt *st = q->st[ST_CHANNEL_GRANT_PUT];
 	uint8_t pk[KEYS_BOX_PK_BYTES];
+	uint64_t log_index;
 	int64_t created_at;
 	int rc;
 
 	/* No grant of a key that does not exist. */
-	if ((rc = sq_channel_key_get(q, pk, &created_at)) != STORE_OK)
+	if ((rc = sq_channel_key_get(q, pk, &log_index, &created_at)) !=
+	    STORE_OK)
 		return (rc);
 	if (bind_text(st, 1, member_id) != 0 ||
 	    bind_blob(st, 2, sealed, sealedlen) != 0 ||
@@ -3832,6 +3971,7 @@ const struct store_backend store_sqlite_backend = {
     .member_get = sq_member_get,
     .member_get_by_handle = sq_member_get_by_handle,
     .member_list = sq_member_list,
+    .member_list_role = sq_member_list_role,
     .member_set_roles = sq_member_set_roles,
     .member_set_eligible = sq_member_set_eligible,
     .member_set_display_name = sq_member_set_display_name,
@@ -3866,15 +4006,18 @@ const struct store_backend store_sqlite_backend = {
     .memo_update = sq_memo_update,
     .memo_list_member = sq_memo_list_member,
     .memo_list_states = sq_memo_list_states,
+    .memo_page_states = sq_memo_page_states,
     .memo_relations = sq_memo_relations,
     .memo_relate = sq_memo_relate,
     .memo_related = sq_memo_related,
+    .memo_unrelate = sq_memo_unrelate,
     .version_put = sq_version_put,
     .version_get = sq_version_get,
     .versions = sq_versions,
     .grant_put = sq_grant_put,
     .grant_get = sq_grant_get,
     .grant_release = sq_grant_release,
+    .grant_delete = sq_grant_delete,
     .signature_put = sq_signature_put,
     .signature_get = sq_signature_get,
     .signature_delete = sq_signature_delete,

@@ -454,9 +454,6 @@ memoctx_grant(struct route_ctx *ctx, const char *memo_id, const char *recipient,
 	return (0);
 }
 
-/* Members read per page when looking for a role. */
-#define ROLE_PAGE 500
-
 /**
  * memoctx_notify_role(ctx, role, kind):
  * Inside the caller's transaction, queue a notification of ${kind}
@@ -467,29 +464,20 @@ int
 memoctx_notify_role(struct route_ctx *ctx, unsigned int role, int kind)
 {
 	struct store_member *ms;
-	size_t offset = 0, n, total, i;
+	size_t n, i;
 
-	do {
-		ms = NULL;
-		if (store_member_list(ctx->store, NULL, offset, ROLE_PAGE, &ms,
-			&n, &total) != STORE_OK) {
-			fail(ctx, "member list");
+	if (store_member_list_role(ctx->store, role, &ms, &n) != STORE_OK) {
+		fail(ctx, "members of a role");
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if (notify_queue(ctx->store, ms[i].id, kind, ctx->now) != 0) {
+			free(ms);
+			fail(ctx, "notification");
 			return (-1);
 		}
-		for (i = 0; i < n; i++) {
-			if ((ms[i].roles & role) == 0 ||
-			    ms[i].status != STORE_MEMBER_ACTIVE)
-				continue;
-			if (notify_queue(
-				ctx->store, ms[i].id, kind, ctx->now) != 0) {
-				free(ms);
-				fail(ctx, "notification");
-				return (-1);
-			}
-		}
-		free(ms);
-		offset += n;
-	} while (n == ROLE_PAGE && offset < total);
+	}
+	free(ms);
 	return (0);
 }
 

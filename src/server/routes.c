@@ -216,7 +216,7 @@ const struct route routes_table[] = {
 	&routes_channel_grant_spec, routes_channel_grant},
     {ROUTER_GET, "/api/v1/channel/grant", ACCESS_CONTENT, 0, NULL,
 	routes_channel_grant_get},
-    {ROUTER_GET, "/api/v1/channel/inbox", ACCESS_CONTENT, 0, NULL,
+    {ROUTER_GET, "/api/v1/channel/inbox", ACCESS_CONTENT, Q, NULL,
 	routes_channel_inbox},
     {ROUTER_GET, "/api/v1/standard-principals", ACCESS_CONTENT, Q, NULL,
 	routes_channel_standard},

@@ -642,8 +642,8 @@ void routes_channel_grant_get(struct route_ctx *ctx);
 
 /**
  * routes_channel_inbox(ctx):
- * GET /api/v1/channel/inbox: the memos awaiting the channel, the next due
- * first.
+ * GET /api/v1/channel/inbox?offset=N&limit=N: a page of the memos awaiting
+ * the channel, the next due first, with the count of all of them.
  */
 void routes_channel_inbox(struct route_ctx *ctx);
 
@@ -670,7 +670,8 @@ void routes_channel_redirect(struct route_ctx *ctx);
 /**
  * routes_channel_assign(ctx):
  * POST /api/v1/memos/{id}/assign: give the memo to a colleague of the
- * channel's organisation to draft the reply, with the memo key only.
+ * channel's organisation to draft the reply, with the memo key only,
+ * taking it from the previous assignee.
  */
 void routes_channel_assign(struct route_ctx *ctx);
 

@@ -34,8 +34,12 @@
 #define DISTRIBUTE_MAX 16
 /* The standard list: configured principals plus one agency head. */
 #define STANDARD_MAX (CONFIG_PRINCIPALS_MAX + 1)
-/* Page size when walking the directory. */
-#define DIRECTORY_PAGE 500
+/*
+ * Inbox pages: most memos one reply holds (also the default), and the
+ * furthest offset, which bounds the keys one request keeps in memory.
+ */
+#define INBOX_LIMIT_MAX 500
+#define INBOX_OFFSET_MAX 10000
 
 /* No event was logged (an index never reached). */
 #define NO_EVENT UINT64_MAX
@@ -156,6 +160,15 @@ static const struct jsonin_field distribute_fields[] = {
 const struct jsonin_spec routes_channel_distribute_spec =
     JSONIN_SPEC(struct distribute_in, distribute_fields);
 
+/* Order members by handle. */
+static int
+by_handle(const void *a, const void *b)
+{
+	const struct store_member *x = a, *y = b;
+
+	return (strcmp(x->handle, y->handle));
+}
+
 /**
  * routes_channel_role_members(ctx, role, ms, n):
  * Store in a malloc'd ${ms} (free()) the ${n} active members holding the
@@ -166,41 +179,25 @@ int
 routes_channel_role_members(struct route_ctx *ctx, unsigned int role,
     struct store_member **ms, size_t *n)
 {
-	struct store_member *page = NULL, *out;
-	size_t offset = 0, total = 0, np, i, k = 0;
+	int rc;
 
-	if ((out = calloc(ROUTES_CHANNEL_ROLE_MAX, sizeof(*out))) == NULL) {
-		log_msg(LOG_ERROR, "out of memory");
+	if ((rc = store_member_list_role(ctx->store, role, ms, n)) !=
+	    STORE_OK) {
+		if (rc == STORE_CONFLICT)
+			log_msg(LOG_ERROR,
+			    "too many members hold one channel role");
 		return (-1);
 	}
-	do {
-		if (store_member_list(ctx->store, NULL, offset, DIRECTORY_PAGE,
-			&page, &np, &total) != STORE_OK)
-			goto err1;
-		for (i = 0; i < np; i++) {
-			if ((page[i].roles & role) == 0 ||
-			    page[i].status != STORE_MEMBER_ACTIVE)
-				continue;
-			if (k == ROUTES_CHANNEL_ROLE_MAX) {
-				log_msg(LOG_ERROR,
-				    "too many members hold one channel role");
-				goto err2;
-			}
-			out[k++] = page[i];
-		}
-		free(page);
-		page = NULL;
-		offset += np;
-	} while (np > 0 && offset < total);
-	*ms = out;
-	*n = k;
+	if (*n > ROUTES_CHANNEL_ROLE_MAX) {
+		log_msg(LOG_ERROR, "too many members hold one channel role");
+		free(*ms);
+		*ms = NULL;
+		*n = 0;
+		return (-1);
+	}
+	if (*n > 1)
+		qsort(*ms, *n, sizeof(**ms), by_handle);
 	return (0);
-
-err2:
-	free(page);
-err1:
-	free(out);
-	return (-1);
 }
 
 /*
@@ -394,21 +391,25 @@ role_allowed(struct route_ctx *ctx, enum access_op op)
 
 /**
  * routes_channel_get(ctx):
- * GET /api/v1/channel: the channel's public key and whether the caller
- * holds it.  Every member may read it: a drafter seals the memo key to it
- * at submission.
+ * GET /api/v1/channel: the channel's public key, the index of the log
+ * entry that published it and whether the caller holds it.  Every member
+ * may read it: a drafter seals the memo key to it at submission, after
+ * checking it against that log entry.
  */
 void
 routes_channel_get(struct route_ctx *ctx)
 {
 	uint8_t pk[KEYS_BOX_PK_BYTES], sealed[STORE_GRANT_MAX];
 	char pk64[B64_ENCODED_LEN(KEYS_BOX_PK_BYTES)];
+	uint64_t log_index = 0;
 	int64_t created_at = 0;
 	size_t sealedlen;
 	int rc, held;
 
-	if ((rc = store_channel_key_get(ctx->store, pk, &created_at)) ==
-	    STORE_NOTFOUND) {
+	if (!role_allowed(ctx, ACCESS_OP_CHANNEL_PUBLIC))
+		return;
+	if ((rc = store_channel_key_get(
+		 ctx->store, pk, &log_index, &created_at)) == STORE_NOTFOUND) {
 		(void)http_reply_json(ctx->req, 200,
 		    json_pack("{s:n,s:I,s:b}", "pk", "created_at",
 			(json_int_t)0, "granted", 0));
@@ -426,24 +427,28 @@ routes_channel_get(struct route_ctx *ctx)
 	}
 	held = rc == STORE_OK;
 	routes_b64(pk64, sizeof(pk64), pk, sizeof(pk));
+	/* Log indexes are below STORE_LOG_SIZE_MAX, a json_int_t. */
 	(void)http_reply_json(ctx->req, 200,
-	    json_pack("{s:s,s:I,s:b}", "pk", pk64, "created_at",
-		(json_int_t)created_at, "granted", held));
+	    json_pack("{s:s,s:I,s:I,s:b}", "pk", pk64, "log_index",
+		(json_int_t)log_index, "created_at", (json_int_t)created_at,
+		"granted", held));
 }
 
 /**
  * routes_channel_key(ctx):
  * POST /api/v1/channel/key: record the channel's public key, once, with
- * the creating coordinator's sealed copy of its secret key.
+ * the creating coordinator's sealed copy of its secret key and the index
+ * of the channel_key_created entry that publishes its hash.
  */
 void
 routes_channel_key(struct route_ctx *ctx)
 {
 	const struct key_in *in = ctx->body;
-	uint8_t sealed[STORE_GRANT_MAX];
+	uint8_t sealed[STORE_GRANT_MAX], pk[KEYS_BOX_PK_BYTES];
 	char pk64[B64_ENCODED_LEN(KEYS_BOX_PK_BYTES)];
 	struct event ev;
-	uint64_t index;
+	uint64_t index, had;
+	int64_t created_at;
 	size_t sealedlen;
 	int rc;
 
@@ -464,15 +469,27 @@ routes_channel_key(struct route_ctx *ctx)
 		routes_internal(ctx, "begin");
 		return;
 	}
-	if ((rc = store_channel_key_create(ctx->store, in->pk, ctx->now)) ==
-	    STORE_CONFLICT) {
+	/*
+	 * Refuse a second key before logging anything: the transaction
+	 * holds the store, so the key cannot appear between this check and
+	 * its creation below, which needs the index of the event.
+	 */
+	if ((rc = store_channel_key_get(ctx->store, pk, &had, &created_at)) ==
+	    STORE_OK) {
 		store_rollback(ctx->store);
 		http_reply_error(ctx->req, 409, "conflict",
 		    "the channel key exists already; ask a coordinator who "
 		    "holds it for a grant");
 		return;
 	}
-	if (rc != STORE_OK) {
+	if (rc != STORE_NOTFOUND) {
+		(void)tx_fail(ctx, "channel key");
+		return;
+	}
+	if (tx_event(ctx, &ev, &index) != 0)
+		return;
+	if (store_channel_key_create(ctx->store, in->pk, index, ctx->now) !=
+	    STORE_OK) {
 		(void)tx_fail(ctx, "channel key create");
 		return;
 	}
@@ -481,13 +498,14 @@ routes_channel_key(struct route_ctx *ctx)
 		(void)tx_fail(ctx, "channel grant");
 		return;
 	}
-	if (tx_event(ctx, &ev, &index) != 0 || tx_commit(ctx) != 0)
+	if (tx_commit(ctx) != 0)
 		return;
 	routes_log_wait(ctx, index);
 	routes_b64(pk64, sizeof(pk64), in->pk, sizeof(in->pk));
 	(void)http_reply_json(ctx->req, 201,
-	    json_pack("{s:s,s:I,s:b}", "pk", pk64, "created_at",
-		(json_int_t)ctx->now, "granted", 1));
+	    json_pack("{s:s,s:I,s:I,s:b}", "pk", pk64, "log_index",
+		(json_int_t)index, "created_at", (json_int_t)ctx->now,
+		"granted", 1));
 }
 
 /**
@@ -503,7 +521,7 @@ routes_channel_grant(struct route_ctx *ctx)
 	uint8_t mine[STORE_GRANT_MAX];
 	struct store_member m;
 	struct event ev;
-	uint64_t index;
+	uint64_t index, key_index;
 	int64_t created_at;
 	size_t sealedlen, minelen;
 	int rc;
@@ -519,8 +537,8 @@ routes_channel_grant(struct route_ctx *ctx)
 	}
 	if (memoctx_sealed(ctx, "grant", in->grant, sealed, &sealedlen) != 0)
 		return;
-	if ((rc = store_channel_key_get(ctx->store, pk, &created_at)) ==
-	    STORE_NOTFOUND) {
+	if ((rc = store_channel_key_get(
+		 ctx->store, pk, &key_index, &created_at)) == STORE_NOTFOUND) {
 		http_reply_error(ctx->req, 409, "no_channel_key",
 		    "the channel key does not exist yet");
 		return;
@@ -602,21 +620,120 @@ next_due(const struct store_memo *m)
 	}
 }
 
-/* Order inbox entries by next due date (none last), then by id. */
+/* Where a memo falls in the inbox: its next due date (0: none) and id. */
+struct inbox_key {
+	int64_t due;
+	char id[MEMO_ID_LEN + 1];
+};
+
+/* The inbox's order: by next due date (none last), then by id. */
+static int
+inbox_key_cmp(const struct inbox_key *x, const struct inbox_key *y)
+{
+
+	if (x->due != y->due) {
+		if (x->due == 0)
+			return (1);
+		if (y->due == 0)
+			return (-1);
+		return (x->due < y->due ? -1 : 1);
+	}
+	return (strcmp(x->id, y->id));
+}
+
 static int
 inbox_cmp(const void *a, const void *b)
 {
-	const struct store_memo *x = a, *y = b;
-	int64_t dx = next_due(x), dy = next_due(y);
 
-	if (dx != dy) {
-		if (dx == 0)
-			return (1);
-		if (dy == 0)
-			return (-1);
-		return (dx < dy ? -1 : 1);
+	return (inbox_key_cmp(a, b));
+}
+
+/*
+ * The first ${cap} keys of the inbox in inbox order seen so far, kept as a
+ * max-heap (the last of them on top), and the count of every memo seen:
+ * memory for one page's window whatever the size of the inbox.
+ */
+struct inbox_window {
+	struct inbox_key *keys;
+	size_t n;
+	size_t cap;
+	size_t total;
+};
+
+/* Restore the heap order of the ${n} ${h} below position ${i}. */
+static void
+heap_down(struct inbox_key *h, size_t n, size_t i)
+{
+	struct inbox_key t;
+	size_t c;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && inbox_key_cmp(&h[c + 1], &h[c]) > 0)
+			c++;
+		if (inbox_key_cmp(&h[c], &h[i]) <= 0)
+			break;
+		t = h[i];
+		h[i] = h[c];
+		h[c] = t;
+		i = c;
 	}
-	return (strcmp(x->id, y->id));
+}
+
+/* Restore the heap order of ${h} above position ${i}. */
+static void
+heap_up(struct inbox_key *h, size_t i)
+{
+	struct inbox_key t;
+	size_t p;
+
+	while (i > 0 && inbox_key_cmp(&h[i], &h[p = (i - 1) / 2]) > 0) {
+		t = h[i];
+		h[i] = h[p];
+		h[p] = t;
+		i = p;
+	}
+}
+
+/* The store_memo_each_state() callback: count ${m}, keep it if early. */
+static int
+inbox_visit(void *cookie, const struct store_memo *m)
+{
+	struct inbox_window *w = cookie;
+	struct inbox_key k;
+
+	k.due = next_due(m);
+	memcpy(k.id, m->id, sizeof(k.id));
+	w->total++;
+	if (w->n < w->cap) {
+		w->keys[w->n] = k;
+		heap_up(w->keys, w->n++);
+	} else if (w->cap > 0 && inbox_key_cmp(&k, &w->keys[0]) < 0) {
+		w->keys[0] = k;
+		heap_down(w->keys, w->n, 0);
+	}
+	return (0);
+}
+
+/* Parse a decimal query value in [min, max]; 0 or -1. */
+static int
+query_uint(const char *s, unsigned long long min, unsigned long long max,
+    unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (*s == '\0' || strlen(s) > 20)
+		return (-1);
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return (-1);
+		v = v * 10 + (unsigned long long)(*s - '0');
+		if (v > max)
+			return (-1);
+	}
+	if (v < min)
+		return (-1);
+	*out = v;
+	return (0);
 }
 
 /* The inbox entry of ${m}: its Memo object with "next_due" and "overdue". */
@@ -641,40 +758,71 @@ inbox_entry(struct route_ctx *ctx, const struct store_memo *m)
 
 /**
  * routes_channel_inbox(ctx):
- * GET /api/v1/channel/inbox: the memos awaiting the channel, the next due
- * first.
+ * GET /api/v1/channel/inbox?offset=N&limit=N: a page of the memos awaiting
+ * the channel, the next due first, with the count of all of them.
  */
 void
 routes_channel_inbox(struct route_ctx *ctx)
 {
+	static const char *const allowed[] = {"offset", "limit"};
 	static const int states[] = {MEMO_STATE_SUBMITTED,
 	    MEMO_STATE_ACKNOWLEDGED, MEMO_STATE_REDIRECTED, MEMO_STATE_ASSIGNED,
 	    MEMO_STATE_REPLIED};
-	struct store_memo *ms = NULL;
+	unsigned long long offset = 0, limit = INBOX_LIMIT_MAX;
+	struct inbox_window w = {NULL, 0, 0, 0};
+	struct store_memo m;
+	const char *v;
+	char bad[40];
 	json_t *arr = NULL;
-	size_t n = 0, i;
+	size_t i;
 
 	if (!role_allowed(ctx, ACCESS_OP_INBOX))
 		return;
-	if (store_memo_list_states(ctx->store, states,
-		sizeof(states) / sizeof(states[0]), &ms, &n) != STORE_OK) {
-		routes_internal(ctx, "inbox");
+	if (http_query_check(ctx->req, allowed, 2, bad, sizeof(bad)) != 0) {
+		http_reply_error(ctx->req, 400, "unknown_field",
+		    "unknown or repeated query parameter \"%s\"", bad);
 		return;
 	}
-	if (n > 1)
-		qsort(ms, n, sizeof(ms[0]), inbox_cmp);
+	if ((v = http_query_get(ctx->req, "offset")) != NULL &&
+	    query_uint(v, 0, INBOX_OFFSET_MAX, &offset) != 0) {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "query parameter \"offset\" must be from 0 to %d",
+		    INBOX_OFFSET_MAX);
+		return;
+	}
+	if ((v = http_query_get(ctx->req, "limit")) != NULL &&
+	    query_uint(v, 1, INBOX_LIMIT_MAX, &limit) != 0) {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "query parameter \"limit\" must be from 1 to %d",
+		    INBOX_LIMIT_MAX);
+		return;
+	}
+	/* Every inbox memo is seen; only the window up to the page is kept. */
+	w.cap = (size_t)(offset + limit);
+	if ((w.keys = calloc(w.cap, sizeof(*w.keys))) == NULL)
+		goto fail;
+	if (store_memo_each_state(ctx->store, states,
+		sizeof(states) / sizeof(states[0]), inbox_visit,
+		&w) != STORE_OK)
+		goto fail;
+	if (w.n > 1)
+		qsort(w.keys, w.n, sizeof(w.keys[0]), inbox_cmp);
 	if ((arr = json_array()) == NULL)
 		goto fail;
-	for (i = 0; i < n; i++)
-		if (json_array_append_new(arr, inbox_entry(ctx, &ms[i])) != 0)
+	for (i = (size_t)offset; i < w.n; i++) {
+		/* As it is now, which may be a little later than listed. */
+		if (store_memo_get(ctx->store, w.keys[i].id, &m) != STORE_OK ||
+		    json_array_append_new(arr, inbox_entry(ctx, &m)) != 0)
 			goto fail;
-	free(ms);
-	(void)http_reply_json(ctx->req, 200, json_pack("{s:o}", "memos", arr));
+	}
+	free(w.keys);
+	(void)http_reply_json(ctx->req, 200,
+	    json_pack("{s:o,s:I}", "memos", arr, "total", (json_int_t)w.total));
 	return;
 
 fail:
 	json_decref(arr);
-	free(ms);
+	free(w.keys);
 	routes_internal(ctx, "inbox");
 }
 
@@ -977,10 +1125,51 @@ routes_channel_reply(struct route_ctx *ctx)
 	    EVENT_MEMO_REPLIED);
 }
 
+/*
+ * Inside the open transaction, take memo ${memo_id} from each of its
+ * assignees but ${keep}: remove the assignee relation and, unless another
+ * stored relation (drafter, co-drafter, invitee, principal) still gives
+ * the member the memo, delete its grant of the memo key.  Return 0, or -1.
+ */
+static int
+unassign_others(struct route_ctx *ctx, const char *memo_id, const char *keep)
+{
+	char(*ids)[DIRECTORY_MEMBER_ID_LEN + 1];
+	unsigned int rel;
+	size_t n, i;
+	int rc;
+
+	if (store_memo_related(
+		ctx->store, memo_id, ACCESS_REL_ASSIGNEE, &ids, &n) != STORE_OK)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (strcmp(ids[i], keep) == 0)
+			continue;
+		if (store_memo_unrelate(ctx->store, memo_id, ids[i],
+			ACCESS_REL_ASSIGNEE) != STORE_OK ||
+		    store_memo_relations(ctx->store, memo_id, ids[i], &rel) !=
+			STORE_OK)
+			goto err;
+		if (rel != 0)
+			continue;
+		rc = store_grant_delete(
+		    ctx->store, memo_id, ids[i], MEMO_GRANT_KEY);
+		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+			goto err;
+	}
+	free(ids);
+	return (0);
+
+err:
+	free(ids);
+	return (-1);
+}
+
 /**
  * routes_channel_assign(ctx):
  * POST /api/v1/memos/{id}/assign: give the memo to a colleague of the
- * channel's organisation to draft the reply, with the memo key only.
+ * channel's organisation to draft the reply, with the memo key only,
+ * taking it from the previous assignee.
  */
 void
 routes_channel_assign(struct route_ctx *ctx)
@@ -1007,7 +1196,8 @@ routes_channel_assign(struct route_ctx *ctx)
 	    tx_begin(ctx, &mc) != 0)
 		return;
 	/* The memo key only: an assignee never learns who signed. */
-	if (memoctx_grant(ctx, mc.memo.id, m.id, MEMO_GRANT_KEY, sealed,
+	if (unassign_others(ctx, mc.memo.id, m.id) != 0 ||
+	    memoctx_grant(ctx, mc.memo.id, m.id, MEMO_GRANT_KEY, sealed,
 		sealedlen) != 0 ||
 	    store_memo_relate(ctx->store, mc.memo.id, m.id, ACCESS_REL_ASSIGNEE,
 		ctx->me->id, ctx->now) != STORE_OK ||

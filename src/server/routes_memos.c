@@ -908,7 +908,7 @@ routes_memos_submit(struct route_ctx *ctx)
 	struct memoctx mc;
 	enum memo_state next;
 	int64_t created;
-	uint64_t index;
+	uint64_t index, chindex;
 	size_t keylen, rosterlen;
 	int rc;
 
@@ -927,8 +927,8 @@ routes_memos_submit(struct route_ctx *ctx)
 	    memoctx_sealed(ctx, "grants.roster", in->grants.roster, roster,
 		&rosterlen) != 0)
 		return;
-	if ((rc = store_channel_key_get(ctx->store, chpk, &created)) ==
-	    STORE_NOTFOUND) {
+	if ((rc = store_channel_key_get(
+		 ctx->store, chpk, &chindex, &created)) == STORE_NOTFOUND) {
 		http_reply_error(ctx->req, 409, "no_channel_key",
 		    "the channel has no key yet: a coordinator must create it "
 		    "before memos can be submitted");

@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "lifecycle.h"
+#include "log.h"
 #include "stats.h"
 #include "routes.h"
 
@@ -19,6 +20,21 @@
 
 /* The period names, indexed by enum stats_period. */
 static const char *const period_names[] = {"month", "quarter", "year"};
+
+/*
+ * Most memos one request counts: the statistics hold one struct stats_memo
+ * (about 1 KiB) per memo in memory.  Beyond it the request fails (500)
+ * rather than answer with figures that leave memos out.
+ */
+#define STATS_MEMOS_MAX 100000
+
+/* The memos gathered so far (store_memo_each_state()). */
+struct gather {
+	struct route_ctx *ctx;
+	struct stats_memo *sms;
+	size_t n;
+	size_t cap;
+};
 
 /*
  * Fill ${sm} from memo ${m}: its times, deadlines, topic and the hashes of
@@ -50,6 +66,40 @@ stats_record(
 			    strlen(ids[i]), NULL, 0);
 		free(ids);
 	}
+	return (0);
+}
+
+/* The store_memo_each_state() callback: add ${m} to the gathering. */
+static int
+gather_memo(void *cookie, const struct store_memo *m)
+{
+	struct gather *g = cookie;
+	struct stats_memo *p;
+	size_t cap;
+
+	if (g->n == g->cap) {
+		if (g->cap == STATS_MEMOS_MAX) {
+			log_msg(LOG_ERROR, "statistics: more memos than "
+					   "STATS_MEMOS_MAX");
+			return (-1);
+		}
+		cap = g->cap == 0 ? 64 : g->cap * 2;
+		if (cap > STATS_MEMOS_MAX)
+			cap = STATS_MEMOS_MAX;
+		if ((p = calloc(cap, sizeof(*p))) == NULL)
+			return (-1);
+		/* Copied, not realloc()ed, so that the old copy is wiped. */
+		if (g->n > 0) {
+			memcpy(p, g->sms, g->n * sizeof(*p));
+			sodium_memzero(g->sms, g->n * sizeof(*p));
+		}
+		free(g->sms);
+		g->sms = p;
+		g->cap = cap;
+	}
+	if (stats_record(g->ctx, m, &g->sms[g->n]) != 0)
+		return (-1);
+	g->n++;
 	return (0);
 }
 
@@ -100,13 +150,12 @@ routes_stats_get(struct route_ctx *ctx)
 	static const int states[] = {MEMO_STATE_SUBMITTED,
 	    MEMO_STATE_ACKNOWLEDGED, MEMO_STATE_REDIRECTED, MEMO_STATE_ASSIGNED,
 	    MEMO_STATE_REPLIED, MEMO_STATE_CLOSED};
-	struct stats_memo *sms = NULL;
+	struct gather g = {ctx, NULL, 0, 0};
 	struct stats_cell *cells = NULL;
-	struct store_memo *ms = NULL;
 	const char *v;
 	char bad[40];
 	json_t *arr = NULL;
-	size_t n = 0, ncells = 0, i;
+	size_t ncells = 0, i;
 	int period = STATS_MONTH;
 
 	if (!access_memo_allowed(
@@ -131,18 +180,13 @@ routes_stats_get(struct route_ctx *ctx)
 		routes_internal(ctx, "no calendar");
 		return;
 	}
-	if (store_memo_list_states(ctx->store, states,
-		sizeof(states) / sizeof(states[0]), &ms, &n) != STORE_OK) {
-		routes_internal(ctx, "memo list");
-		return;
-	}
-	if (n > 0 && (sms = calloc(n, sizeof(*sms))) == NULL)
+	/* Every memo that reached the channel, a page at a time. */
+	if (store_memo_each_state(ctx->store, states,
+		sizeof(states) / sizeof(states[0]), gather_memo,
+		&g) != STORE_OK)
 		goto fail;
-	for (i = 0; i < n; i++)
-		if (stats_record(ctx, &ms[i], &sms[i]) != 0)
-			goto fail;
-	if (stats_compute(&cells, &ncells, sms, n, (enum stats_period)period,
-		ctx->cal) != 0)
+	if (stats_compute(&cells, &ncells, g.sms, g.n,
+		(enum stats_period)period, ctx->cal) != 0)
 		goto fail;
 	if ((arr = json_array()) == NULL)
 		goto fail;
@@ -161,8 +205,7 @@ fail:
 done:
 	json_decref(arr);
 	free(cells);
-	if (sms != NULL)
-		sodium_memzero(sms, n * sizeof(*sms));
-	free(sms);
-	free(ms);
+	if (g.sms != NULL)
+		sodium_memzero(g.sms, g.cap * sizeof(*g.sms));
+	free(g.sms);
 }

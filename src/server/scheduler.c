@@ -13,11 +13,6 @@
 #include "notify.h"
 #include "scheduler.h"
 
-/* Members read per page when looking for directors and coordinators. */
-#define RECIPIENTS_PAGE 500
-/* Most escalation recipients (directors and coordinators). */
-#define RECIPIENTS_MAX 10000
-
 struct scheduler {
 	struct store *store;
 	struct chanlog *log;
@@ -47,9 +42,9 @@ static const int watched_states[] = {MEMO_STATE_SUBMITTED,
 
 /* Directors and coordinators, found once per pass when first needed. */
 struct recipients {
-	char (*ids)[DIRECTORY_MEMBER_ID_LEN + 1];
+	struct store_member *ms;
 	size_t n;
-	int loaded;
+	int loaded; /* 0: not yet, 1: loaded, -1: failed (reported) */
 };
 
 /* Return the due time of deadline ${kind} of ${m}. */
@@ -110,34 +105,19 @@ newly_missed(const struct store_memo *m, int64_t now)
 static int
 recipients_load(struct store *s, struct recipients *r)
 {
-	struct store_member *ms;
-	size_t n, total, offset = 0, i;
-	void *p;
+	int rc;
 
-	if (r->loaded)
-		return (0);
-	r->n = 0;
-	do {
-		if (store_member_list(s, NULL, offset, RECIPIENTS_PAGE, &ms, &n,
-			&total) != STORE_OK)
-			return (-1);
-		for (i = 0; i < n; i++) {
-			if (ms[i].status != STORE_MEMBER_ACTIVE ||
-			    !(ms[i].roles & (ROLE_DIRECTOR | ROLE_COORDINATOR)))
-				continue;
-			if (r->n == RECIPIENTS_MAX)
-				break;
-			if ((p = realloc(r->ids,
-				 (r->n + 1) * sizeof(*r->ids))) == NULL) {
-				free(ms);
-				return (-1);
-			}
-			r->ids = p;
-			memcpy(r->ids[r->n++], ms[i].id, sizeof(r->ids[0]));
-		}
-		free(ms);
-		offset += n;
-	} while (n > 0 && offset < total);
+	if (r->loaded != 0)
+		return (r->loaded > 0 ? 0 : -1);
+	if ((rc = store_member_list_role(s, ROLE_DIRECTOR | ROLE_COORDINATOR,
+		 &r->ms, &r->n)) != STORE_OK) {
+		if (rc == STORE_CONFLICT)
+			log_msg(LOG_ERROR,
+			    "scheduler: more directors and coordinators than "
+			    "escalations can be sent to");
+		r->loaded = -1;
+		return (-1);
+	}
 	r->loaded = 1;
 	return (0);
 }
@@ -185,7 +165,7 @@ mark_memo(struct store *s, struct chanlog *log, const char *id, int64_t now,
 	if (store_memo_update(s, &m) != STORE_OK)
 		goto err1;
 	for (i = 0; i < r->n; i++)
-		if (notify_queue(s, r->ids[i], NOTIFY_ESCALATION, now) != 0)
+		if (notify_queue(s, r->ms[i].id, NOTIFY_ESCALATION, now) != 0)
 			goto err1;
 	if (store_commit(s) != STORE_OK)
 		goto err1;
@@ -196,6 +176,35 @@ err1:
 	store_rollback(s);
 err0:
 	return (-1);
+}
+
+/* One pass of scheduler_run_once(). */
+struct pass {
+	struct store *s;
+	struct chanlog *log;
+	int64_t now;
+	struct recipients r;
+	size_t total;  /* deadlines marked */
+	size_t failed; /* memos that could not be handled */
+};
+
+/* The store_memo_each_state() callback: mark ${m}'s missed deadlines. */
+static int
+pass_memo(void *cookie, const struct store_memo *m)
+{
+	struct pass *p = cookie;
+	size_t marked;
+
+	if (newly_missed(m, p->now) == 0)
+		return (0);
+	if (recipients_load(p->s, &p->r) != 0 ||
+	    mark_memo(p->s, p->log, m->id, p->now, &p->r, &marked) != 0) {
+		/* Left for the next pass; go on with the others. */
+		p->failed++;
+		return (0);
+	}
+	p->total += marked;
+	return (0);
 }
 
 /**
@@ -209,44 +218,35 @@ int
 scheduler_run_once(
     struct store *s, struct chanlog *log, int64_t now, size_t *nmarked)
 {
-	struct recipients r = {NULL, 0, 0};
-	struct store_memo *ms;
-	size_t n, i, marked, total = 0, failed = 0;
+	struct pass p;
+	int rc;
 
 	if (nmarked != NULL)
 		*nmarked = 0;
-	if (store_memo_list_states(s, watched_states,
-		sizeof(watched_states) / sizeof(watched_states[0]), &ms,
-		&n) != STORE_OK) {
+	memset(&p, 0, sizeof(p));
+	p.s = s;
+	p.log = log;
+	p.now = now;
+	/* Every watched memo, a page at a time: none is left out. */
+	rc = store_memo_each_state(s, watched_states,
+	    sizeof(watched_states) / sizeof(watched_states[0]), pass_memo, &p);
+	free(p.r.ms);
+	if (rc != STORE_OK)
 		log_msg(LOG_ERROR, "scheduler: cannot list memos");
-		return (-1);
-	}
-	for (i = 0; i < n; i++) {
-		if (newly_missed(&ms[i], now) == 0)
-			continue;
-		if (recipients_load(s, &r) != 0 ||
-		    mark_memo(s, log, ms[i].id, now, &r, &marked) != 0) {
-			failed++;
-			continue;
-		}
-		total += marked;
-	}
-	free(ms);
-	free(r.ids);
-	if (total > 0) {
-		struct log_field f[1] = {LOG_INT("count", (int64_t)total)};
+	if (p.total > 0) {
+		struct log_field f[1] = {LOG_INT("count", (int64_t)p.total)};
 
 		log_fields(LOG_INFO, "deadlines missed", f, 1);
 	}
 	if (nmarked != NULL)
-		*nmarked = total;
-	if (failed > 0) {
-		struct log_field f[1] = {LOG_INT("memos", (int64_t)failed)};
+		*nmarked = p.total;
+	if (p.failed > 0) {
+		struct log_field f[1] = {LOG_INT("memos", (int64_t)p.failed)};
 
 		log_fields(LOG_ERROR, "scheduler: cannot mark deadlines", f, 1);
 		return (-1);
 	}
-	return (0);
+	return (rc == STORE_OK ? 0 : -1);
 }
 
 /* The thread: a pass now, then one every interval until stopped. */

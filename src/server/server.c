@@ -138,7 +138,9 @@ server_new(
 	 * start); then the signer keeps up with the log.
 	 */
 	chanlog_set_report(sv->inst->log, chanlog_report, NULL);
-	if (chanlog_sign(sv->inst->log, (uint64_t)time(NULL), NULL) !=
+	/* Heads take the clock of the events they cover (srvclock.h). */
+	chanlog_set_clock(sv->inst->log, srvclock_now);
+	if (chanlog_sign(sv->inst->log, (uint64_t)srvclock_now(), NULL) !=
 	    CHANLOG_OK) {
 		seterr(err, errcap, "cannot sign the channel log's tree head");
 		goto err2;

@@ -18,12 +18,17 @@ T_PID=""
 T_URL=""
 T_PASSED=0
 T_FAILED=0
+T_SINK_PID=""
 
 t_cleanup() {
 	local rc=$?
 	if [ -n "$T_PID" ]; then
 		kill "$T_PID" 2>/dev/null || true
 		wait "$T_PID" 2>/dev/null || true
+	fi
+	if [ -n "$T_SINK_PID" ]; then
+		kill "$T_SINK_PID" 2>/dev/null || true
+		wait "$T_SINK_PID" 2>/dev/null || true
 	fi
 	if [ "$rc" -ne 0 ] || [ "$T_FAILED" -ne 0 ]; then
 		echo "--- dissentd log (last 40 lines) ---"
@@ -144,6 +149,32 @@ api() {
 	curl -sS -o "$T_DIR/api.body" -w '%{http_code}' -X "$method" "$@" \
 		"$T_URL$path" >"$T_DIR/api.status"
 	echo "$(cat "$T_DIR/api.status") $(cat "$T_DIR/api.body")"
+}
+
+# t_sink_start: start the SMTP sink ($SMTP_SINK) storing messages in
+# $T_MAIL (msg-N.eml); its port in $T_SMTP_PORT.  Stopped on exit.
+t_sink_start() {
+	: "${SMTP_SINK:?path to smtp_sink}"
+	T_MAIL="$T_DIR/mail"
+	mkdir -p "$T_MAIL"
+	"$SMTP_SINK" "$T_MAIL" &
+	T_SINK_PID=$!
+	for _ in $(seq 1 100); do
+		[ -s "$T_MAIL/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$T_MAIL/port" ] || fail "the SMTP sink did not start"
+	T_SMTP_PORT=$(cat "$T_MAIL/port")
+}
+
+# json_str FILE KEY: the first string value of "KEY" in the JSON in FILE.
+json_str() {
+	grep -o "\"$2\":\"[^\"]*\"" "$1" | head -n 1 | cut -d'"' -f4
+}
+
+# json_int FILE KEY: the first integer value of "KEY" in FILE.
+json_int() {
+	grep -o "\"$2\":[0-9]*" "$1" | head -n 1 | cut -d: -f2
 }
 
 # db_snapshot FILE: a dump of every table, to prove nothing changed.  Session

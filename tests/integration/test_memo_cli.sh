@@ -5,18 +5,9 @@
 # verified offline, acknowledgement, assignment, distribution, a meeting,
 # a reply the signers read, closing; a reprisal complaint read by an
 # auditor; and the refusals (an unrelated member, a second signature, a
-# tampered receipt).  Afterwards no marker text is in the data directory.
+# tampered receipt, a roster key or a channel key swapped in the server's
+# database).  Afterwards no marker text is in the data directory.
 . "$(dirname "$0")/lib.sh"
-
-# json_str FILE KEY: the first string value of "KEY" in the JSON in FILE.
-json_str() {
-	grep -o "\"$2\":\"[^\"]*\"" "$1" | head -n 1 | cut -d'"' -f4
-}
-
-# json_int FILE KEY: the first integer value of "KEY" in FILE.
-json_int() {
-	grep -o "\"$2\":[0-9]*" "$1" | head -n 1 | cut -d: -f2
-}
 
 MARK=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 BODY_MARK="BODYMARK$MARK"
@@ -226,6 +217,58 @@ grep -q "$COMPLAINT_MARK" "$T_DIR/complaints.txt" || fail "auditor: $(cat "$T_DI
 expect_exit 4 as bob complaint list
 as coord stats >/dev/null
 ok "a reprisal complaint reaches the auditors only; statistics are served"
+
+# A server that swaps a key in its database is caught before anything is
+# signed or sealed to it.  The server restarts on the same port, so the
+# homes' pins and sessions still apply.
+PORT=$(cat "$T_DIR/port")
+restart() {
+	rm -f "$T_DIR/port"
+	"$DISSENTD" --data-dir "$T_DATA" --listen 127.0.0.1 --port "$PORT" \
+		--port-file "$T_DIR/port" --log-level debug 2>>"$T_LOG" &
+	T_PID=$!
+	for _ in $(seq 1 200); do
+		[ -s "$T_DIR/port" ] && return 0
+		kill -0 "$T_PID" 2>/dev/null || fail "dissentd exited at restart"
+		sleep 0.05
+	done
+	fail "dissentd did not restart"
+}
+# unchanged BEFORE: the database is as in the snapshot BEFORE, but for
+# the logged reads of the memo (an access record and its log entry, which
+# the server writes before it serves a version to decrypt).
+unchanged() {
+	local reads='^INSERT INTO (log_entries|log_nodes|log_heads|memo_accesses) '
+	db_snapshot "$T_DIR/after.sql"
+	diff <(grep -E -v "$reads" "$1") <(grep -E -v "$reads" "$T_DIR/after.sql") \
+		>"$T_DIR/changed.diff" ||
+		fail "the database changed: $(head -n 20 "$T_DIR/changed.diff")"
+}
+
+ID4=$(as alice memo new --title Fourth --topic policy --marking SBU --body-file "$T_DIR/body3.md")
+as alice memo open "$ID4" >/dev/null
+as alice memo invite "$ID4" carol >/dev/null
+ID5=$(as alice memo new --title Fifth --topic policy --marking SBU --body-file "$T_DIR/body3.md")
+t_stop
+sqlite3 "$T_DATA/dissent.db" "UPDATE memos SET roster_pk = (SELECT box_pk FROM members WHERE handle = 'dave') WHERE id = '$ID4'"
+restart
+db_snapshot "$T_DIR/before-sign.sql"
+expect_exit 9 as carol memo sign "$ID4" --yes
+grep -q "is not the text its hash names" "$T_DIR/last.err" ||
+	fail "sign message: $(cat "$T_DIR/last.err")"
+unchanged "$T_DIR/before-sign.sql"
+ok "a roster key the drafter did not choose fails the version hash: the invitee signs and seals nothing (exit 9)"
+
+t_stop
+sqlite3 "$T_DATA/dissent.db" "UPDATE channel_key SET pk = (SELECT box_pk FROM members WHERE handle = 'dave')"
+restart
+db_snapshot "$T_DIR/before-submit.sql"
+expect_exit 9 as alice memo submit "$ID5" --yes
+grep -q "not the one the log publishes" "$T_DIR/last.err" ||
+	fail "submit message: $(cat "$T_DIR/last.err")"
+unchanged "$T_DIR/before-submit.sql"
+as alice memo status "$ID5" | grep -q "^State  *draft" || fail "memo 5 left its draft"
+ok "a channel key the log does not publish is refused: nothing is submitted or sealed to it (exit 9)"
 
 t_stop
 for m in "$BODY_MARK" "$EDIT_MARK" "$REPLY_MARK" "$NOTE_MARK" "$COMPLAINT_MARK" \

@@ -5,20 +5,10 @@
 # content-free e-mail (no title, no name, no memo id).
 . "$(dirname "$0")/lib.sh"
 
-: "${SMTP_SINK:?path to smtp_sink}"
-
-MAIL="$T_DIR/mail"
 CLOCK="$T_DIR/clock"
-mkdir -p "$MAIL"
-"$SMTP_SINK" "$MAIL" &
-SINK_PID=$!
-trap 'rc=$?; kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; (exit $rc); t_cleanup' EXIT
-for _ in $(seq 1 100); do
-	[ -s "$MAIL/port" ] && break
-	sleep 0.05
-done
-[ -s "$MAIL/port" ] || fail "the SMTP sink did not start"
-SMTP_PORT=$(cat "$MAIL/port")
+t_sink_start
+MAIL=$T_MAIL
+SMTP_PORT=$T_SMTP_PORT
 
 t_init
 

@@ -155,6 +155,7 @@ static const struct {
     {ACCESS_OP_STATS, /*        */ ".......YY.Y."},
     {ACCESS_OP_COMPLAINT_FILE, "......YYYYY."},
     {ACCESS_OP_COMPLAINT_READ, "..........Y."},
+    {ACCESS_OP_CHANNEL_PUBLIC, "......YYYYY."},
 };
 #define NOPS (sizeof(memo_matrix) / sizeof(memo_matrix[0]))
 
@@ -441,7 +442,7 @@ test_op_names(void **state)
 	    "signers", "submit", "withdraw", "accesses", "acknowledge",
 	    "approve", "reply", "replies", "meeting_request", "meeting_manage",
 	    "channel_key", "inbox", "stats", "complaint_file",
-	    "complaint_read"};
+	    "complaint_read", "channel_public"};
 	size_t i;
 
 	(void)state;

@@ -390,7 +390,10 @@ test_grants_open_refuses_channel_grants_under_a_wrong_channel_pk(void **state)
 	keys_wipe(&coord);
 }
 
-/* Seal ${c} as version ${v} after ${prev}:
+/* The roster public key the drafter of the test memo chose. */
+static const uint8_t RPK[MEMO_ROSTER_PK_BYTES] = {0x5a, 0x5a, 0x5a, 0x5a};
+
+/* Seal ${c} as version ${v} after ${prev} with the roster key RPK:
  * {"version","hash","prev_hash","box"}. */
 static json_t *
 sealed_version(const struct memo_content *c, uint32_t v, const uint8_t prev[32],
@@ -398,7 +401,8 @@ sealed_version(const struct memo_content *c, uint32_t v, const uint8_t prev[32],
 {
 	json_t *o;
 
-	assert_non_null(o = memowire_version_seal(c, MEMO, v, prev, key, hash));
+	assert_non_null(
+	    o = memowire_version_seal(c, MEMO, v, prev, RPK, key, hash));
 	assert_int_equal(
 	    json_object_set_new(o, "version", json_integer((json_int_t)v)), 0);
 	assert_int_equal(
@@ -419,7 +423,7 @@ test_version_round_trips_and_its_hash_checks(void **state)
 	sample_content(&c, "The body.\n");
 	v = sealed_version(&c, 1, zero, key, h);
 	assert_int_equal(
-	    memowire_version_open(&back, h2, prev, v, MEMO, 1, key), 0);
+	    memowire_version_open(&back, h2, prev, v, MEMO, 1, RPK, key), 0);
 	assert_memory_equal(h, h2, 32);
 	assert_memory_equal(prev, zero, 32);
 	assert_string_equal(back.title, c.title);
@@ -449,7 +453,7 @@ test_version_open_refuses_a_tampered_box(void **state)
 	assert_int_equal(json_object_set_new(v, "box", b64j(box, len)), 0);
 	free(box);
 	assert_int_equal(
-	    memowire_version_open(&back, h2, prev, v, MEMO, 1, key),
+	    memowire_version_open(&back, h2, prev, v, MEMO, 1, RPK, key),
 	    MEMOWIRE_EINTEGRITY);
 	assert_null(back.title);
 	json_decref(v);
@@ -471,7 +475,7 @@ test_version_open_refuses_a_declared_hash_that_differs(void **state)
 	h[0] ^= 1;
 	assert_int_equal(json_object_set_new(v, "hash", b64j(h, 32)), 0);
 	assert_int_equal(
-	    memowire_version_open(&back, h2, prev, v, MEMO, 1, key),
+	    memowire_version_open(&back, h2, prev, v, MEMO, 1, RPK, key),
 	    MEMOWIRE_EINTEGRITY);
 	json_decref(v);
 	memo_content_free(&c);
@@ -494,7 +498,7 @@ test_version_open_refuses_a_declared_prev_hash_that_differs(void **state)
 	assert_int_equal(
 	    json_object_set_new(v, "prev_hash", b64j(prev, 32)), 0);
 	assert_int_equal(
-	    memowire_version_open(&back, h2, prev, v, MEMO, 1, key),
+	    memowire_version_open(&back, h2, prev, v, MEMO, 1, RPK, key),
 	    MEMOWIRE_EINTEGRITY);
 	json_decref(v);
 	memo_content_free(&c);
@@ -513,13 +517,55 @@ test_version_open_refuses_another_version_number(void **state)
 	sample_content(&c, "The body.\n");
 	v = sealed_version(&c, 1, zero, key, h);
 	assert_int_equal(
-	    memowire_version_open(&back, h2, prev, v, MEMO, 2, key),
+	    memowire_version_open(&back, h2, prev, v, MEMO, 2, RPK, key),
 	    MEMOWIRE_EBAD);
 	/* Relabelled as version 2, the box no longer authenticates. */
 	assert_int_equal(json_object_set_new(v, "version", json_integer(2)), 0);
 	assert_int_equal(
-	    memowire_version_open(&back, h2, prev, v, MEMO, 2, key),
+	    memowire_version_open(&back, h2, prev, v, MEMO, 2, RPK, key),
 	    MEMOWIRE_EINTEGRITY);
+	json_decref(v);
+	memo_content_free(&c);
+}
+
+/*
+ * A server that hands signers its own roster key in place of the
+ * drafter's (to open their sealed records) is caught when the version is
+ * opened: the hash binds the drafter's roster key, so the signer refuses
+ * before signing or sealing anything.
+ */
+static void
+test_version_open_refuses_a_roster_key_the_drafter_did_not_use(void **state)
+{
+	uint8_t key[32], zero[32], h[32], h2[32], prev[32];
+	uint8_t spk[MEMO_ROSTER_PK_BYTES], ssk[MEMO_ROSTER_SK_BYTES];
+	struct memowire_memo m;
+	struct memo_content c, back;
+	json_t *v, *mj;
+
+	(void)state;
+	memset(key, 9, sizeof(key));
+	memset(zero, 0, sizeof(zero));
+	sample_content(&c, "The body.\n");
+	v = sealed_version(&c, 1, zero, key, h);
+	/* The memo object as the drafter made it opens. */
+	mj = memo_json(1, h, RPK);
+	assert_int_equal(memowire_memo_parse(mj, &m), 0);
+	assert_int_equal(memowire_version_open(
+			     &back, h2, prev, v, MEMO, 1, m.roster_pk, key),
+	    0);
+	memo_content_free(&back);
+	json_decref(mj);
+	/* The same memo with the server's own roster key does not. */
+	memo_roster_keypair(spk, ssk);
+	mj = memo_json(1, h, spk);
+	assert_int_equal(memowire_memo_parse(mj, &m), 0);
+	assert_int_equal(memowire_version_open(
+			     &back, h2, prev, v, MEMO, 1, m.roster_pk, key),
+	    MEMOWIRE_EINTEGRITY);
+	assert_null(back.title);
+	assert_null(back.body);
+	json_decref(mj);
 	json_decref(v);
 	memo_content_free(&c);
 }
@@ -1083,6 +1129,159 @@ test_receipt_refuses_malformed_fields(void **state)
 	assert_refused(&f, f.server.pub.sign_pk);
 }
 
+/*
+ * The channel key as the log publishes it: a channel_key_created event at
+ * index 2 of a 5-entry log (the receipt fixture's), its leaf input and
+ * its inclusion proof in the signed head.
+ */
+struct chkey_fixture {
+	struct receipt_fixture f;
+	uint8_t pk[KEYS_BOX_PK_BYTES];
+	uint8_t leaf[EVENT_MAX_BYTES];
+	uint8_t proof[LOGWIRE_PROOF_BYTES];
+	size_t len, n;
+};
+
+/* A channel_key_created event by SIGNER publishing ${pk}. */
+static void
+channel_key_event(struct event *ev, const uint8_t pk[KEYS_BOX_PK_BYTES])
+{
+
+	memset(ev, 0, sizeof(*ev));
+	ev->version = EVENT_FORMAT_VERSION;
+	ev->type = EVENT_CHANNEL_KEY_CREATED;
+	ev->time = 1764400050;
+	(void)snprintf(ev->member_id, sizeof(ev->member_id), "%s", SIGNER);
+	event_channel_key_hash(ev->keys_hash, pk);
+}
+
+/* Log ${ev} at index 2 and keep its leaf input and proof in ${k}. */
+static void
+chkey_fixture(struct chkey_fixture *k, const struct event *ev)
+{
+	uint8_t *buf;
+
+	receipt_fixture(&k->f, ev);
+	assert_int_equal(
+	    memowire_get_b64(k->f.receipt, "event", &buf, &k->len, 4096), 0);
+	memcpy(k->leaf, buf, k->len);
+	free(buf);
+	assert_int_equal(logwire_proof_parse(k->f.receipt, k->proof, &k->n), 0);
+}
+
+static void
+chkey_free(struct chkey_fixture *k)
+{
+
+	json_decref(k->f.receipt);
+	keys_wipe(&k->f.server);
+}
+
+/* Check ${pk} against entry ${index} of ${k}, expecting a refusal. */
+static void
+assert_chkey_refused(struct chkey_fixture *k, uint64_t index,
+    const uint8_t pk[KEYS_BOX_PK_BYTES])
+{
+	char err[MEMOWIRE_ERR_MAX];
+
+	err[0] = '\0';
+	assert_int_equal(memowire_channel_key_check(&k->f.th, index, k->leaf,
+			     k->len, k->proof, k->n, pk, err, sizeof(err)),
+	    MEMOWIRE_EINTEGRITY);
+	assert_true(strlen(err) > 0);
+}
+
+static void
+test_channel_key_check_accepts_the_key_the_log_publishes(void **state)
+{
+	uint8_t sk[MEMO_ROSTER_SK_BYTES];
+	char err[MEMOWIRE_ERR_MAX];
+	struct chkey_fixture k;
+	struct event ev;
+
+	(void)state;
+	memo_roster_keypair(k.pk, sk);
+	channel_key_event(&ev, k.pk);
+	chkey_fixture(&k, &ev);
+	assert_int_equal(memowire_channel_key_check(&k.f.th, 2, k.leaf, k.len,
+			     k.proof, k.n, k.pk, err, sizeof(err)),
+	    0);
+	chkey_free(&k);
+}
+
+static void
+test_channel_key_check_refuses_a_swapped_key(void **state)
+{
+	uint8_t sk[MEMO_ROSTER_SK_BYTES], mine[KEYS_BOX_PK_BYTES];
+	struct chkey_fixture k;
+	struct event ev;
+
+	(void)state;
+	memo_roster_keypair(k.pk, sk);
+	channel_key_event(&ev, k.pk);
+	chkey_fixture(&k, &ev);
+	/* The server's own key in place of the logged one. */
+	memo_roster_keypair(mine, sk);
+	assert_chkey_refused(&k, 2, mine);
+	/* A single flipped bit of the key. */
+	memcpy(mine, k.pk, sizeof(mine));
+	mine[31] ^= 1;
+	assert_chkey_refused(&k, 2, mine);
+	chkey_free(&k);
+}
+
+static void
+test_channel_key_check_refuses_an_entry_not_in_the_head(void **state)
+{
+	uint8_t sk[MEMO_ROSTER_SK_BYTES];
+	struct chkey_fixture k;
+	struct event ev;
+
+	(void)state;
+	memo_roster_keypair(k.pk, sk);
+	channel_key_event(&ev, k.pk);
+	chkey_fixture(&k, &ev);
+	/* Another index, or one beyond the head. */
+	assert_chkey_refused(&k, 1, k.pk);
+	assert_chkey_refused(&k, 5, k.pk);
+	assert_chkey_refused(&k, UINT64_MAX, k.pk);
+	/* A proof that does not lead to the root. */
+	k.proof[0] ^= 1;
+	assert_chkey_refused(&k, 2, k.pk);
+	k.proof[0] ^= 1;
+	/* A leaf other than the logged one. */
+	k.leaf[k.len - 1] ^= 1;
+	assert_chkey_refused(&k, 2, k.pk);
+	chkey_free(&k);
+}
+
+static void
+test_channel_key_check_refuses_an_event_of_another_type(void **state)
+{
+	uint8_t sk[MEMO_ROSTER_SK_BYTES];
+	struct chkey_fixture k;
+	struct event ev;
+
+	(void)state;
+	memo_roster_keypair(k.pk, sk);
+	/* A key event of a member that carries the channel key's hash. */
+	memset(&ev, 0, sizeof(ev));
+	ev.version = EVENT_FORMAT_VERSION;
+	ev.type = EVENT_KEYS_ROTATED;
+	ev.time = 1764400050;
+	(void)snprintf(ev.member_id, sizeof(ev.member_id), "%s", SIGNER);
+	ev.epoch = 2;
+	event_channel_key_hash(ev.keys_hash, k.pk);
+	chkey_fixture(&k, &ev);
+	assert_chkey_refused(&k, 2, k.pk);
+	chkey_free(&k);
+	/* A memo event. */
+	submitted_event(&ev);
+	chkey_fixture(&k, &ev);
+	assert_chkey_refused(&k, 2, k.pk);
+	chkey_free(&k);
+}
+
 int
 main(void)
 {
@@ -1110,6 +1309,8 @@ main(void)
 	    cmocka_unit_test(
 		test_version_open_refuses_a_declared_prev_hash_that_differs),
 	    cmocka_unit_test(test_version_open_refuses_another_version_number),
+	    cmocka_unit_test(
+		test_version_open_refuses_a_roster_key_the_drafter_did_not_use),
 	    cmocka_unit_test(test_chain_check_accepts_the_declared_chain),
 	    cmocka_unit_test(test_chain_check_refuses_a_broken_link),
 	    cmocka_unit_test(
@@ -1132,6 +1333,13 @@ main(void)
 	    cmocka_unit_test(
 		test_receipt_refuses_another_memo_or_a_non_memo_event),
 	    cmocka_unit_test(test_receipt_refuses_malformed_fields),
+	    cmocka_unit_test(
+		test_channel_key_check_accepts_the_key_the_log_publishes),
+	    cmocka_unit_test(test_channel_key_check_refuses_a_swapped_key),
+	    cmocka_unit_test(
+		test_channel_key_check_refuses_an_entry_not_in_the_head),
+	    cmocka_unit_test(
+		test_channel_key_check_refuses_an_event_of_another_type),
 	};
 
 	if (sodium_init() < 0)

@@ -657,7 +657,7 @@ static void
 test_memo_version_hash_has_documented_layout(void **state)
 {
 	uint8_t prev[MEMO_HASH_BYTES], h[MEMO_HASH_BYTES],
-	    want[MEMO_HASH_BYTES];
+	    want[MEMO_HASH_BYTES], rpk[MEMO_ROSTER_PK_BYTES];
 	uint8_t m[256];
 	const uint8_t content[] = "encoded content";
 	struct binenc e;
@@ -665,15 +665,18 @@ test_memo_version_hash_has_documented_layout(void **state)
 
 	(void)state;
 	memset(prev, 0x11, sizeof(prev));
+	memset(rpk, 0x22, sizeof(rpk));
 	binenc_init(&e, m, sizeof(m));
 	binenc_str(&e, MEMO);
 	binenc_u32(&e, 7);
 	binenc_fixed(&e, prev, sizeof(prev));
+	binenc_fixed(&e, rpk, sizeof(rpk));
 	binenc_var(&e, content, sizeof(content));
 	assert_int_equal(binenc_finish(&e, &len), 0);
 	assert_int_equal(dhash(want, "dissent/memo-version/v1", m, len), 0);
 	assert_int_equal(
-	    memo_version_hash(h, MEMO, 7, prev, content, sizeof(content)), 0);
+	    memo_version_hash(h, MEMO, 7, prev, rpk, content, sizeof(content)),
+	    0);
 	assert_memory_equal(h, want, sizeof(h));
 }
 
@@ -681,19 +684,24 @@ static void
 test_memo_version_hash_depends_on_every_input(void **state)
 {
 	uint8_t prev[MEMO_HASH_BYTES] = {0}, prev2[MEMO_HASH_BYTES] = {0};
-	uint8_t h[5][MEMO_HASH_BYTES];
+	uint8_t rpk[MEMO_ROSTER_PK_BYTES] = {0},
+		rpk2[MEMO_ROSTER_PK_BYTES] = {0};
+	uint8_t h[6][MEMO_HASH_BYTES];
 	const uint8_t a[] = "content a", b[] = "content b";
 	size_t i, j;
 
 	(void)state;
 	prev2[31] = 1;
-	assert_int_equal(memo_version_hash(h[0], MEMO, 1, prev, a, 9), 0);
-	assert_int_equal(memo_version_hash(h[1], MEMO2, 1, prev, a, 9), 0);
-	assert_int_equal(memo_version_hash(h[2], MEMO, 2, prev, a, 9), 0);
-	assert_int_equal(memo_version_hash(h[3], MEMO, 1, prev2, a, 9), 0);
-	assert_int_equal(memo_version_hash(h[4], MEMO, 1, prev, b, 9), 0);
-	for (i = 0; i < 5; i++)
-		for (j = i + 1; j < 5; j++)
+	rpk2[0] = 1;
+	assert_int_equal(memo_version_hash(h[0], MEMO, 1, prev, rpk, a, 9), 0);
+	assert_int_equal(memo_version_hash(h[1], MEMO2, 1, prev, rpk, a, 9), 0);
+	assert_int_equal(memo_version_hash(h[2], MEMO, 2, prev, rpk, a, 9), 0);
+	assert_int_equal(memo_version_hash(h[3], MEMO, 1, prev2, rpk, a, 9), 0);
+	assert_int_equal(memo_version_hash(h[4], MEMO, 1, prev, rpk, b, 9), 0);
+	/* Another roster key: a server swapping it changes the hash. */
+	assert_int_equal(memo_version_hash(h[5], MEMO, 1, prev, rpk2, a, 9), 0);
+	for (i = 0; i < 6; i++)
+		for (j = i + 1; j < 6; j++)
 			assert_memory_not_equal(h[i], h[j], MEMO_HASH_BYTES);
 }
 
@@ -704,11 +712,13 @@ test_memo_version_hash_refuses_bad_id_or_version(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    memo_version_hash(h, "d_nothex", 1, prev, prev, 1), -1);
-	assert_int_equal(memo_version_hash(h, NULL, 1, prev, prev, 1), -1);
-	assert_int_equal(memo_version_hash(h, MEMO, 0, prev, prev, 1), -1);
+	    memo_version_hash(h, "d_nothex", 1, prev, prev, prev, 1), -1);
 	assert_int_equal(
-	    memo_version_hash(h, MEMO, 1, prev, NULL, MEMO_CONTENT_MAX + 1),
+	    memo_version_hash(h, NULL, 1, prev, prev, prev, 1), -1);
+	assert_int_equal(
+	    memo_version_hash(h, MEMO, 0, prev, prev, prev, 1), -1);
+	assert_int_equal(memo_version_hash(h, MEMO, 1, prev, prev, NULL,
+			     MEMO_CONTENT_MAX + 1),
 	    -1);
 }
 

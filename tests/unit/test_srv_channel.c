@@ -475,6 +475,8 @@ channel_key(void)
 		sealed(w.channel_sk, "channel-key", w.instance_id,
 		    w.coord.ks.pub.box_pk)));
 	expect_status(&r, 201);
+	/* The entry that publishes the key's hash. */
+	assert_true(num(r.json, "log_index") >= 0);
 	reply_free(&r);
 }
 
@@ -500,8 +502,9 @@ create_memo(const struct member *by, struct memo *m, const char *topic)
 	snprintf(c.topic, sizeof(c.topic), "%s", topic);
 	snprintf(c.marking, sizeof(c.marking), "SBU");
 	assert_int_equal(memo_content_encode(&c, &content, &len), 0);
-	assert_int_equal(
-	    memo_version_hash(m->hash, m->id, 1, zero, content, len), 0);
+	assert_int_equal(memo_version_hash(m->hash, m->id, 1, zero,
+			     m->roster_pk, content, len),
+	    0);
 	assert_int_equal(
 	    memo_content_seal(&box, &boxlen, content, len, m->id, 1, m->key),
 	    0);
@@ -768,7 +771,8 @@ test_channel_key_is_created_once_by_a_coordinator(void **state)
 	char pk64[B64_ENCODED_LEN(32)];
 	struct event *evs;
 	struct reply r;
-	size_t n, i;
+	json_int_t log_index;
+	size_t n, i, before;
 	int found = 0;
 
 	(void)state;
@@ -776,6 +780,7 @@ test_channel_key_is_created_once_by_a_coordinator(void **state)
 	call(&r, "GET", "/api/v1/channel", w.coord.token, NULL);
 	expect_status(&r, 200);
 	assert_true(json_is_null(json_object_get(r.json, "pk")));
+	assert_null(json_object_get(r.json, "log_index"));
 	reply_free(&r);
 	/* The director is channel staff but makes no key. */
 	call(&r, "POST", "/api/v1/channel/key", w.director.token,
@@ -785,19 +790,24 @@ test_channel_key_is_created_once_by_a_coordinator(void **state)
 		    w.director.ks.pub.box_pk)));
 	expect_error(&r, 403, "forbidden");
 	channel_key();
-	/* Once only: a second key would split the channel. */
+	/* Once only: a second key would split the channel (nothing logged). */
+	before = log_events(&evs);
+	free(evs);
 	call(&r, "POST", "/api/v1/channel/key", w.coord2.token,
 	    json_pack("{s:o,s:o}", "pk", jb64(w.coord2.ks.pub.box_pk, 32),
 		"grant",
 		sealed(w.channel_sk, "channel-key", w.instance_id,
 		    w.coord2.ks.pub.box_pk)));
 	expect_error(&r, 409, "conflict");
+	assert_int_equal(log_events(&evs), before);
+	free(evs);
 
 	call(&r, "GET", "/api/v1/channel", w.director.token, NULL);
 	expect_status(&r, 200);
 	assert_int_equal(b64_encode(pk64, sizeof(pk64), w.channel_pk, 32), 0);
 	assert_string_equal(str(r.json, "pk"), pk64);
 	assert_true(json_is_false(json_object_get(r.json, "granted")));
+	log_index = num(r.json, "log_index");
 	reply_free(&r);
 	call(&r, "GET", "/api/v1/channel/grant", w.coord.token, NULL);
 	expect_status(&r, 200);
@@ -814,6 +824,8 @@ test_channel_key_is_created_once_by_a_coordinator(void **state)
 		found++;
 		assert_memory_equal(evs[i].keys_hash, hash, sizeof(hash));
 		assert_string_equal(evs[i].member_id, w.coord.id);
+		/* GET /channel names this entry, for clients to check. */
+		assert_int_equal(log_index, (json_int_t)i);
 	}
 	free(evs);
 	assert_int_equal(found, 1);
@@ -1799,6 +1811,192 @@ test_admin_is_refused_every_channel_route(void **state)
 	}
 }
 
+/* The number of memo grants of ${m} in the instance's database. */
+static int
+grants_of(const struct member *m)
+{
+	char dbpath[600];
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int n;
+
+	snprintf(dbpath, sizeof(dbpath), "%s/dissent.db", w.dir);
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "SELECT count(*) FROM memo_grants WHERE "
+			     "recipient = ?1",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return (n);
+}
+
+static void
+test_reassign_takes_the_memo_from_the_previous_assignee(void **state)
+{
+	struct reply r;
+	struct memo m;
+
+	(void)state;
+	channel_key();
+	submitted_memo(&w.drafter, &m, "policy");
+	ack(&m);
+	assign(&r, &m, &w.colleague);
+	expect_status(&r, 200);
+	reply_free(&r);
+	call_expect("GET", path("/api/v1/memos/%s", m.id), w.colleague.token,
+	    NULL, 200);
+	assert_int_equal(grants_of(&w.colleague), 1);
+	/* Assigning the same member again changes nothing for it. */
+	assign(&r, &m, &w.colleague);
+	expect_status(&r, 200);
+	reply_free(&r);
+	call_expect("GET", path("/api/v1/memos/%s", m.id), w.colleague.token,
+	    NULL, 200);
+
+	assign(&r, &m, &w.unrelated);
+	expect_status(&r, 200);
+	assert_string_equal(
+	    str(json_object_get(r.json, "memo"), "assignee"), w.unrelated.id);
+	reply_free(&r);
+	/* The previous assignee lost the relation and the memo key. */
+	call(
+	    &r, "GET", path("/api/v1/memos/%s", m.id), w.colleague.token, NULL);
+	expect_error(&r, 404, "not_found");
+	call(&r, "GET", path("/api/v1/memos/%s/grants", m.id),
+	    w.colleague.token, NULL);
+	expect_error(&r, 404, "not_found");
+	call(&r, "POST", path("/api/v1/memos/%s/replies", m.id),
+	    w.colleague.token,
+	    note_body(&m, MEMO_REPLY_KIND_REPLY, 1, "Too late."));
+	expect_error(&r, 404, "not_found");
+	assert_int_equal(grants_of(&w.colleague), 0);
+	/* The new one has both. */
+	call_expect("GET", path("/api/v1/memos/%s", m.id), w.unrelated.token,
+	    NULL, 200);
+	assert_int_equal(grants_of(&w.unrelated), 1);
+}
+
+static void
+test_reassign_leaves_the_key_of_an_assignee_related_otherwise(void **state)
+{
+	struct reply r;
+	struct memo m;
+
+	(void)state;
+	channel_key();
+	submitted_memo(&w.drafter, &m, "policy");
+	ack(&m);
+	/* pstd is on the standard list: a principal of the memo at once. */
+	distribute(&r, &m, 1, &w.pstd);
+	expect_status(&r, 200);
+	reply_free(&r);
+	assign(&r, &m, &w.pstd);
+	expect_status(&r, 200);
+	reply_free(&r);
+	assign(&r, &m, &w.colleague);
+	expect_status(&r, 200);
+	reply_free(&r);
+	/* Still a principal: it keeps the memo and its key. */
+	call_expect(
+	    "GET", path("/api/v1/memos/%s", m.id), w.pstd.token, NULL, 200);
+	call(&r, "GET", path("/api/v1/memos/%s/grants", m.id), w.pstd.token,
+	    NULL);
+	expect_status(&r, 200);
+	assert_true(json_is_string(json_object_get(r.json, "key")));
+	reply_free(&r);
+}
+
+static void
+test_inbox_pages_with_offset_and_limit(void **state)
+{
+	struct reply r;
+	struct memo m[3];
+	char first[MEMO_ID_LEN + 1], second[MEMO_ID_LEN + 1];
+	json_t *ms;
+	size_t i;
+
+	(void)state;
+	channel_key();
+	for (i = 0; i < 3; i++)
+		submitted_memo(&w.drafter, &m[i], "policy");
+	call(&r, "GET", "/api/v1/channel/inbox", w.coord.token, NULL);
+	expect_status(&r, 200);
+	assert_int_equal(num(r.json, "total"), 3);
+	ms = json_object_get(r.json, "memos");
+	assert_int_equal(json_array_size(ms), 3);
+	snprintf(first, sizeof(first), "%s", str(json_array_get(ms, 0), "id"));
+	snprintf(
+	    second, sizeof(second), "%s", str(json_array_get(ms, 1), "id"));
+	reply_free(&r);
+
+	call(&r, "GET", "/api/v1/channel/inbox?limit=1", w.coord.token, NULL);
+	expect_status(&r, 200);
+	assert_int_equal(num(r.json, "total"), 3);
+	ms = json_object_get(r.json, "memos");
+	assert_int_equal(json_array_size(ms), 1);
+	assert_string_equal(str(json_array_get(ms, 0), "id"), first);
+	reply_free(&r);
+	call(&r, "GET", "/api/v1/channel/inbox?offset=1&limit=1", w.coord.token,
+	    NULL);
+	expect_status(&r, 200);
+	ms = json_object_get(r.json, "memos");
+	assert_int_equal(json_array_size(ms), 1);
+	assert_string_equal(str(json_array_get(ms, 0), "id"), second);
+	reply_free(&r);
+	call(&r, "GET", "/api/v1/channel/inbox?offset=3", w.coord.token, NULL);
+	expect_status(&r, 200);
+	assert_int_equal(num(r.json, "total"), 3);
+	assert_int_equal(json_array_size(json_object_get(r.json, "memos")), 0);
+	reply_free(&r);
+
+	call(&r, "GET", "/api/v1/channel/inbox?limit=0", w.coord.token, NULL);
+	expect_error(&r, 400, "invalid_field");
+	call(&r, "GET", "/api/v1/channel/inbox?limit=501", w.coord.token, NULL);
+	expect_error(&r, 400, "invalid_field");
+	call(&r, "GET", "/api/v1/channel/inbox?offset=10001", w.coord.token,
+	    NULL);
+	expect_error(&r, 400, "invalid_field");
+	call(&r, "GET", "/api/v1/channel/inbox?offset=-1", w.coord.token, NULL);
+	expect_error(&r, 400, "invalid_field");
+	call(&r, "GET", "/api/v1/channel/inbox?page=2", w.coord.token, NULL);
+	expect_error(&r, 400, "unknown_field");
+}
+
+static void
+test_tree_heads_follow_the_test_clock_of_their_events(void **state)
+{
+	struct reply r;
+	struct memo m;
+	struct event ev;
+	json_t *receipt;
+	int64_t future = (int64_t)time(NULL) + 365 * 86400;
+
+	(void)state;
+	channel_key();
+	submitted_memo(&w.drafter, &m, "policy");
+	/* A year ahead: the event and the head covering it agree on it. */
+	set_clock(future);
+	memo_action(&r, &w.coord, &m, "ack");
+	expect_status(&r, 200);
+	receipt = json_object_get(r.json, "receipt");
+	receipt_event(receipt, &m, &ev);
+	assert_int_equal(ev.time, (uint64_t)future);
+	assert_true(
+	    num(json_object_get(receipt, "head"), "timestamp") >= future);
+	reply_free(&r);
+	call(&r, "GET", "/api/v1/log/head", w.coord.token, NULL);
+	expect_status(&r, 200);
+	assert_true(num(r.json, "timestamp") >= future);
+	reply_free(&r);
+	set_clock(0);
+}
+
 int
 main(void)
 {
@@ -1822,6 +2020,10 @@ main(void)
 	    T(test_stats_suppress_cells_of_fewer_than_five_authors),
 	    T(test_inbox_is_sorted_by_next_due_and_flags_overdue),
 	    T(test_admin_is_refused_every_channel_route),
+	    T(test_reassign_takes_the_memo_from_the_previous_assignee),
+	    T(test_reassign_leaves_the_key_of_an_assignee_related_otherwise),
+	    T(test_inbox_pages_with_offset_and_limit),
+	    T(test_tree_heads_follow_the_test_clock_of_their_events),
 	};
 #undef T
 

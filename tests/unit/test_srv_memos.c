@@ -399,8 +399,8 @@ make_version(struct memo_w *mw, uint32_t version, const char *title)
 		memset(mw->prev, 0, sizeof(mw->prev));
 	else
 		memcpy(mw->prev, mw->hash, sizeof(mw->prev));
-	assert_int_equal(
-	    memo_version_hash(mw->hash, mw->id, version, mw->prev, enc, enclen),
+	assert_int_equal(memo_version_hash(mw->hash, mw->id, version, mw->prev,
+			     mw->roster_pk, enc, enclen),
 	    0);
 	assert_int_equal(memo_content_seal(&box, &boxlen, enc, enclen, mw->id,
 			     version, mw->key),
@@ -1046,8 +1046,9 @@ test_codrafter_edits_and_versions_are_content_addressed(void **state)
 	    memo_content_open(&content, &clen, box, boxlen, mw.id, 1, key), 0);
 	memset(zero, 0, sizeof(zero));
 	assert_string_equal(str(r.json, "prev_hash"), b64(zero, 32));
-	assert_int_equal(
-	    memo_version_hash(hash, mw.id, 1, zero, content, clen), 0);
+	assert_int_equal(memo_version_hash(
+			     hash, mw.id, 1, zero, mw.roster_pk, content, clen),
+	    0);
 	unb64(zero, 32, str(r.json, "hash"));
 	assert_memory_equal(hash, zero, 32);
 	free(content);

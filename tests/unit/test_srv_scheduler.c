@@ -134,18 +134,20 @@ teardown(void **state)
 
 /*
  * Insert a memo in ${state} submitted at NOW with the due times
- * ACK NOW+100, reply NOW+1000, escalation NOW+2000, and the given action
- * times.
+ * ACK ${ack_due}, reply NOW+1000, escalation NOW+2000, and the given
+ * action times; its id's first hex digit is ${lead} unless that is 0.
  */
 static void
-add_memo(struct fx *f, struct store_memo *m, int state, int64_t acked_at,
-    int64_t replied_at)
+add_memo_due(struct fx *f, struct store_memo *m, int state, int64_t acked_at,
+    int64_t replied_at, int64_t ack_due, char lead)
 {
 	struct store_memo_version v;
 	uint8_t box[64];
 
 	memset(m, 0, sizeof(*m));
 	memo_id_new(m->id);
+	if (lead != 0)
+		m->id[2] = lead;
 	m->state = state;
 	(void)snprintf(m->topic, sizeof(m->topic), "policy");
 	(void)snprintf(m->marking, sizeof(m->marking), "SBU");
@@ -159,7 +161,7 @@ add_memo(struct fx *f, struct store_memo *m, int state, int64_t acked_at,
 	if (state != MEMO_STATE_DRAFT && state != MEMO_STATE_OPEN) {
 		m->flags = ACCESS_MEMO_SUBMITTED;
 		m->submitted_at = NOW;
-		m->ack_due = NOW + 100;
+		m->ack_due = ack_due;
 		m->reply_due = NOW + 1000;
 		m->escalate_at = NOW + 2000;
 	}
@@ -176,6 +178,15 @@ add_memo(struct fx *f, struct store_memo *m, int state, int64_t acked_at,
 	v.boxlen = sizeof(box);
 	assert_int_equal(
 	    store_memo_insert(f->s, m, &v, f->drafter.id), STORE_OK);
+}
+
+/* add_memo_due() with the acknowledgement due at NOW + 100. */
+static void
+add_memo(struct fx *f, struct store_memo *m, int state, int64_t acked_at,
+    int64_t replied_at)
+{
+
+	add_memo_due(f, m, state, acked_at, replied_at, NOW + 100, 0);
 }
 
 static uint64_t
@@ -489,6 +500,121 @@ test_several_memos_are_marked_in_one_pass(void **state)
 	assert_int_equal(notifications_for(f, f->coordinator.id), 2);
 }
 
+static void
+test_memos_beyond_the_list_limit_are_all_watched(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m, late[3];
+	size_t marked, i;
+
+	/*
+	 * A full list's worth of memos answered on time, due before the
+	 * late ones and with smaller ids: a pass that read only the first
+	 * STORE_MEMO_LIST_MAX, by due date or by id, would never reach the
+	 * late ones.
+	 */
+	assert_int_equal(store_begin(f->s), 0);
+	for (i = 0; i < STORE_MEMO_LIST_MAX; i++)
+		add_memo_due(f, &m, MEMO_STATE_REPLIED, NOW + 10, NOW + 20,
+		    NOW + 50, '0');
+	assert_int_equal(store_commit(f->s), 0);
+	for (i = 0; i < 3; i++)
+		add_memo_due(
+		    f, &late[i], MEMO_STATE_SUBMITTED, 0, 0, NOW + 100, 'f');
+	assert_int_equal(
+	    scheduler_run_once(f->s, f->cl, NOW + 101, &marked), 0);
+	assert_int_equal(marked, 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(missed_of(f, late[i].id), STORE_MISSED_ACK);
+	assert_int_equal(missed_of(f, m.id), 0);
+}
+
+static void
+test_too_many_escalation_recipients_leave_the_deadline_unmarked(void **state)
+{
+	struct fx *f = *state;
+	struct store_member d;
+	struct store_memo m;
+	char handle[32];
+	uint64_t size;
+	size_t marked, i;
+
+	/* With the fixture's director and coordinator: one too many. */
+	assert_int_equal(store_begin(f->s), 0);
+	for (i = 0; i < STORE_ROLE_MEMBERS_MAX - 1; i++) {
+		(void)snprintf(handle, sizeof(handle), "dir%zu", i);
+		add_member(f, &d, handle, ROLE_MEMBER | ROLE_DIRECTOR, 0);
+	}
+	assert_int_equal(store_commit(f->s), 0);
+	add_memo(f, &m, MEMO_STATE_SUBMITTED, 0, 0);
+	size = log_size(f);
+	assert_int_equal(
+	    scheduler_run_once(f->s, f->cl, NOW + 101, &marked), -1);
+	assert_int_equal(marked, 0);
+	assert_int_equal(missed_of(f, m.id), 0);
+	assert_int_equal(log_size(f), size);
+	assert_int_equal(notifications_for(f, f->director.id), 0);
+}
+
+/* A test clock far ahead of the real time (2100-01-01). */
+static int64_t
+future_now(void)
+{
+
+	return (4102444800LL);
+}
+
+static void
+test_heads_take_the_clock_of_the_events_they_cover(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo a, b;
+	struct treehead th;
+	size_t marked;
+
+	chanlog_set_clock(f->cl, future_now);
+	add_memo(f, &a, MEMO_STATE_SUBMITTED, 0, 0);
+	/* Signed on demand, without the signer thread. */
+	assert_int_equal(
+	    scheduler_run_once(f->s, f->cl, future_now(), &marked), 0);
+	assert_int_equal(marked, 1);
+	assert_int_equal(chanlog_wait_for_head(f->cl, log_size(f), 1000), 0);
+	assert_int_equal(chanlog_latest(f->cl, &th), CHANLOG_OK);
+	assert_int_equal(th.size, log_size(f));
+	assert_true(th.timestamp >= (uint64_t)future_now());
+	/* Signed by the signer thread. */
+	assert_int_equal(chanlog_signer_start(f->cl, 10), 0);
+	add_memo(f, &b, MEMO_STATE_SUBMITTED, 0, 0);
+	assert_int_equal(
+	    scheduler_run_once(f->s, f->cl, future_now(), &marked), 0);
+	assert_int_equal(chanlog_wait_for_head(f->cl, log_size(f), 5000), 0);
+	chanlog_signer_stop(f->cl);
+	assert_int_equal(chanlog_latest(f->cl, &th), CHANLOG_OK);
+	assert_int_equal(th.size, log_size(f));
+	assert_true(th.timestamp >= (uint64_t)future_now());
+}
+
+static void
+test_heads_take_the_real_time_without_a_clock(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	struct treehead th;
+	size_t marked;
+	uint64_t before, after;
+
+	chanlog_set_clock(f->cl, future_now);
+	chanlog_set_clock(f->cl, NULL);
+	add_memo(f, &m, MEMO_STATE_SUBMITTED, 0, 0);
+	assert_int_equal(
+	    scheduler_run_once(f->s, f->cl, NOW + 101, &marked), 0);
+	before = (uint64_t)time(NULL);
+	assert_int_equal(chanlog_wait_for_head(f->cl, log_size(f), 1000), 0);
+	after = (uint64_t)time(NULL);
+	assert_int_equal(chanlog_latest(f->cl, &th), CHANLOG_OK);
+	assert_true(th.timestamp >= before && th.timestamp <= after);
+}
+
 static int64_t
 fixed_now(void)
 {
@@ -542,6 +668,10 @@ main(void)
 	    T(test_closed_and_draft_memos_are_ignored),
 	    T(test_several_memos_are_marked_in_one_pass),
 	    T(test_thread_runs_a_pass_at_start),
+	    T(test_memos_beyond_the_list_limit_are_all_watched),
+	    T(test_too_many_escalation_recipients_leave_the_deadline_unmarked),
+	    T(test_heads_take_the_clock_of_the_events_they_cover),
+	    T(test_heads_take_the_real_time_without_a_clock),
 	    cmocka_unit_test(test_stop_of_null_is_a_no_op),
 	};
 #undef T

@@ -1089,6 +1089,403 @@ test_held_grants_are_released_for_that_recipient_only(void **state)
 	assert_int_equal(store_grant_release(f->s, m.id, f->b), STORE_NOTFOUND);
 }
 
+/* Paging through memos by state (store_memo_page_states, _each_state). */
+
+/* What a store_memo_each_state() callback saw. */
+struct seen {
+	size_t n;
+	char last[MEMO_ID_LEN + 1];
+	int disordered; /* an id came at or before the previous one */
+	int wrong_state;
+	size_t stop_at;  /* fail at this call (0: never) */
+	struct store *s; /* if set, write to the store from the callback */
+};
+
+static int
+see(void *cookie, const struct store_memo *m)
+{
+	struct seen *sn = cookie;
+	struct store_memo cur;
+
+	if (sn->n > 0 && strcmp(m->id, sn->last) <= 0)
+		sn->disordered = 1;
+	if (m->state != MEMO_STATE_SUBMITTED)
+		sn->wrong_state = 1;
+	memcpy(sn->last, m->id, sizeof(sn->last));
+	sn->n++;
+	if (sn->s != NULL) {
+		/* The handle is free: a transaction of the callback's own. */
+		if (store_begin(sn->s) != 0)
+			return (-1);
+		if (store_memo_get(sn->s, m->id, &cur) != STORE_OK) {
+			store_rollback(sn->s);
+			return (-1);
+		}
+		cur.missed = STORE_MISSED_ACK;
+		if (store_memo_update(sn->s, &cur) != STORE_OK) {
+			store_rollback(sn->s);
+			return (-1);
+		}
+		if (store_commit(sn->s) != 0)
+			return (-1);
+	}
+	return (sn->stop_at != 0 && sn->n == sn->stop_at ? -1 : 0);
+}
+
+/* Insert ${n} drafts by ${f}->a in one transaction, then submit them. */
+static void
+add_submitted_memos(struct fx *f, size_t n)
+{
+	struct store_memo m;
+	size_t i;
+
+	assert_int_equal(store_begin(f->s), 0);
+	for (i = 0; i < n; i++)
+		add_memo(f, &m);
+	assert_int_equal(store_commit(f->s), 0);
+	raw_exec(f, "UPDATE memos SET state = 3, submitted_at = %d", NOW);
+}
+
+static void
+test_memo_each_state_visits_every_memo_beyond_the_list_limit(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	struct seen sn;
+	int submitted[] = {MEMO_STATE_SUBMITTED};
+
+	add_submitted_memos(f, STORE_MEMO_LIST_MAX + 5);
+	/* Drafts are not submitted memos. */
+	add_memo(f, &m);
+	add_memo(f, &m);
+	memset(&sn, 0, sizeof(sn));
+	assert_int_equal(
+	    store_memo_each_state(f->s, submitted, 1, see, &sn), STORE_OK);
+	assert_int_equal(sn.n, STORE_MEMO_LIST_MAX + 5);
+	assert_false(sn.disordered);
+	assert_false(sn.wrong_state);
+}
+
+static void
+test_memo_each_state_of_exactly_one_page_visits_it_once(void **state)
+{
+	struct fx *f = *state;
+	struct seen sn;
+	int submitted[] = {MEMO_STATE_SUBMITTED};
+
+	add_submitted_memos(f, STORE_MEMO_LIST_MAX);
+	memset(&sn, 0, sizeof(sn));
+	assert_int_equal(
+	    store_memo_each_state(f->s, submitted, 1, see, &sn), STORE_OK);
+	assert_int_equal(sn.n, STORE_MEMO_LIST_MAX);
+	assert_false(sn.disordered);
+}
+
+static void
+test_memo_each_state_callback_may_write_through_the_store(void **state)
+{
+	struct fx *f = *state;
+	struct seen sn;
+	struct store_memo *ms;
+	int submitted[] = {MEMO_STATE_SUBMITTED};
+	size_t n, i;
+
+	add_submitted_memos(f, 3);
+	memset(&sn, 0, sizeof(sn));
+	sn.s = f->s;
+	assert_int_equal(
+	    store_memo_each_state(f->s, submitted, 1, see, &sn), STORE_OK);
+	assert_int_equal(sn.n, 3);
+	assert_int_equal(
+	    store_memo_list_states(f->s, submitted, 1, &ms, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++)
+		assert_int_equal(ms[i].missed, STORE_MISSED_ACK);
+	free(ms);
+}
+
+static void
+test_memo_each_state_stops_when_the_callback_fails(void **state)
+{
+	struct fx *f = *state;
+	struct seen sn;
+	int submitted[] = {MEMO_STATE_SUBMITTED};
+
+	add_submitted_memos(f, 5);
+	memset(&sn, 0, sizeof(sn));
+	sn.stop_at = 2;
+	assert_int_equal(
+	    store_memo_each_state(f->s, submitted, 1, see, &sn), STORE_ERR);
+	assert_int_equal(sn.n, 2);
+	/* No callback, no states, a bad state. */
+	assert_int_equal(
+	    store_memo_each_state(f->s, submitted, 1, NULL, &sn), STORE_ERR);
+	memset(&sn, 0, sizeof(sn));
+	assert_int_equal(
+	    store_memo_each_state(f->s, NULL, 0, see, &sn), STORE_OK);
+	assert_int_equal(sn.n, 0);
+	submitted[0] = MEMO_STATE_WITHDRAWN + 1;
+	assert_int_equal(
+	    store_memo_each_state(f->s, submitted, 1, see, &sn), STORE_ERR);
+	assert_int_equal(sn.n, 0);
+}
+
+static void
+test_memo_page_states_follows_the_cursor_in_id_order(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m[5], *ms, *ms2;
+	int want[] = {MEMO_STATE_SUBMITTED, MEMO_STATE_REPLIED};
+	size_t n, n2, i;
+
+	for (i = 0; i < 5; i++)
+		add_memo(f, &m[i]);
+	/* m0, m1, m3 submitted; m4 replied; m2 stays a draft. */
+	raw_exec(f, "UPDATE memos SET state = 3 WHERE id IN ('%s','%s','%s')",
+	    m[0].id, m[1].id, m[3].id);
+	raw_exec(f, "UPDATE memos SET state = 7 WHERE id = '%s'", m[4].id);
+	assert_int_equal(
+	    store_memo_page_states(f->s, want, 2, NULL, 3, &ms, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_true(strcmp(ms[0].id, ms[1].id) < 0);
+	assert_true(strcmp(ms[1].id, ms[2].id) < 0);
+	assert_int_equal(
+	    store_memo_page_states(f->s, want, 2, ms[2].id, 3, &ms2, &n2),
+	    STORE_OK);
+	/* The last page is shorter than asked for. */
+	assert_int_equal(n2, 1);
+	assert_true(strcmp(ms[2].id, ms2[0].id) < 0);
+	for (i = 0; i < 3; i++)
+		assert_string_not_equal(ms[i].id, m[2].id);
+	assert_string_not_equal(ms2[0].id, m[2].id);
+	free(ms2);
+	/* "" starts from the first, as NULL does. */
+	assert_int_equal(
+	    store_memo_page_states(f->s, want, 2, "", 1, &ms2, &n2), STORE_OK);
+	assert_int_equal(n2, 1);
+	assert_string_equal(ms2[0].id, ms[0].id);
+	free(ms2);
+	free(ms);
+}
+
+static void
+test_memo_page_states_refuses_bad_sizes_and_cursors(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m, *ms;
+	int want[] = {MEMO_STATE_DRAFT};
+	size_t n;
+
+	add_memo(f, &m);
+	assert_int_equal(
+	    store_memo_page_states(f->s, want, 1, NULL, 0, &ms, &n), STORE_ERR);
+	assert_null(ms);
+	assert_int_equal(store_memo_page_states(f->s, want, 1, NULL,
+			     STORE_MEMO_LIST_MAX + 1, &ms, &n),
+	    STORE_ERR);
+	assert_int_equal(
+	    store_memo_page_states(f->s, want, 1, "not-an-id", 10, &ms, &n),
+	    STORE_ERR);
+	assert_int_equal(
+	    store_memo_page_states(f->s, want, 1, NULL, 10, NULL, &n),
+	    STORE_ERR);
+	assert_int_equal(
+	    store_memo_page_states(f->s, want, 1, NULL, 10, &ms, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	free(ms);
+}
+
+/* Removing relations and grants (re-assignment). */
+
+static void
+test_unrelate_removes_only_that_relation(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	unsigned int rel;
+
+	add_memo(f, &m);
+	assert_int_equal(
+	    store_memo_relate(f->s, m.id, f->b, ACCESS_REL_ASSIGNEE, f->c, NOW),
+	    STORE_OK);
+	assert_int_equal(store_memo_relate(
+			     f->s, m.id, f->b, ACCESS_REL_PRINCIPAL, f->c, NOW),
+	    STORE_OK);
+	assert_int_equal(
+	    store_memo_relate(f->s, m.id, f->d, ACCESS_REL_ASSIGNEE, f->c, NOW),
+	    STORE_OK);
+	assert_int_equal(
+	    store_memo_unrelate(f->s, m.id, f->b, ACCESS_REL_ASSIGNEE),
+	    STORE_OK);
+	assert_int_equal(
+	    store_memo_relations(f->s, m.id, f->b, &rel), STORE_OK);
+	assert_int_equal(rel, ACCESS_REL_PRINCIPAL);
+	assert_int_equal(
+	    store_memo_relations(f->s, m.id, f->d, &rel), STORE_OK);
+	assert_int_equal(rel, ACCESS_REL_ASSIGNEE);
+	/* Gone once: removing it again is NOTFOUND. */
+	assert_int_equal(
+	    store_memo_unrelate(f->s, m.id, f->b, ACCESS_REL_ASSIGNEE),
+	    STORE_NOTFOUND);
+}
+
+static void
+test_unrelate_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	char other[MEMO_ID_LEN + 1];
+
+	add_memo(f, &m);
+	memo_id_new(other);
+	assert_int_equal(
+	    store_memo_unrelate(f->s, m.id, f->a, ACCESS_REL_SIGNER),
+	    STORE_ERR);
+	assert_int_equal(store_memo_unrelate(f->s, m.id, f->a,
+			     ACCESS_REL_DRAFTER | ACCESS_REL_ASSIGNEE),
+	    STORE_ERR);
+	assert_int_equal(
+	    store_memo_unrelate(f->s, other, f->a, ACCESS_REL_DRAFTER),
+	    STORE_NOTFOUND);
+	assert_int_equal(
+	    store_memo_unrelate(f->s, m.id, "nobody", ACCESS_REL_DRAFTER),
+	    STORE_NOTFOUND);
+	assert_int_equal(
+	    store_memo_unrelate(f->s, NULL, f->a, ACCESS_REL_DRAFTER),
+	    STORE_NOTFOUND);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM memo_members"), 1);
+}
+
+static void
+test_grant_delete_removes_one_purpose_of_one_recipient(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	struct store_grant g;
+
+	add_memo(f, &m);
+	make_grant(&g, m.id, f->d, MEMO_GRANT_KEY, 0);
+	assert_int_equal(store_grant_put(f->s, &g), STORE_OK);
+	make_grant(&g, m.id, f->d, MEMO_GRANT_ROSTER, 0);
+	assert_int_equal(store_grant_put(f->s, &g), STORE_OK);
+	make_grant(&g, m.id, f->e, MEMO_GRANT_KEY, 0);
+	assert_int_equal(store_grant_put(f->s, &g), STORE_OK);
+	assert_int_equal(
+	    store_grant_delete(f->s, m.id, f->d, MEMO_GRANT_KEY), STORE_OK);
+	assert_int_equal(store_grant_get(f->s, m.id, f->d, MEMO_GRANT_KEY, &g),
+	    STORE_NOTFOUND);
+	assert_int_equal(
+	    store_grant_get(f->s, m.id, f->d, MEMO_GRANT_ROSTER, &g), STORE_OK);
+	assert_int_equal(
+	    store_grant_get(f->s, m.id, f->e, MEMO_GRANT_KEY, &g), STORE_OK);
+	assert_int_equal(store_grant_delete(f->s, m.id, f->d, MEMO_GRANT_KEY),
+	    STORE_NOTFOUND);
+	/* Malformed arguments name no grant. */
+	assert_int_equal(
+	    store_grant_delete(f->s, m.id, f->e, "memo-other"), STORE_NOTFOUND);
+	assert_int_equal(
+	    store_grant_delete(f->s, m.id, "nobody", MEMO_GRANT_KEY),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_grant_delete(f->s, "x", f->e, MEMO_GRANT_KEY),
+	    STORE_NOTFOUND);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM memo_grants"), 2);
+}
+
+/* Members by role. */
+
+/* Make member ${id} active with ${roles} (raw: the fixture's are pending). */
+static void
+activate(struct fx *f, const char *id, unsigned int roles)
+{
+
+	raw_exec(f,
+	    "UPDATE members SET status = 1, key_epoch = 1, roles = %u, "
+	    "sign_pk = zeroblob(32), box_pk = zeroblob(32), "
+	    "ring_pk = zeroblob(32) WHERE id = '%s'",
+	    roles, id);
+}
+
+static void
+test_member_list_role_lists_active_holders_by_id(void **state)
+{
+	struct fx *f = *state;
+	struct store_member *ms;
+	size_t n, i;
+
+	activate(f, f->c, ROLE_MEMBER | ROLE_COORDINATOR);
+	activate(f, f->d, ROLE_MEMBER | ROLE_DIRECTOR);
+	activate(f, f->e, ROLE_MEMBER | ROLE_AUDITOR);
+	activate(f, f->a, ROLE_MEMBER);
+	/* b holds the role but never enrolled; u is suspended. */
+	raw_exec(f, "UPDATE members SET roles = 3 WHERE id = '%s'", f->b);
+	activate(f, f->u, ROLE_MEMBER | ROLE_COORDINATOR);
+	raw_exec(f, "UPDATE members SET status = 2 WHERE id = '%s'", f->u);
+	assert_int_equal(
+	    store_member_list_role(f->s, ROLE_COORDINATOR, &ms, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ms[0].id, f->c);
+	free(ms);
+	assert_int_equal(store_member_list_role(
+			     f->s, ROLE_COORDINATOR | ROLE_DIRECTOR, &ms, &n),
+	    STORE_OK);
+	assert_int_equal(n, 2);
+	assert_true(strcmp(ms[0].id, ms[1].id) < 0);
+	for (i = 0; i < n; i++)
+		assert_true(
+		    strcmp(ms[i].id, f->c) == 0 || strcmp(ms[i].id, f->d) == 0);
+	free(ms);
+	assert_int_equal(
+	    store_member_list_role(f->s, ROLE_PRINCIPAL, &ms, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_null(ms);
+}
+
+static void
+test_member_list_role_refuses_no_role_or_unknown_bits(void **state)
+{
+	struct fx *f = *state;
+	struct store_member *ms;
+	size_t n;
+
+	assert_int_equal(store_member_list_role(f->s, 0, &ms, &n), STORE_ERR);
+	assert_int_equal(
+	    store_member_list_role(f->s, ROLE_ALL + 1, &ms, &n), STORE_ERR);
+	assert_null(ms);
+	assert_int_equal(
+	    store_member_list_role(f->s, ROLE_AUDITOR, NULL, &n), STORE_ERR);
+}
+
+static void
+test_member_list_role_beyond_the_limit_is_conflict(void **state)
+{
+	struct fx *f = *state;
+	struct store_member *ms;
+	member_id id;
+	char handle[32];
+	size_t n, i;
+
+	assert_int_equal(store_begin(f->s), 0);
+	for (i = 0; i < STORE_ROLE_MEMBERS_MAX; i++) {
+		(void)snprintf(handle, sizeof(handle), "director%zu", i);
+		add_member(f->s, id, handle, "state");
+	}
+	assert_int_equal(store_commit(f->s), 0);
+	raw_exec(f, "UPDATE members SET status = 1, key_epoch = 1, roles = 5, "
+		    "sign_pk = zeroblob(32), box_pk = zeroblob(32), "
+		    "ring_pk = zeroblob(32) WHERE handle LIKE 'director%%'");
+	/* Exactly at the limit: all of them. */
+	assert_int_equal(
+	    store_member_list_role(f->s, ROLE_DIRECTOR, &ms, &n), STORE_OK);
+	assert_int_equal(n, STORE_ROLE_MEMBERS_MAX);
+	free(ms);
+	/* One more: refused rather than cut short. */
+	activate(f, f->d, ROLE_MEMBER | ROLE_DIRECTOR);
+	assert_int_equal(store_member_list_role(f->s, ROLE_DIRECTOR, &ms, &n),
+	    STORE_CONFLICT);
+	assert_null(ms);
+	assert_int_equal(n, 0);
+}
+
 /* Signatures. */
 
 static void
@@ -1764,17 +2161,57 @@ test_channel_key_is_created_once(void **state)
 	struct fx *f = *state;
 	uint8_t pk[KEYS_BOX_PK_BYTES], other[KEYS_BOX_PK_BYTES],
 	    got[KEYS_BOX_PK_BYTES];
+	uint64_t idx = 99;
 	int64_t at;
 
-	assert_int_equal(store_channel_key_get(f->s, got, &at), STORE_NOTFOUND);
+	assert_int_equal(
+	    store_channel_key_get(f->s, got, &idx, &at), STORE_NOTFOUND);
+	assert_int_equal(idx, 0);
 	randombytes_buf(pk, sizeof(pk));
 	randombytes_buf(other, sizeof(other));
-	assert_int_equal(store_channel_key_create(f->s, pk, NOW), STORE_OK);
+	assert_int_equal(store_channel_key_create(f->s, pk, 7, NOW), STORE_OK);
 	assert_int_equal(
-	    store_channel_key_create(f->s, other, NOW + 1), STORE_CONFLICT);
-	assert_int_equal(store_channel_key_get(f->s, got, &at), STORE_OK);
+	    store_channel_key_create(f->s, other, 8, NOW + 1), STORE_CONFLICT);
+	assert_int_equal(store_channel_key_get(f->s, got, &idx, &at), STORE_OK);
 	assert_memory_equal(got, pk, sizeof(pk));
+	assert_int_equal(idx, 7);
 	assert_int_equal(at, NOW);
+}
+
+static void
+test_channel_key_keeps_the_largest_log_index(void **state)
+{
+	struct fx *f = *state;
+	uint8_t pk[KEYS_BOX_PK_BYTES], got[KEYS_BOX_PK_BYTES];
+	uint64_t idx;
+	int64_t at;
+
+	randombytes_buf(pk, sizeof(pk));
+	assert_int_equal(
+	    store_channel_key_create(f->s, pk, STORE_LOG_SIZE_MAX - 1, NOW),
+	    STORE_OK);
+	assert_int_equal(store_channel_key_get(f->s, got, &idx, &at), STORE_OK);
+	assert_true(idx == STORE_LOG_SIZE_MAX - 1);
+}
+
+static void
+test_channel_key_refuses_a_log_index_out_of_range(void **state)
+{
+	struct fx *f = *state;
+	uint8_t pk[KEYS_BOX_PK_BYTES], got[KEYS_BOX_PK_BYTES];
+	uint64_t idx;
+	int64_t at;
+
+	randombytes_buf(pk, sizeof(pk));
+	assert_int_equal(
+	    store_channel_key_create(f->s, pk, STORE_LOG_SIZE_MAX, NOW),
+	    STORE_ERR);
+	assert_int_equal(
+	    store_channel_key_create(f->s, pk, UINT64_MAX, NOW), STORE_ERR);
+	assert_int_equal(
+	    store_channel_key_get(f->s, got, &idx, &at), STORE_NOTFOUND);
+	assert_int_equal(
+	    store_channel_key_get(f->s, got, NULL, &at), STORE_ERR);
 }
 
 static void
@@ -1790,7 +2227,7 @@ test_channel_grant_needs_the_key_and_put_replaces(void **state)
 	assert_int_equal(store_channel_grant_put(f->s, f->c, sealed, 80, NOW),
 	    STORE_NOTFOUND);
 	randombytes_buf(pk, sizeof(pk));
-	assert_int_equal(store_channel_key_create(f->s, pk, NOW), STORE_OK);
+	assert_int_equal(store_channel_key_create(f->s, pk, 0, NOW), STORE_OK);
 	assert_int_equal(
 	    store_channel_grant_get(f->s, f->c, got, &len), STORE_NOTFOUND);
 	assert_int_equal(
@@ -2094,6 +2531,18 @@ main(void)
 	    T(test_grant_put_then_get_round_trips_and_put_replaces),
 	    T(test_grant_put_refuses_bad_fields_and_unknown_recipients),
 	    T(test_held_grants_are_released_for_that_recipient_only),
+	    T(test_memo_each_state_visits_every_memo_beyond_the_list_limit),
+	    T(test_memo_each_state_of_exactly_one_page_visits_it_once),
+	    T(test_memo_each_state_callback_may_write_through_the_store),
+	    T(test_memo_each_state_stops_when_the_callback_fails),
+	    T(test_memo_page_states_follows_the_cursor_in_id_order),
+	    T(test_memo_page_states_refuses_bad_sizes_and_cursors),
+	    T(test_unrelate_removes_only_that_relation),
+	    T(test_unrelate_refusals),
+	    T(test_grant_delete_removes_one_purpose_of_one_recipient),
+	    T(test_member_list_role_lists_active_holders_by_id),
+	    T(test_member_list_role_refuses_no_role_or_unknown_bits),
+	    T(test_member_list_role_beyond_the_limit_is_conflict),
 	    T(test_signature_put_get_replace_and_delete),
 	    T(test_signature_over_an_unknown_version_is_notfound),
 	    T(test_signature_list_is_ordered_by_tag_and_filters_by_version),
@@ -2116,6 +2565,8 @@ main(void)
 	    T(test_complaint_with_an_unknown_or_repeated_reader_leaves_nothing),
 	    T(test_complaint_refuses_boxes_and_keys_over_the_limits),
 	    T(test_channel_key_is_created_once),
+	    T(test_channel_key_keeps_the_largest_log_index),
+	    T(test_channel_key_refuses_a_log_index_out_of_range),
 	    T(test_channel_grant_needs_the_key_and_put_replaces),
 	    T(test_notifications_are_due_in_order_of_their_next_attempt),
 	    T(test_notification_retry_postpones_and_done_deletes),

@@ -207,6 +207,7 @@ test_vectors_memo_contents(void **state)
 	uint8_t key[MEMO_KEY_BYTES], prev[MEMO_HASH_BYTES],
 	    last[MEMO_HASH_BYTES];
 	uint8_t h[MEMO_HASH_BYTES], nonce[AEAD_NONCE_BYTES], ad[128];
+	uint8_t rpk[MEMO_ROSTER_PK_BYTES], rootpk[MEMO_ROSTER_PK_BYTES];
 	uint8_t want[HEX_MAX], box[HEX_MAX], *enc, *opened;
 	struct memo_content mc, back;
 	struct binenc e;
@@ -216,6 +217,7 @@ test_vectors_memo_contents(void **state)
 
 	(void)state;
 	hex_exact(root, "key_hex", key, sizeof(key));
+	hex_exact(root, "roster_pk_hex", rootpk, sizeof(rootpk));
 	json_array_foreach(arr_of(root, "contents"), i, c)
 	{
 		memo_id = str_of(c, "memo_id");
@@ -246,10 +248,24 @@ test_vectors_memo_contents(void **state)
 		if (version == 1)
 			memset(last, 0, sizeof(last));
 		assert_memory_equal(prev, last, sizeof(prev));
+		hex_exact(c, "roster_pk_hex", rpk, sizeof(rpk));
+		/* The first memo's roster key is the one records are sealed to.
+		 */
+		if (strcmp(memo_id,
+			str_of(json_array_get(arr_of(root, "contents"), 0),
+			    "memo_id")) == 0)
+			assert_memory_equal(rpk, rootpk, sizeof(rpk));
 		assert_int_equal(
-		    memo_version_hash(h, memo_id, version, prev, enc, len), 0);
+		    memo_version_hash(h, memo_id, version, prev, rpk, enc, len),
+		    0);
 		assert_hex_field(c, "version_hash_hex", h, sizeof(h));
 		memcpy(last, h, sizeof(last));
+		/* The hash binds the roster key. */
+		rpk[0] ^= 1;
+		assert_int_equal(
+		    memo_version_hash(h, memo_id, version, prev, rpk, enc, len),
+		    0);
+		assert_memory_not_equal(h, last, sizeof(h));
 
 		binenc_init(&e, ad, sizeof(ad));
 		binenc_str(&e, "dissent/memo-content/v1");

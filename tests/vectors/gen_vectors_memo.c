@@ -291,12 +291,20 @@ gen_contents(json_t *root, const uint8_t key[MEMO_KEY_BYTES],
 	const char *ids[CONTENT_CASES];
 	uint32_t versions[CONTENT_CASES];
 	uint8_t prev[MEMO_HASH_BYTES], nonce[AEAD_NONCE_BYTES], ad[128];
+	uint8_t rsk[32], rpk[MEMO_ROSTER_PK_BYTES];
 	uint8_t *enc, *box, *opened;
 	size_t len, adlen, olen, i;
 	json_t *arr = json_array(), *o;
 
 	contents(c, ids, versions);
 	for (i = 0; i < CONTENT_CASES; i++) {
+		/*
+		 * The memo's roster key: memo A's is the one the records
+		 * are sealed to (gen_records), memo B has its own.
+		 */
+		pattern(rsk, sizeof(rsk),
+		    strcmp(ids[i], MEMO_A) == 0 ? 0xa0 : 0xc0, 1);
+		check(crypto_scalarmult_base(rpk, rsk) == 0, "roster pk");
 		check(memo_content_encode(&c[i], &enc, &len) == 0, "encode");
 		check(memo_content_decode(&back, enc, len) == 0, "decode");
 		memo_content_free(&back);
@@ -304,8 +312,8 @@ gen_contents(json_t *root, const uint8_t key[MEMO_KEY_BYTES],
 			memset(prev, 0, sizeof(prev));
 		else
 			memcpy(prev, hashes[i - 1], sizeof(prev));
-		check(memo_version_hash(
-			  hashes[i], ids[i], versions[i], prev, enc, len) == 0,
+		check(memo_version_hash(hashes[i], ids[i], versions[i], prev,
+			  rpk, enc, len) == 0,
 		    "version hash");
 		pattern(nonce, sizeof(nonce), (uint8_t)(0x60 + 0x20 * i), 1);
 		adlen = content_ad(ad, sizeof(ad), ids[i], versions[i]);
@@ -329,6 +337,7 @@ gen_contents(json_t *root, const uint8_t key[MEMO_KEY_BYTES],
 		set_str(o, "alternatives", c[i].alternatives);
 		set_hex(o, "encoding_hex", enc, len);
 		set_hex(o, "prev_hex", prev, sizeof(prev));
+		set_hex(o, "roster_pk_hex", rpk, sizeof(rpk));
 		set_hex(o, "version_hash_hex", hashes[i], MEMO_HASH_BYTES);
 		set_hex(o, "nonce_hex", nonce, sizeof(nonce));
 		set_hex(o, "ad_hex", ad, adlen);
@@ -805,7 +814,9 @@ main(int argc, char *argv[])
 	    "encoding (u8 1, str topic, str marking, str title, str summary, "
 	    "str body, str alternatives), its version hash "
 	    "dhash(\"dissent/memo-version/v1\", str memo_id || u32 version || "
-	    "prev || var encoding) and its content box under key_hex "
+	    "prev || roster_pk || var encoding) with the memo's roster_pk "
+	    "(memo A's is the top-level roster_pk) and its content box under "
+	    "key_hex "
 	    "(XChaCha20-Poly1305, nonce || ciphertext || tag, with the fixed "
 	    "nonce given and AD str(\"dissent/memo-content/v1\") || "
 	    "str(memo_id) || u32(version)).  invalid_contents: encodings to "
