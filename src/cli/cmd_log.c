@@ -1,5 +1,6 @@
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,11 +10,13 @@
 #include "args.h"
 #include "audit.h"
 #include "b64.h"
+#include "calendar.h"
 #include "cli.h"
 #include "cmd_log.h"
 #include "event.h"
 #include "home.h"
 #include "keys.h"
+#include "lifecycle.h"
 #include "logwire.h"
 #include "merkle.h"
 #include "output.h"
@@ -41,6 +44,28 @@
 
 /* Key changes listed in a human audit report (all of them in JSON). */
 #define REPORT_KEY_CHANGES 50
+
+/* Memos listed in a human audit report (all of them in JSON). */
+#define REPORT_MEMOS 500
+
+/* Event types are below this (memo and channel events take 100..199). */
+#define EVENT_TYPES_MAX 200
+
+/*
+ * The deadline scheduler's interval if the server does not publish it, and
+ * the bounds it may have (dissentd's scheduler_interval_ms).
+ */
+#define SCHEDULER_DEFAULT_MS 60000
+#define SCHEDULER_MIN_MS 100
+#define SCHEDULER_MAX_MS 86400000
+
+/*
+ * Seconds beyond one scheduler interval that a missed deadline may go
+ * without its deadline_missed event before the audit calls it absent: the
+ * time a pass over every open memo, its transaction and the next signed
+ * tree head may take.
+ */
+#define AUDIT_GRACE_SECONDS 60
 
 /* Report an answer of the server that does not have the expected shape. */
 static int
@@ -679,6 +704,15 @@ struct audit_prev {
 	struct treehead head;
 	int64_t audited_at;
 	struct audit *a;
+	json_t *policy; /* the settings it used, or NULL */
+};
+
+/* The instance's deadline settings, as GET /instance publishes them. */
+struct audit_policy {
+	enum deadline_profile profile;
+	uint64_t interval_ms;
+	struct calendar *cal;
+	json_t *json; /* {"policy_profile","time_zone","holidays",...} */
 };
 
 /* Report a saved audit state that cannot be used. */
@@ -689,6 +723,100 @@ bad_state(struct cli *c, const struct audit_place *p, const char *why)
 	return (cli_fail(c, CLI_EXIT_ERROR, "local_state",
 	    "%s/%s: the audit state of %s %s", p->dir, p->name, c->server,
 	    why));
+}
+
+/* Report an instance description that lacks what an audit needs. */
+static int
+bad_policy(struct cli *c, const char *what)
+{
+
+	return (cli_fail(c, CLI_EXIT_ERROR, "bad_response",
+	    "the server's /api/v1/instance gives no valid %s: the deadlines "
+	    "cannot be audited",
+	    what));
+}
+
+/*
+ * Read the instance's deadline settings from its description into ${pol}
+ * and make its calendar: "policy_profile", "time_zone", "holidays" (at
+ * most CALENDAR_EXTRA_MAX dates; none if absent) and
+ * "scheduler_interval_ms" (SCHEDULER_DEFAULT_MS if absent).
+ */
+static int
+read_policy(struct cli *c, struct audit_policy *pol)
+{
+	struct calendar_date extra[CALENDAR_EXTRA_MAX];
+	char clean[CALENDAR_TZ_MAX + 8];
+	const json_t *raw = c->inst.raw;
+	const char *tz;
+	json_t *hol, *iv, *d;
+	size_t n = 0, i;
+	int p;
+
+	memset(pol, 0, sizeof(*pol));
+	if ((p = deadline_profile_parse(json_string_value(
+		 json_object_get(raw, "policy_profile")))) < 0)
+		return (bad_policy(c, "policy_profile"));
+	pol->profile = (enum deadline_profile)p;
+	if ((tz = json_string_value(json_object_get(raw, "time_zone"))) ==
+		NULL ||
+	    strlen(tz) == 0 || strlen(tz) >= CALENDAR_TZ_MAX)
+		return (bad_policy(c, "time_zone"));
+	hol = json_object_get(raw, "holidays");
+	if (hol == NULL)
+		output_note(&c->out,
+		    "dissent: %s does not publish its extra holidays; "
+		    "auditing with the federal holidays only\n",
+		    c->server);
+	else if (!json_is_array(hol) ||
+		 json_array_size(hol) > CALENDAR_EXTRA_MAX)
+		return (bad_policy(c, "holidays"));
+	json_array_foreach(hol, i, d)
+	{
+		if (!json_is_string(d) ||
+		    calendar_date_parse(&extra[n++], json_string_value(d)) != 0)
+			return (bad_policy(c, "holidays"));
+	}
+	pol->interval_ms = SCHEDULER_DEFAULT_MS;
+	if ((iv = json_object_get(raw, "scheduler_interval_ms")) != NULL) {
+		if (!json_is_integer(iv) ||
+		    json_integer_value(iv) < SCHEDULER_MIN_MS ||
+		    json_integer_value(iv) > SCHEDULER_MAX_MS)
+			return (bad_policy(c, "scheduler_interval_ms"));
+		pol->interval_ms = (uint64_t)json_integer_value(iv);
+	}
+	/* json_pack() takes the copy of the holidays, whatever the outcome. */
+	if ((pol->json = json_pack("{s:s,s:s,s:o,s:I}", "policy_profile",
+		 deadline_profile_name(pol->profile), "time_zone", tz,
+		 "holidays", hol != NULL ? json_deep_copy(hol) : json_array(),
+		 "scheduler_interval_ms", (json_int_t)pol->interval_ms)) ==
+	    NULL)
+		return (
+		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
+	if ((pol->cal = calendar_new(tz, extra, n)) == NULL)
+		return (cli_fail(c, CLI_EXIT_ERROR, "calendar",
+		    "cannot make the calendar of the instance's time zone "
+		    "%s (is tzdata installed?)",
+		    output_clean(clean, sizeof(clean), tz)));
+	return (CLI_PROCEED);
+}
+
+/*
+ * Return 1 if the settings ${x} and ${y} (audit_policy's JSON) give the
+ * same due dates: the same profile, time zone and holidays.
+ */
+static int
+same_deadlines(const json_t *x, const json_t *y)
+{
+	static const char *const keys[] = {
+	    "policy_profile", "time_zone", "holidays"};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!json_equal(json_object_get(x, keys[i]),
+			json_object_get(y, keys[i])))
+			return (0);
+	return (1);
 }
 
 /*
@@ -725,6 +853,8 @@ load_audit(struct cli *c, const struct audit_place *p, struct audit_prev *prev)
 	    (int64_t)json_integer_value(json_object_get(rec, "audited_at"));
 	prev->a =
 	    audit_from_json(json_object_get(rec, "state"), err, sizeof(err));
+	if ((prev->policy = json_object_get(rec, "policy")) != NULL)
+		json_incref(prev->policy);
 	json_decref(rec);
 	if (prev->a == NULL)
 		return (bad_state(c, p, "is malformed"));
@@ -741,18 +871,18 @@ load_audit(struct cli *c, const struct audit_place *p, struct audit_prev *prev)
 	return (CLI_PROCEED);
 }
 
-/* Save ${a} with the head ${th} it was checked against. */
+/* Save ${a} with the head ${th} it was checked against and ${policy}. */
 static int
 save_audit(struct cli *c, const struct audit_place *p, const struct audit *a,
-    const struct treehead *th)
+    const struct treehead *th, json_t *policy)
 {
 	char err[MSG_MAX];
 	json_t *rec;
 	int rc;
 
-	if ((rec = json_pack("{s:o,s:I,s:o}", "head", logwire_head_json(th),
-		 "audited_at", (json_int_t)time(NULL), "state",
-		 audit_json(a))) == NULL)
+	if ((rec = json_pack("{s:o,s:I,s:O,s:o}", "head", logwire_head_json(th),
+		 "audited_at", (json_int_t)time(NULL), "policy", policy,
+		 "state", audit_json(a))) == NULL)
 		return (
 		    cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 	rc = home_record_save(p->dir, p->name, HOME_AUDIT_FILE_MAX, c->server,
@@ -766,7 +896,7 @@ save_audit(struct cli *c, const struct audit_place *p, const struct audit *a,
 /* What one audit run saw, for its report. */
 struct audit_run {
 	uint64_t from;
-	uint64_t counts[EVENT_ELIGIBILITY_CHANGED + 1];
+	uint64_t counts[EVENT_TYPES_MAX];
 	json_t *key_changes;
 };
 
@@ -775,7 +905,7 @@ static int
 note_event(struct audit_run *run, uint64_t index, const struct event *ev)
 {
 
-	if (ev->type <= EVENT_ELIGIBILITY_CHANGED)
+	if (ev->type < EVENT_TYPES_MAX)
 		run->counts[ev->type]++;
 	if (ev->type != EVENT_MEMBER_ENROLLED && ev->type != EVENT_KEYS_ROTATED)
 		return (0);
@@ -832,19 +962,339 @@ done:
 	return (rc);
 }
 
-/* Print and emit the report of a successful audit. */
+/* The names of the deadlines, by DEADLINE_* - 1. */
+static const char *const deadline_names[AUDIT_KINDS] = {
+    "acknowledgement", "reply", "escalation"};
+
+/* A status for the memo table: "on time", "late", ..., "-" for none. */
+static const char *
+status_text(int status)
+{
+
+	switch (status) {
+	case AUDIT_DUE_OPEN:
+		return ("open");
+	case AUDIT_DUE_ON_TIME:
+		return ("on time");
+	case AUDIT_DUE_LATE:
+		return ("late");
+	case AUDIT_DUE_OVERDUE:
+		return ("overdue");
+	case AUDIT_DUE_MISSED:
+		return ("missed");
+	default:
+		return ("-");
+	}
+}
+
+/* 1 if deadline ${d} was missed (its action late, or never done). */
+static int
+is_missed(const struct audit_deadline *d)
+{
+
+	return (d->status == AUDIT_DUE_LATE || d->status == AUDIT_DUE_OVERDUE ||
+		d->status == AUDIT_DUE_MISSED);
+}
+
+/* A JSON time: ${t}, or null for 0. */
+static json_t *
+time_json(int64_t t)
+{
+
+	return (t != 0 ? json_integer((json_int_t)t) : json_null());
+}
+
+/* Describe finding of deadline ${k} (0-based) of ${r} into ${msg}. */
+static void
+finding_text(char *msg, size_t cap, const struct audit_memo_report *r, int k)
+{
+	const struct audit_deadline *d = &r->d[k];
+	char due[OUTPUT_TIME_LEN], other[OUTPUT_TIME_LEN];
+
+	output_time(due, d->due);
+	switch (d->finding) {
+	case AUDIT_FINDING_ABSENT:
+		(void)snprintf(msg, cap,
+		    "the %s deadline (due %s) was missed, but the log has no "
+		    "deadline_missed event for it",
+		    deadline_names[k], due);
+		break;
+	case AUDIT_FINDING_NOT_OWED:
+		(void)snprintf(msg, cap,
+		    "entry %llu logs the %s deadline missed while the memo "
+		    "did not owe it",
+		    (unsigned long long)d->finding_index, deadline_names[k]);
+		break;
+	case AUDIT_FINDING_WRONG_DUE:
+		output_time(other, d->logged_due);
+		(void)snprintf(msg, cap,
+		    "entry %llu logs the %s deadline missed as due %s; the "
+		    "audit computes %s",
+		    (unsigned long long)d->finding_index, deadline_names[k],
+		    other, due);
+		break;
+	case AUDIT_FINDING_NOT_MISSED:
+		output_time(other, d->logged_time);
+		(void)snprintf(msg, cap,
+		    "entry %llu logs the %s deadline (due %s) missed at %s, "
+		    "but it was not missed then",
+		    (unsigned long long)d->finding_index, deadline_names[k],
+		    due, other);
+		break;
+	case AUDIT_FINDING_TWICE:
+		(void)snprintf(msg, cap,
+		    "entry %llu logs the %s deadline missed again (first at "
+		    "entry %llu)",
+		    (unsigned long long)d->finding_index, deadline_names[k],
+		    (unsigned long long)d->logged_index);
+		break;
+	default:
+		msg[0] = '\0';
+		break;
+	}
+}
+
+/* The JSON of deadline ${d}, or NULL. */
+static json_t *
+deadline_json(const struct audit_deadline *d)
+{
+
+	return (json_pack("{s:I,s:o,s:s,s:o,s:o}", "due", (json_int_t)d->due,
+	    "done_at", time_json(d->done_at), "status",
+	    audit_due_status_name(d->status), "logged",
+	    d->logged ? json_pack("{s:I,s:I,s:I}", "index",
+			    (json_int_t)d->logged_index, "time",
+			    (json_int_t)d->logged_time, "due",
+			    (json_int_t)d->logged_due)
+		      : json_null(),
+	    "finding",
+	    d->finding != AUDIT_FINDING_NONE
+		? json_string(audit_finding_name(d->finding))
+		: json_null()));
+}
+
+/* The JSON of memo report ${r}, or NULL. */
+static json_t *
+memo_report_json(const struct audit_memo_report *r)
+{
+	static const char *const by[] = {NULL, "acknowledged", "redirected"};
+
+	return (json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:I,s:I,"
+			  "s:o,s:o,s:o,s:b}",
+	    "memo_id", r->id, "topic", r->topic, "state",
+	    lifecycle_state_name((enum memo_state)r->state), "index",
+	    (json_int_t)r->index, "submitted_at", (json_int_t)r->submitted_at,
+	    "answered",
+	    by[r->acked_by] != NULL ? json_string(by[r->acked_by])
+				    : json_null(),
+	    "answered_at", time_json(r->acked_at), "replied_at",
+	    time_json(r->replied_at), "ended_at", time_json(r->ended_at),
+	    "replies", (json_int_t)r->replies, "meetings",
+	    (json_int_t)r->meetings, "acknowledgement",
+	    deadline_json(&r->d[DEADLINE_ACK - 1]), "reply",
+	    deadline_json(&r->d[DEADLINE_REPLY - 1]), "escalation",
+	    deadline_json(&r->d[DEADLINE_ESCALATION - 1]), "escalated",
+	    is_missed(&r->d[DEADLINE_ESCALATION - 1])));
+}
+
+/* What a compliance report adds up to. */
+struct compliance {
+	struct audit_memo_report *r;
+	size_t n;
+	int64_t as_of;
+	int64_t slack;
+	size_t by_status[AUDIT_KINDS][AUDIT_DUE_MISSED + 1];
+	size_t escalated;
+	size_t logged;
+	size_t findings;
+};
+
+/* Judge the memos of ${a} into ${cp}: 0 or -1 (out of memory). */
+static int
+compliance_compute(const struct audit *a, const struct audit_policy *pol,
+    struct compliance *cp)
+{
+	size_t i;
+	int k;
+
+	memset(cp, 0, sizeof(*cp));
+	cp->as_of = audit_latest_time(a);
+	cp->slack =
+	    (int64_t)((pol->interval_ms + 999) / 1000) + AUDIT_GRACE_SECONDS;
+	if (audit_compliance(a, cp->as_of, cp->slack, &cp->r, &cp->n) != 0)
+		return (-1);
+	for (i = 0; i < cp->n; i++) {
+		for (k = 0; k < AUDIT_KINDS; k++) {
+			cp->by_status[k][cp->r[i].d[k].status]++;
+			cp->logged += cp->r[i].d[k].logged;
+			cp->findings +=
+			    cp->r[i].d[k].finding != AUDIT_FINDING_NONE;
+		}
+		cp->escalated +=
+		    is_missed(&cp->r[i].d[DEADLINE_ESCALATION - 1]);
+	}
+	return (0);
+}
+
+/* Print one line of counts by status for deadline ${k}. */
+static void
+print_status_line(struct cli *c, const struct compliance *cp, int k)
+{
+	const size_t *n = cp->by_status[k];
+
+	output_text(&c->out,
+	    "  %-16s %zu on time, %zu late, %zu overdue, %zu missed, %zu "
+	    "open\n",
+	    k == DEADLINE_ACK - 1 ? "Acknowledgement" : "Reply",
+	    n[AUDIT_DUE_ON_TIME], n[AUDIT_DUE_LATE], n[AUDIT_DUE_OVERDUE],
+	    n[AUDIT_DUE_MISSED], n[AUDIT_DUE_OPEN]);
+}
+
+/*
+ * Print the compliance part of the report (only a line saying so if the
+ * log has no memo events, ${none}); return its JSON, or NULL.
+ */
+static json_t *
+compliance_report(struct cli *c, const struct audit_policy *pol,
+    const struct compliance *cp, int none)
+{
+	char when[OUTPUT_TIME_LEN], msg[MSG_MAX];
+	json_t *memos = NULL, *findings = NULL, *sum = NULL, *o;
+	const struct audit_memo_report *r;
+	size_t i, k, s;
+
+	output_time(when, cp->as_of);
+	if (none)
+		output_text(
+		    &c->out, "\nMemo compliance: no memo events yet.\n");
+	else
+		output_text(&c->out,
+		    "\nMemo compliance (%s, time zone %s, %zu extra holidays; "
+		    "as of "
+		    "%s, the newest entry):\n",
+		    json_string_value(
+			json_object_get(pol->json, "policy_profile")),
+		    json_string_value(json_object_get(pol->json, "time_zone")),
+		    json_array_size(json_object_get(pol->json, "holidays")),
+		    cp->n > 0 ? when : "-");
+	if (!none) {
+		output_text(&c->out, "  %-16s %zu\n", "Memos submitted", cp->n);
+		print_status_line(c, cp, DEADLINE_ACK - 1);
+		print_status_line(c, cp, DEADLINE_REPLY - 1);
+		output_text(
+		    &c->out, "  %-16s %zu\n", "Escalated", cp->escalated);
+		output_text(&c->out, "  %-16s %zu logged, %zu findings\n",
+		    "Missed deadlines", cp->logged, cp->findings);
+	}
+	if (cp->n > 0)
+		output_text(&c->out, "\n  %-26s %-12s %-9s %-9s %s\n", "Memo",
+		    "State", "Ack", "Reply", "Escalated");
+	if ((memos = json_array()) == NULL || (findings = json_array()) == NULL)
+		goto nomem;
+	for (i = 0; i < cp->n; i++) {
+		r = &cp->r[i];
+		if (i < REPORT_MEMOS)
+			output_text(&c->out, "  %-26s %-12s %-9s %-9s %s\n",
+			    r->id,
+			    lifecycle_state_name((enum memo_state)r->state),
+			    status_text(r->d[DEADLINE_ACK - 1].status),
+			    status_text(r->d[DEADLINE_REPLY - 1].status),
+			    is_missed(&r->d[DEADLINE_ESCALATION - 1]) ? "yes"
+								      : "no");
+		else if (i == REPORT_MEMOS)
+			output_text(&c->out,
+			    "  ... and %zu more (see --json)\n", cp->n - i);
+		if (json_array_append_new(memos, memo_report_json(r)) != 0)
+			goto nomem;
+	}
+	if (cp->findings > 0)
+		output_text(&c->out, "\nFindings:\n");
+	for (i = 0; i < cp->n; i++) {
+		r = &cp->r[i];
+		for (k = 0; k < AUDIT_KINDS; k++) {
+			if (r->d[k].finding == AUDIT_FINDING_NONE)
+				continue;
+			finding_text(msg, sizeof(msg), r, (int)k);
+			output_text(&c->out, "  %s: %s\n", r->id, msg);
+			if ((o = json_pack("{s:s,s:s,s:s,s:o,s:s}", "memo_id",
+				 r->id, "deadline", deadline_names[k],
+				 "finding", audit_finding_name(r->d[k].finding),
+				 "index",
+				 r->d[k].finding == AUDIT_FINDING_ABSENT
+				     ? json_null()
+				     : json_integer(
+					   (json_int_t)r->d[k].finding_index),
+				 "message", msg)) == NULL ||
+			    json_array_append_new(findings, o) != 0)
+				goto nomem;
+		}
+	}
+	if ((sum = json_object()) == NULL)
+		goto nomem;
+	for (k = 0; k < 2; k++) {
+		if ((o = json_object()) == NULL ||
+		    json_object_set_new(sum, deadline_names[k], o) != 0)
+			goto nomem;
+		for (s = 0; s <= AUDIT_DUE_MISSED; s++)
+			if (json_object_set_new(o,
+				audit_due_status_name((int)s),
+				json_integer(
+				    (json_int_t)cp->by_status[k][s])) != 0)
+				goto nomem;
+	}
+	return (json_pack("{s:O,s:I,s:I,s:I,s:o,s:I,s:I,s:I,s:o,s:o}", "policy",
+	    pol->json, "as_of", (json_int_t)cp->as_of, "slack_seconds",
+	    (json_int_t)cp->slack, "memos_submitted", (json_int_t)cp->n,
+	    "summary", sum, "escalated", (json_int_t)cp->escalated,
+	    "missed_logged", (json_int_t)cp->logged, "finding_count",
+	    (json_int_t)cp->findings, "memos", memos, "findings", findings));
+
+nomem:
+	json_decref(sum);
+	json_decref(memos);
+	json_decref(findings);
+	return (NULL);
+}
+
+/* Print a line of the events table and count it into ${counts}, ${totals}. */
+static int
+event_row(struct cli *c, const struct audit *a, const struct audit_run *run,
+    uint16_t t, json_t *counts, json_t *totals)
+{
+	const char *name = event_type_name(t);
+
+	output_text(&c->out, "  %-20s %10llu %10llu\n", name,
+	    (unsigned long long)run->counts[t],
+	    (unsigned long long)audit_count(a, t));
+	if (json_object_set_new(
+		counts, name, json_integer((json_int_t)run->counts[t])) != 0 ||
+	    json_object_set_new(
+		totals, name, json_integer((json_int_t)audit_count(a, t))) != 0)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Print and emit the report of an audit that found the log consistent.
+ * Return CLI_EXIT_OK, CLI_EXIT_FINDINGS if the compliance check has
+ * findings, or an exit code.
+ */
 static int
 audit_report(struct cli *c, const struct audit *a,
-    const struct audit_prev *prev, const struct audit_run *run)
+    const struct audit_prev *prev, const struct audit_run *run,
+    const struct audit_policy *pol)
 {
 	char when[OUTPUT_TIME_LEN], root[B64_ENCODED_LEN(MERKLE_HASH_BYTES)];
 	struct audit_census cs;
-	json_t *res = NULL, *counts = NULL, *totals = NULL, *k;
-	const char *name;
+	struct compliance cp;
+	json_t *res = NULL, *counts = NULL, *totals = NULL, *comp = NULL, *k;
+	json_t *mcounts = NULL, *mtotals = NULL;
+	uint64_t memo_events = 0;
 	uint16_t t;
 	size_t i;
 	int rc;
 
+	memset(&cp, 0, sizeof(cp));
 	audit_census(a, &cs);
 	root_text(root, c->log_head.root);
 	output_text(&c->out, "Audited the log of %s (instance %s).\n",
@@ -872,18 +1322,22 @@ audit_report(struct cli *c, const struct audit *a,
 	output_text(
 	    &c->out, "\n%-22s %10s %10s\n", "Events", "this audit", "total");
 	if ((counts = json_object()) == NULL ||
-	    (totals = json_object()) == NULL)
+	    (totals = json_object()) == NULL ||
+	    (mcounts = json_object()) == NULL ||
+	    (mtotals = json_object()) == NULL)
 		goto nomem;
-	for (t = EVENT_ORG_CREATED; t <= EVENT_ELIGIBILITY_CHANGED; t++) {
-		name = event_type_name(t);
-		output_text(&c->out, "  %-20s %10llu %10llu\n", name,
-		    (unsigned long long)run->counts[t],
-		    (unsigned long long)audit_count(a, t));
-		if (json_object_set_new(counts, name,
-			json_integer((json_int_t)run->counts[t])) != 0 ||
-		    json_object_set_new(totals, name,
-			json_integer((json_int_t)audit_count(a, t))) != 0)
+	/* Directory events, then memo and channel events (100 on). */
+	for (t = 0; t < EVENT_TYPES_MAX; t++) {
+		if (event_type_name(t) == NULL)
+			continue;
+		if (t == EVENT_MEMO_SUBMITTED)
+			output_text(&c->out, "  %s\n", "memo and channel:");
+		if (event_row(c, a, run, t,
+			t < EVENT_MEMO_SUBMITTED ? counts : mcounts,
+			t < EVENT_MEMO_SUBMITTED ? totals : mtotals) != 0)
 			goto nomem;
+		if (t >= EVENT_MEMO_SUBMITTED)
+			memo_events += audit_count(a, t);
 	}
 	output_text(&c->out, "\nOrganisations  %zu\n", cs.orgs);
 	output_text(&c->out,
@@ -910,37 +1364,61 @@ audit_report(struct cli *c, const struct audit *a,
 			: "rotated to",
 		    (long long)json_integer_value(json_object_get(k, "epoch")));
 	}
-	/* Memo events do not exist yet; their reports come with them. */
-	output_text(&c->out, "\nMemo compliance: no memo events yet.\n");
-	output_text(&c->out, "Audit OK.\n");
+	if (compliance_compute(a, pol, &cp) != 0 ||
+	    (comp = compliance_report(c, pol, &cp, memo_events == 0)) == NULL)
+		goto nomem;
+	if (cp.findings == 0)
+		output_text(&c->out, "\nAudit OK.\n");
+	else
+		output_text(&c->out,
+		    "\nThe log is consistent, but its deadlines have %zu "
+		    "findings.\n",
+		    cp.findings);
 
-	res = json_pack("{s:b,s:s,s:s,s:I,s:s,s:I,s:I,s:o,s:o,s:o,s:I,"
-			"s:{s:I,s:I,s:I,s:I},s:O,s:I,s:s}",
-	    "ok", 1, "server", c->server, "instance_id", c->inst.id,
-	    "tree_size", (json_int_t)c->log_head.size, "root", root, "from",
-	    (json_int_t)run->from, "new_entries",
+	res = json_pack("{s:b,s:s,s:s,s:I,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,"
+			"s:I,s:{s:I,s:I,s:I,s:I},s:O,s:I,s:s,s:o}",
+	    "ok", cp.findings == 0, "server", c->server, "instance_id",
+	    c->inst.id, "tree_size", (json_int_t)c->log_head.size, "root", root,
+	    "from", (json_int_t)run->from, "new_entries",
 	    (json_int_t)(c->log_head.size - run->from), "previous",
 	    prev->have
 		? json_pack("{s:I,s:I}", "size", (json_int_t)prev->head.size,
 		      "audited_at", (json_int_t)prev->audited_at)
 		: json_null(),
-	    "counts", counts, "totals", totals, "orgs", (json_int_t)cs.orgs,
-	    "members", "total", (json_int_t)cs.members, "active",
-	    (json_int_t)cs.active, "pending", (json_int_t)cs.pending,
-	    "suspended", (json_int_t)cs.suspended, "key_changes",
-	    run->key_changes, "memo_events", (json_int_t)0, "memo_compliance",
-	    "no memo events yet");
-	/* json_pack() took counts and totals, whatever the outcome. */
-	counts = totals = NULL;
+	    "counts", counts, "totals", totals, "memo_counts", mcounts,
+	    "memo_totals", mtotals, "orgs", (json_int_t)cs.orgs, "members",
+	    "total", (json_int_t)cs.members, "active", (json_int_t)cs.active,
+	    "pending", (json_int_t)cs.pending, "suspended",
+	    (json_int_t)cs.suspended, "key_changes", run->key_changes,
+	    "memo_events", (json_int_t)memo_events, "memo_compliance",
+	    memo_events == 0   ? "no memo events yet"
+	    : cp.findings == 0 ? "consistent"
+			       : "findings",
+	    "compliance", comp);
+	/* json_pack() took the counts and comp, whatever the outcome. */
+	counts = totals = mcounts = mtotals = comp = NULL;
 	if (res == NULL)
 		goto nomem;
 	rc = cli_emit(c, res);
 	json_decref(res);
+	free(cp.r);
+	if (rc == CLI_EXIT_OK && cp.findings > 0) {
+		if (!c->json)
+			(void)output_error(&c->out, CLI_EXIT_FINDINGS,
+			    "compliance_findings",
+			    "the audit has %zu compliance findings",
+			    cp.findings);
+		rc = CLI_EXIT_FINDINGS;
+	}
 	return (rc);
 
 nomem:
+	free(cp.r);
 	json_decref(counts);
 	json_decref(totals);
+	json_decref(mcounts);
+	json_decref(mtotals);
+	json_decref(comp);
 	return (cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
 }
 
@@ -953,6 +1431,7 @@ audit_run(struct cli *c, int argc, char **argv)
 	    {"--state", ARGS_STRING, &state},
 	};
 	struct audit_place place;
+	struct audit_policy pol;
 	struct audit_prev prev;
 	struct audit_run run;
 	char err[MSG_MAX];
@@ -961,14 +1440,16 @@ audit_run(struct cli *c, int argc, char **argv)
 
 	memset(&prev, 0, sizeof(prev));
 	memset(&run, 0, sizeof(run));
+	memset(&pol, 0, sizeof(pol));
 	if ((rc = cli_args(c, argc, argv, spec, 1, NULL, 0, 0, &npos)) !=
 	    CLI_PROCEED)
 		return (rc);
 	if (state != NULL && home_path_split(state, place.dir, place.name, err,
 				 sizeof(err)) != 0)
 		return (cli_usage(c, "--state: %s", err));
-	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
-		return (rc);
+	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
+	    (rc = read_policy(c, &pol)) != CLI_PROCEED)
+		goto done;
 	if (state == NULL) {
 		memcpy(place.dir, c->home, sizeof(place.dir));
 		(void)snprintf(
@@ -979,18 +1460,29 @@ audit_run(struct cli *c, int argc, char **argv)
 	if (prev.have && (rc = check_extends(c, &prev.head, prev.audited_at,
 			      "audited", &c->log_head)) != CLI_PROCEED)
 		goto done;
+	if (prev.have && prev.policy != NULL &&
+	    !same_deadlines(prev.policy, pol.json))
+		output_note(&c->out,
+		    "dissent: the instance's deadline settings changed since "
+		    "the last audit; memos audited before keep the due dates "
+		    "computed then\n");
+	audit_set_policy(prev.a, pol.profile, pol.cal);
 	run.from = audit_size(prev.a);
 	if ((run.key_changes = json_array()) == NULL) {
 		rc = cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory");
 		goto done;
 	}
 	if ((rc = audit_entries(c, prev.a, &run)) != CLI_PROCEED ||
-	    (rc = save_audit(c, &place, prev.a, &c->log_head)) != CLI_PROCEED)
+	    (rc = save_audit(c, &place, prev.a, &c->log_head, pol.json)) !=
+		CLI_PROCEED)
 		goto done;
-	rc = audit_report(c, prev.a, &prev, &run);
+	rc = audit_report(c, prev.a, &prev, &run, &pol);
 done:
 	json_decref(run.key_changes);
 	audit_free(prev.a);
+	json_decref(prev.policy);
+	calendar_free(pol.cal);
+	json_decref(pol.json);
 	return (rc);
 }
 
@@ -1022,9 +1514,12 @@ static const struct cli_command audit_commands[] = {
 	"0600) instead\n"
 	"                 of audit.json in the state directory\n"
 	"Fetches the entries added since the last audit, checks that the "
-	"log\nextends the head audited then, recomputes the tree's root "
-	"and rebuilds\nthe directory's timeline from the events.  Exit 9 "
-	"on any inconsistency.\n"},
+	"log\nextends the head audited then, recomputes the tree's root, "
+	"rebuilds the\ndirectory's and every memo's timeline from the "
+	"events, and reports each\nmemo's deadlines under the instance's "
+	"policy, time zone and holidays.\nExit 9 on any inconsistency of "
+	"the log; exit 10 if its deadline_missed\nevents disagree with the "
+	"deadlines the audit computes.\n"},
 };
 
 const struct cli_noun cmd_log_audit_noun = {

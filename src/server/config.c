@@ -15,6 +15,7 @@
 #include "config.h"
 #include "custody.h"
 #include "directory.h"
+#include "routes_web.h"
 
 /* Most seconds any lifetime may be set to: one year. */
 #define TTL_MAX (365LL * 86400)
@@ -92,6 +93,7 @@ static const struct key_def keys[] = {
     {"scheduler_interval_ms", K_UINT, FIELD(scheduler_interval_ms),
 	CONFIG_SCHEDULER_MIN_MS, CONFIG_SCHEDULER_MAX_MS},
     {"test_clock_file", K_PATH_OPT, FIELD(test_clock_file), 0, 0},
+    {"web_dir", K_PATH, FIELD(web_dir), 0, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -1002,6 +1004,10 @@ config_from_args(struct config *c, int argc, char *argv[],
 			goto err1;
 		}
 	}
+	/* The web application that came with the program, if any. */
+	if (c->web_dir[0] == '\0' &&
+	    routes_web_find_dir(c->web_dir, sizeof(c->web_dir)) != 0)
+		c->web_dir[0] = '\0';
 	if (port_file != NULL &&
 	    copy_str(c->port_file, sizeof(c->port_file), port_file) != 0) {
 		seterr(err, errcap, "--port-file: path too long");

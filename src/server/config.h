@@ -96,6 +96,11 @@ struct config {
 	char public_url[CONFIG_URL_MAX];  /* the link in every message */
 	unsigned int notify_digest;       /* 1: one e-mail a day at most */
 	unsigned int scheduler_interval_ms;
+	/*
+	 * The web application's directory (routes_web.h); empty: found next
+	 * to the binary.
+	 */
+	char web_dir[CONFIG_PATH_MAX];
 	/* Tests only: a file holding the current time; empty: real time. */
 	char test_clock_file[CONFIG_PATH_MAX];
 

@@ -49,6 +49,19 @@ static const struct {
     {"Cross-Origin-Resource-Policy", "same-origin"},
 };
 
+/*
+ * Return 1 if a handler may replace the security header ${name} with its
+ * own value: the web application's pages need a policy that lets them run
+ * their scripts and a cache validator for their assets.
+ */
+static int
+security_header_replaceable(const char *name)
+{
+
+	return (strcasecmp(name, "Content-Security-Policy") == 0 ||
+		strcasecmp(name, "Cache-Control") == 0);
+}
+
 /* Two years, as the HSTS preload list asks (RFC 6797 §6.1.1). */
 #define HSTS_VALUE "max-age=63072000; includeSubDomains"
 
@@ -224,8 +237,36 @@ http_reply_static(
 }
 
 /**
+ * http_reply_bytes(req, status, data, len):
+ * Reply ${status} with a copy of the ${len} bytes at ${data} (a file of the
+ * web application); the handler names its Content-Type with
+ * http_reply_header().  Return 0, or -1 (and reply 500) on failure.
+ */
+int
+http_reply_bytes(
+    struct http_request *req, unsigned int status, const void *data, size_t len)
+{
+	struct http_body *b = NULL;
+
+	reply_reset(req);
+	if (body_reserve(&b, len) != 0) {
+		log_msg(LOG_ERROR, "cannot build a reply");
+		http_reply_static(
+		    req, 500, internal_body, sizeof(internal_body) - 1);
+		return (-1);
+	}
+	memcpy(b->data, data, len);
+	b->len = len;
+	req->reply = b;
+	req->status = status;
+	return (0);
+}
+
+/**
  * http_reply_header(req, name, value):
  * Add the header ${name} (a constant string) with ${value} to the reply.
+ * A Content-Type, Content-Security-Policy or Cache-Control header given
+ * here replaces the server's default one (the web application's pages).
  * Return 0, or -1 if there are too many headers or ${value} is too long.
  */
 int
@@ -613,6 +654,22 @@ collect_auth(struct http_request *req, struct MHD_Connection *conn)
 	req->auth_source = HTTP_AUTH_COOKIE;
 }
 
+/* Keep a short If-None-Match header of a GET or HEAD request. */
+static void
+collect_if_none_match(struct http_request *req, struct MHD_Connection *conn)
+{
+	const char *v;
+	size_t len;
+
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+		return;
+	v = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (v == NULL || (len = strlen(v)) >= sizeof(req->if_none_match))
+		return;
+	memcpy(req->if_none_match, v, len + 1);
+}
+
 /* Parse a Content-Length value; -1 if malformed. */
 static int
 parse_length(const char *s, uint64_t *out)
@@ -627,6 +684,18 @@ parse_length(const char *s, uint64_t *out)
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
 	*out = v;
+	return (0);
+}
+
+/* Return 1 if the handler set the header ${name} on ${req}'s reply. */
+static int
+reply_has_header(const struct http_request *req, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < req->nheaders; i++)
+		if (strcasecmp(req->headers[i].name, name) == 0)
+			return (1);
 	return (0);
 }
 
@@ -659,14 +728,20 @@ queue_reply(struct http_server *hs, struct MHD_Connection *conn,
 		return (MHD_NO);
 
 	for (i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]);
-	     i++)
+	     i++) {
+		/* The web application's pages send their own policy. */
+		if (security_header_replaceable(security_headers[i].name) &&
+		    reply_has_header(req, security_headers[i].name))
+			continue;
 		ok &= MHD_add_response_header(resp, security_headers[i].name,
 			  security_headers[i].value) == MHD_YES;
+	}
 	if (hs->tls)
 		ok &= MHD_add_response_header(resp,
 			  MHD_HTTP_HEADER_STRICT_TRANSPORT_SECURITY,
 			  HSTS_VALUE) == MHD_YES;
-	if (req->status != 204 && req->status != 304)
+	if (req->status != 204 && req->status != 304 &&
+	    !reply_has_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))
 		ok &=
 		    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 			"application/json") == MHD_YES;
@@ -735,6 +810,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		    http_content_type_parse(MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE));
 		collect_auth(req, conn);
+		collect_if_none_match(req, conn);
 		cl = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL) {

@@ -28,7 +28,7 @@
 #define HTTP_BODY_LARGE_MAX (1024 * 1024)
 #define HTTP_PATH_MAX 1024
 #define HTTP_TOKEN_MAX 128
-#define HTTP_HEADERS_MAX 4
+#define HTTP_HEADERS_MAX 6
 #define HTTP_HEADER_VALUE_MAX 256
 /* Most query arguments of a request made without a connection (tests). */
 #define HTTP_QUERY_ARGS_MAX 16
@@ -77,6 +77,8 @@ struct http_request {
 	struct sockaddr_storage addr; /* the peer; ss_family 0 if unknown */
 	void *conn;                   /* MHD connection, for query arguments */
 	int64_t start_us;
+	/* The If-None-Match header (GET and HEAD); "" if absent or too long. */
+	char if_none_match[HTTP_HEADER_VALUE_MAX];
 	/*
 	 * Query arguments of a request made without a connection (tests): a
 	 * path given to http_request_init() with a '?' is split there, and
@@ -229,8 +231,19 @@ void http_reply_static(struct http_request *req, unsigned int status,
     const char *body, size_t len);
 
 /**
+ * http_reply_bytes(req, status, data, len):
+ * Reply ${status} with a copy of the ${len} bytes at ${data} (a file of the
+ * web application); the handler names its Content-Type with
+ * http_reply_header().  Return 0, or -1 (and reply 500) on failure.
+ */
+int http_reply_bytes(struct http_request *req, unsigned int status,
+    const void *data, size_t len);
+
+/**
  * http_reply_header(req, name, value):
  * Add the header ${name} (a constant string) with ${value} to the reply.
+ * A Content-Type, Content-Security-Policy or Cache-Control header given
+ * here replaces the server's default one (the web application's pages).
  * Return 0, or -1 if there are too many headers or ${value} is too long.
  */
 int http_reply_header(

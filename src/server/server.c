@@ -24,6 +24,7 @@
 #include "ratelimit.h"
 #include "router.h"
 #include "routes.h"
+#include "routes_web.h"
 #include "scheduler.h"
 #include "server.h"
 #include "srvclock.h"
@@ -85,6 +86,29 @@ chanlog_report(void *ctx, const char *msg)
 	log_fields(LOG_ERROR, "channel log", f, 1);
 }
 
+/*
+ * Check the web application's directory: web_dir, when set, must be a
+ * directory; without it (config_from_args() looks next to the program)
+ * the server serves the API only.  0 or -1.
+ */
+static int
+server_web_dir(const struct server *sv, char *err, size_t errcap)
+{
+	struct stat st;
+
+	if (sv->cfg.web_dir[0] == '\0') {
+		log_msg(LOG_INFO, "no web application (set web_dir): serving "
+				  "the API only");
+		return (0);
+	}
+	if (stat(sv->cfg.web_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		seterr(err, errcap, "web_dir %s is not a directory",
+		    sv->cfg.web_dir);
+		return (-1);
+	}
+	return (0);
+}
+
 /**
  * server_new(sv, cfg, err, errcap):
  * Open the instance of ${cfg}'s data directory and prepare the dispatcher,
@@ -125,6 +149,8 @@ server_new(
 		    cfg->time_zone);
 		goto err1;
 	}
+	if (server_web_dir(sv, err, errcap) != 0)
+		goto err1;
 	if (instance_open(
 		&sv->inst, cfg->data_dir, srvclock_now(), err, errcap) != 0)
 		goto err1;
@@ -384,6 +410,11 @@ server_handle(struct server *sv, struct http_request *req)
 	method = router_method(req->method);
 	if (req->path_too_long) {
 		http_reply_error(req, 404, "not_found", "no such endpoint");
+		return;
+	}
+	/* The web application's files are not API routes. */
+	if (routes_web_path(req->path)) {
+		routes_web_serve(sv->cfg.web_dir, req);
 		return;
 	}
 	switch (

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -21,6 +22,7 @@
 #include "directory.h"
 #include "event.h"
 #include "jsonmem.h"
+#include "lifecycle.h"
 #include "merkle.h"
 #include "merkle_mem.h"
 
@@ -684,6 +686,196 @@ test_memo_events_are_accepted_as_entries(void **state)
 	audit_free(a);
 }
 
+#define MEMO_A "d_00112233445566778899aabb"
+#define MEMO_T 1764500000
+
+/*
+ * Encode memo or channel event ${type} of memo MEMO_A at MEMO_T + ${dt},
+ * naming member ${member} (0: none) where the type names one.
+ */
+static size_t
+memo_event(uint8_t buf[EVENT_MAX_BYTES], uint16_t type, int64_t dt,
+    unsigned int member)
+{
+	struct event ev;
+	size_t len;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.version = EVENT_FORMAT_VERSION;
+	ev.type = type;
+	ev.time = (uint64_t)(MEMO_T + dt);
+	memcpy(ev.memo_id, MEMO_A, sizeof(ev.memo_id));
+	if (member != 0)
+		(void)snprintf(
+		    ev.member_id, sizeof(ev.member_id), "m_%024x", member);
+	ev.memo_version = 1;
+	ev.n = 1;
+	ev.kind = 1;
+	ev.at = MEMO_T + 1;
+	memcpy(ev.topic, "policy", 7);
+	memcpy(ev.org_id, "org", 4);
+	assert_int_equal(event_encode(buf, EVENT_MAX_BYTES, &len, &ev), 0);
+	return (len);
+}
+
+static void
+test_accepts_a_memo_s_lawful_life(void **state)
+{
+	static const uint16_t life[] = {EVENT_GRANT_CREATED,
+	    EVENT_CONTENT_ACCESSED, EVENT_MEMO_SUBMITTED,
+	    EVENT_MEMO_ACKNOWLEDGED, EVENT_MEMO_ASSIGNED, EVENT_MEMO_ASSIGNED,
+	    EVENT_MEMO_DISTRIBUTED, EVENT_MEETING_REQUESTED,
+	    EVENT_MEETING_SCHEDULED, EVENT_MEETING_HELD, EVENT_MEMO_REPLIED,
+	    EVENT_MEMO_REPLIED, EVENT_MEMO_DISTRIBUTED, EVENT_MEMO_CLOSED,
+	    EVENT_MEETING_REQUESTED, EVENT_COMPLAINT_FILED,
+	    EVENT_CHANNEL_KEY_CREATED, EVENT_CHANNEL_KEY_GRANTED};
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit_memo_report *r;
+	struct audit *a = with_active_member();
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(life) / sizeof(life[0]); i++)
+		append_ok(a, buf, memo_event(buf, life[i], (int64_t)i, 1));
+	assert_int_equal(audit_compliance(a, MEMO_T + 100, 60, &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].state, MEMO_STATE_CLOSED);
+	assert_int_equal(r[0].submitted_at, MEMO_T + 2);
+	assert_int_equal(r[0].acked_at, MEMO_T + 3);
+	assert_int_equal(r[0].replied_at, MEMO_T + 10);
+	assert_int_equal(r[0].ended_at, MEMO_T + 13);
+	assert_int_equal(r[0].replies, 2);
+	assert_int_equal(r[0].meetings, 2);
+	assert_int_equal(r[0].index, 5);
+	assert_int_equal(audit_latest_time(a), MEMO_T + 17);
+	free(r);
+	audit_free(a);
+}
+
+/* A state with member 1 active and MEMO_A submitted at MEMO_T. */
+static struct audit *
+with_submitted_memo(void)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit *a = with_active_member();
+
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_SUBMITTED, 0, 0));
+	return (a);
+}
+
+static void
+test_refuses_memo_events_before_the_submission(void **state)
+{
+	static const uint16_t types[] = {EVENT_MEMO_ACKNOWLEDGED,
+	    EVENT_MEMO_REDIRECTED, EVENT_MEMO_ASSIGNED, EVENT_MEMO_DISTRIBUTED,
+	    EVENT_MEMO_REPLIED, EVENT_MEMO_CLOSED, EVENT_MEETING_REQUESTED};
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit *a = with_active_member();
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		assert_refused(a, buf, memo_event(buf, types[i], 1, 1),
+		    "before it was submitted");
+	assert_refused(a, buf, memo_event(buf, EVENT_DEADLINE_MISSED, 9, 0),
+	    "misses a deadline, but was never submitted");
+	/* Grants and accesses concern drafts too. */
+	append_ok(a, buf, memo_event(buf, EVENT_GRANT_CREATED, 0, 0));
+	audit_free(a);
+}
+
+static void
+test_refuses_memo_events_the_lifecycle_forbids(void **state)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit *a = with_submitted_memo();
+
+	(void)state;
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_SUBMITTED, 1, 0),
+	    "memo " MEMO_A ": submit while submitted");
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_REPLIED, 1, 0),
+	    "reply while submitted");
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_CLOSED, 1, 0),
+	    "close while submitted");
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_REDIRECTED, 1, 0));
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_ACKNOWLEDGED, 2, 0),
+	    "acknowledge while redirected");
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_ASSIGNED, 2, 1),
+	    "assign while redirected");
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_CLOSED, 2, 0));
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_WITHDRAWN, 3, 0),
+	    "withdraw while closed");
+	audit_free(a);
+}
+
+static void
+test_refuses_a_submission_after_a_draft_was_withdrawn(void **state)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit *a = with_active_member();
+
+	(void)state;
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_WITHDRAWN, 0, 0));
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_SUBMITTED, 1, 0),
+	    "submit while withdrawn");
+	audit_free(a);
+}
+
+static void
+test_refuses_an_answer_before_the_submission(void **state)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit *a = with_submitted_memo();
+
+	(void)state;
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_ACKNOWLEDGED, -1, 0),
+	    "before its submission");
+	audit_free(a);
+}
+
+static void
+test_refuses_memo_events_naming_unknown_members(void **state)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit *a = with_submitted_memo();
+	struct event ev;
+	size_t len;
+
+	(void)state;
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_ACKNOWLEDGED, 1, 0));
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_ASSIGNED, 2, 7),
+	    "unknown member m_000000000000000000000007");
+	assert_refused(a, buf, memo_event(buf, EVENT_CHANNEL_KEY_GRANTED, 2, 7),
+	    "unknown member");
+	/* A distribution's approver must be known as well. */
+	assert_int_equal(event_decode(&ev, buf,
+			     memo_event(buf, EVENT_MEMO_DISTRIBUTED, 2, 1)),
+	    0);
+	memcpy(ev.member2_id, "m_000000000000000000000008", 27);
+	assert_int_equal(event_encode(buf, sizeof(buf), &len, &ev), 0);
+	assert_refused(
+	    a, buf, len, "unknown member m_000000000000000000000008");
+	audit_free(a);
+}
+
+static void
+test_refuses_a_submission_from_an_unknown_organisation(void **state)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit *a = with_active_member();
+	struct event ev;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(
+	    event_decode(&ev, buf, memo_event(buf, EVENT_MEMO_SUBMITTED, 0, 0)),
+	    0);
+	memcpy(ev.org_id, "elsewhere", 10);
+	assert_int_equal(event_encode(buf, sizeof(buf), &len, &ev), 0);
+	assert_refused(a, buf, len, "unknown organisation elsewhere");
+	audit_free(a);
+}
+
 static void
 test_free_accepts_null(void **state)
 {
@@ -723,6 +915,15 @@ main(void)
 	    cmocka_unit_test(test_saved_state_refuses_a_wrong_edge),
 	    cmocka_unit_test(test_saved_state_refuses_a_broken_timeline),
 	    cmocka_unit_test(test_memo_events_are_accepted_as_entries),
+	    cmocka_unit_test(test_accepts_a_memo_s_lawful_life),
+	    cmocka_unit_test(test_refuses_memo_events_before_the_submission),
+	    cmocka_unit_test(test_refuses_memo_events_the_lifecycle_forbids),
+	    cmocka_unit_test(
+		test_refuses_a_submission_after_a_draft_was_withdrawn),
+	    cmocka_unit_test(test_refuses_an_answer_before_the_submission),
+	    cmocka_unit_test(test_refuses_memo_events_naming_unknown_members),
+	    cmocka_unit_test(
+		test_refuses_a_submission_from_an_unknown_organisation),
 	    cmocka_unit_test(test_free_accepts_null),
 	};
 
