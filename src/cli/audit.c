@@ -881,6 +881,60 @@ audit_census(const struct audit *a, struct audit_census *census)
 	}
 }
 
+/* Copy the member slot ${s} into ${m}. */
+static void
+member_of(const struct slot *s, struct audit_member *m)
+{
+
+	memset(m, 0, sizeof(*m));
+	memcpy(m->id, s->key, sizeof(m->id) - 1);
+	memcpy(m->org, s->org, sizeof(m->org));
+	m->roles = s->roles;
+	m->epoch = s->epoch;
+	m->eligible = s->eligible;
+	m->status = s->status;
+}
+
+/**
+ * audit_member(a, id, m):
+ * Store in ${m} what ${a}'s directory timeline holds of the member ${id}:
+ * organisation, roles, eligibility, status and key epoch after the
+ * entries checked so far.  Return 0, or -1 if it holds no such member.
+ */
+int
+audit_member(const struct audit *a, const char *id, struct audit_member *m)
+{
+	const struct slot *s;
+
+	if (!directory_member_id_valid(id) ||
+	    (s = table_find(a, &a->members, id)) == NULL)
+		return (-1);
+	member_of(s, m);
+	return (0);
+}
+
+/**
+ * audit_member_next(a, pos, m):
+ * Walk ${a}'s members in no particular order: starting with *${pos} = 0,
+ * each call stores the next member in ${m}, advances *${pos} and returns
+ * 1, or returns 0 when none is left.  ${a} must not change meanwhile.
+ */
+int
+audit_member_next(const struct audit *a, size_t *pos, struct audit_member *m)
+{
+	const struct slot *s;
+
+	for (; *pos < a->members.cap; (*pos)++) {
+		s = (const struct slot *)slot_key(&a->members, *pos);
+		if (s->key[0] == '\0')
+			continue;
+		member_of(s, m);
+		(*pos)++;
+		return (1);
+	}
+	return (0);
+}
+
 /* Judge deadline ${kind} of memo ${m} at ${now} into ${out}. */
 static void
 judge(const struct memo *m, int kind, int64_t now, int64_t slack,

@@ -8,6 +8,7 @@
 
 #include "calendar.h"
 #include "deadline.h"
+#include "directory.h"
 #include "event.h"
 #include "memo.h"
 #include "merkle.h"
@@ -84,6 +85,16 @@ struct audit_census {
 	size_t pending;
 	size_t active;
 	size_t suspended;
+};
+
+/* What the directory's timeline holds of one member (audit_member()). */
+struct audit_member {
+	char id[DIRECTORY_MEMBER_ID_LEN + 1];
+	char org[DIRECTORY_ORG_ID_MAX + 1];
+	uint32_t roles;
+	uint32_t epoch; /* 0 until enrolled */
+	int eligible;
+	int status; /* AUDIT_PENDING, AUDIT_ACTIVE or AUDIT_SUSPENDED */
 };
 
 /* One deadline of a memo as audit_compliance() judges it. */
@@ -195,6 +206,24 @@ uint64_t audit_count(const struct audit *a, uint16_t type);
  * Count ${a}'s organisations and its members by status into ${census}.
  */
 void audit_census(const struct audit *a, struct audit_census *census);
+
+/**
+ * audit_member(a, id, m):
+ * Store in ${m} what ${a}'s directory timeline holds of the member ${id}:
+ * organisation, roles, eligibility, status and key epoch after the
+ * entries checked so far.  Return 0, or -1 if it holds no such member.
+ */
+int audit_member(const struct audit *a, const char *id, struct audit_member *m)
+    __attribute__((warn_unused_result));
+
+/**
+ * audit_member_next(a, pos, m):
+ * Walk ${a}'s members in no particular order: starting with *${pos} = 0,
+ * each call stores the next member in ${m}, advances *${pos} and returns
+ * 1, or returns 0 when none is left.  ${a} must not change meanwhile.
+ */
+int audit_member_next(
+    const struct audit *a, size_t *pos, struct audit_member *m);
 
 /**
  * audit_compliance(a, now, slack, reports, n):

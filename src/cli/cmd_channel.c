@@ -18,11 +18,16 @@
 #include "memo.h"
 #include "memowire.h"
 #include "output.h"
+#include "zonetime.h"
 
 #define PATH_CAP 256
 
 /* Most recipients one `channel distribute` names. */
 #define RECIPIENTS_MAX 16
+
+/* The inbox's pages (docs/API.md, GET /channel/inbox). */
+#define INBOX_LIMIT_MAX 500
+#define INBOX_OFFSET_MAX 10000
 
 /* Report that we are out of memory. */
 static int
@@ -175,82 +180,117 @@ done:
 	return (rc);
 }
 
-/* One memo of the inbox, with its next due date. */
-struct inbox_item {
-	json_t *memo;
-	int64_t due;
-	int overdue;
-};
-
-/* Order by due date, memos without one last. */
+/* Bad answer from the server to ${what}. */
 static int
-by_due(const void *a, const void *b)
+bad_answer(struct cli *c, const char *what)
 {
-	const struct inbox_item *x = a, *y = b;
 
-	if (x->due == y->due)
-		return (0);
-	if (x->due == 0)
-		return (1);
-	if (y->due == 0)
-		return (-1);
-	return (x->due < y->due ? -1 : 1);
+	return (cli_fail(c, CLI_EXIT_ERROR, "bad_response",
+	    "the server's answer to %s is malformed", what));
 }
 
-/* `dissent channel inbox` */
-static int
-channel_inbox(struct cli *c, int argc, char **argv)
+/* Print the inbox page ${arr} (of ${total} memos from ${offset}). */
+static void
+print_inbox(struct cli *c, const json_t *arr, uint64_t offset, uint64_t total)
 {
-	char idb[32], st[16], tb[40], when[OUTPUT_TIME_LEN], as[32];
-	struct inbox_item *items = NULL;
-	json_t *body, *arr, *e;
-	size_t npos, i, n;
-	int rc;
+	char idb[32], st[16], tb[40], when[ZONETIME_LEN], as[32];
+	char duehead[CALENDAR_TZ_MAX + 8];
+	struct zonetime *zt;
+	const json_t *e;
+	size_t i, n = json_array_size(arr);
+	int64_t due;
+	int overdue, w;
 
-	if ((rc = cli_args(c, argc, argv, NULL, 0, NULL, 0, 0, &npos)) !=
-		CLI_PROCEED ||
-	    (rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
-	    (rc = cli_call(c, "GET", "/api/v1/channel/inbox", NULL, 200,
-		 &body)) != CLI_PROCEED)
-		return (rc);
-	arr = json_object_get(body, "memos");
-	n = json_array_size(arr);
-	if (n > 0 && (items = calloc(n, sizeof(*items))) == NULL) {
-		json_decref(body);
-		return (nomem(c));
+	if (total == 0) {
+		output_text(&c->out, "The inbox is empty.\n");
+		return;
 	}
+	if (n == 0) {
+		output_text(&c->out,
+		    "No memos from %llu: the inbox has %llu.\n",
+		    (unsigned long long)offset, (unsigned long long)total);
+		return;
+	}
+	/* Without the zone (reported), the dates are UTC and say so. */
+	zt = zonetime_new(c->inst.raw);
+	w = snprintf(duehead, sizeof(duehead), "DUE (%s)", zonetime_zone(zt));
+	if (w < ZONETIME_LEN - 1)
+		w = ZONETIME_LEN - 1;
+	output_text(&c->out, "%-26s %-12s %-12s %5s  %-*s %s\n", "MEMO",
+	    "STATE", "TOPIC", "NAMED", w, duehead, "ASSIGNEE");
 	json_array_foreach(arr, i, e)
 	{
-		items[i].memo = e;
-		cmd_memo_due(e, &items[i].due, &items[i].overdue);
-	}
-	if (n > 0)
-		qsort(items, n, sizeof(*items), by_due);
-	if (n == 0)
-		output_text(&c->out, "The inbox is empty.\n");
-	else
-		output_text(&c->out, "%-26s %-12s %-12s %5s  %-23s %s\n",
-		    "MEMO", "STATE", "TOPIC", "NAMED", "DUE", "ASSIGNEE");
-	for (i = 0; i < n; i++) {
-		e = items[i].memo;
-		if (items[i].due > 0)
-			output_time(when, items[i].due);
+		cmd_memo_due(e, &due, &overdue);
+		if (due > 0)
+			zonetime_format(zt, due, when);
 		else
 			(void)snprintf(when, sizeof(when), "-");
-		output_text(&c->out, "%-26s %-12s %-12s %5lld  %-23s %s%s\n",
+		output_text(&c->out, "%-26s %-12s %-12s %5lld  %-*s %s%s\n",
 		    output_clean(idb, sizeof(idb),
 			json_string_value(json_object_get(e, "id"))),
 		    output_clean(st, sizeof(st),
 			json_string_value(json_object_get(e, "state"))),
 		    output_clean(tb, sizeof(tb),
 			json_string_value(json_object_get(e, "topic"))),
-		    (long long)int_of(json_object_get(e, "counts"), "named"),
+		    (long long)int_of(json_object_get(e, "counts"), "named"), w,
 		    when,
 		    output_clean(as, sizeof(as),
 			json_string_value(json_object_get(e, "assignee"))),
-		    items[i].overdue ? "  OVERDUE" : "");
+		    overdue ? "  OVERDUE" : "");
 	}
-	free(items);
+	zonetime_free(zt);
+	output_text(&c->out, "Memos %llu-%llu of %llu",
+	    (unsigned long long)offset + 1, (unsigned long long)(offset + n),
+	    (unsigned long long)total);
+	if (offset + n < total)
+		output_text(&c->out, "; the next page: --offset %llu.\n",
+		    (unsigned long long)(offset + n));
+	else
+		output_text(&c->out, ".\n");
+}
+
+/* `dissent channel inbox [--offset N] [--limit N]` */
+static int
+channel_inbox(struct cli *c, int argc, char **argv)
+{
+	uint64_t offset = 0, limit = INBOX_LIMIT_MAX;
+	const struct args_spec spec[] = {
+	    {"--offset", ARGS_U64, &offset},
+	    {"--limit", ARGS_U64, &limit},
+	};
+	char path[PATH_CAP];
+	json_t *body, *arr, *total;
+	size_t npos;
+	int rc;
+
+	if ((rc = cli_args(c, argc, argv, spec, sizeof(spec) / sizeof(spec[0]),
+		 NULL, 0, 0, &npos)) != CLI_PROCEED)
+		return (rc);
+	if (limit < 1 || limit > INBOX_LIMIT_MAX)
+		return (cli_usage(
+		    c, "--limit must be from 1 to %d", INBOX_LIMIT_MAX));
+	if (offset > INBOX_OFFSET_MAX)
+		return (cli_usage(
+		    c, "--offset must be from 0 to %d", INBOX_OFFSET_MAX));
+	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
+		return (rc);
+	(void)snprintf(path, sizeof(path),
+	    "/api/v1/channel/inbox?offset=%llu&limit=%llu",
+	    (unsigned long long)offset, (unsigned long long)limit);
+	if ((rc = cli_call(c, "GET", path, NULL, 200, &body)) != CLI_PROCEED)
+		return (rc);
+	arr = json_object_get(body, "memos");
+	total = json_object_get(body, "total");
+	if (!json_is_array(arr) || json_array_size(arr) > limit ||
+	    !json_is_integer(total) || json_integer_value(total) < 0 ||
+	    (json_array_size(arr) > 0 && (uint64_t)json_integer_value(total) <
+					     offset + json_array_size(arr))) {
+		json_decref(body);
+		return (bad_answer(c, "channel/inbox"));
+	}
+	if (!c->out.json)
+		print_inbox(
+		    c, arr, offset, (uint64_t)json_integer_value(total));
 	rc = cli_emit(c, body);
 	json_decref(body);
 	return (rc);
@@ -466,9 +506,30 @@ done:
 	return (rc);
 }
 
-/* Add the member ids of the standard list for memo ${id} to ${ids}. */
+/*
+ * Remember the handle and name of the Member object ${m} in ${who}, keyed
+ * by its id (the id alone if they are missing).
+ */
 static int
-standard_list(struct cli *c, const char *id, json_t *ids)
+remember(struct cli *c, json_t *who, const json_t *m)
+{
+	const char *id = json_string_value(json_object_get(m, "id"));
+
+	if (id == NULL || !directory_member_id_valid(id))
+		return (bad_answer(c, "members"));
+	if (json_object_set_new(who, id,
+		json_pack("{s:O?,s:O?}", "handle", json_object_get(m, "handle"),
+		    "name", json_object_get(m, "display_name"))) != 0)
+		return (nomem(c));
+	return (CLI_PROCEED);
+}
+
+/*
+ * Add the member ids of the standard list for memo ${id} to ${ids}, and
+ * their handles and names to ${who}.
+ */
+static int
+standard_list(struct cli *c, const char *id, json_t *ids, json_t *who)
 {
 	char path[PATH_CAP];
 	const char *mid;
@@ -493,6 +554,10 @@ standard_list(struct cli *c, const char *id, json_t *ids)
 			json_decref(body);
 			return (nomem(c));
 		}
+		if ((rc = remember(c, who, e)) != CLI_PROCEED) {
+			json_decref(body);
+			return (rc);
+		}
 	}
 	json_decref(body);
 	if (json_array_size(ids) == 0)
@@ -500,6 +565,24 @@ standard_list(struct cli *c, const char *id, json_t *ids)
 		    "the standard list of principals is empty: name them with "
 		    "--to"));
 	return (CLI_PROCEED);
+}
+
+/* Look the member ${mid} up (GET /members/{id}) into ${who}, once. */
+static int
+look_up(struct cli *c, const char *mid, json_t *who)
+{
+	char path[PATH_CAP];
+	json_t *body;
+	int rc;
+
+	if (json_object_get(who, mid) != NULL)
+		return (CLI_PROCEED);
+	(void)snprintf(path, sizeof(path), "/api/v1/members/%s", mid);
+	if ((rc = cli_call(c, "GET", path, NULL, 200, &body)) != CLI_PROCEED)
+		return (rc);
+	rc = remember(c, who, json_object_get(body, "member"));
+	json_decref(body);
+	return (rc);
 }
 
 /* Split the comma-separated members of --to into ${ids}. */
@@ -535,6 +618,44 @@ parse_to(struct cli *c, const char *list, json_t *ids)
 	}
 }
 
+/*
+ * Print the distributions of ${body} with the handles and names of ${who}
+ * (by member id), and say whether some wait for the director.
+ */
+static void
+print_distributions(struct cli *c, const json_t *body, const json_t *who)
+{
+	char hb[DIRECTORY_HANDLE_MAX + 1], nb[DIRECTORY_DISPLAY_NAME_MAX + 1];
+	char sb[16];
+	const json_t *e, *m;
+	const char *mid, *status;
+	size_t i, pending = 0;
+
+	output_text(&c->out, "%-24s %-32s %s\n", "PRINCIPAL", "NAME", "STATUS");
+	json_array_foreach(json_object_get(body, "distributions"), i, e)
+	{
+		mid = json_string_value(json_object_get(e, "member"));
+		status = json_string_value(json_object_get(e, "status"));
+		m = mid != NULL ? json_object_get(who, mid) : NULL;
+		if (status != NULL && strcmp(status, "pending") == 0)
+			pending++;
+		output_text(&c->out, "%-24s %-32s %s\n",
+		    output_clean(hb, sizeof(hb),
+			m != NULL &&
+				json_is_string(json_object_get(m, "handle"))
+			    ? json_string_value(json_object_get(m, "handle"))
+			    : mid),
+		    output_clean(nb, sizeof(nb),
+			json_string_value(json_object_get(m, "name"))),
+		    output_clean(sb, sizeof(sb), status));
+	}
+	if (pending > 0)
+		output_note(&c->out,
+		    "%zu recipient%s beyond the standard list wait%s for the "
+		    "director's approval (`dissent channel approve').\n",
+		    pending, pending == 1 ? "" : "s", pending == 1 ? "s" : "");
+}
+
 /* `dissent channel distribute ID [--to MEMBER,...]` */
 static int
 channel_distribute(struct cli *c, int argc, char **argv)
@@ -544,10 +665,10 @@ channel_distribute(struct cli *c, int argc, char **argv)
 	    {"--to", ARGS_STRING, &to},
 	};
 	char mid[DIRECTORY_MEMBER_ID_LEN + 1], path[PATH_CAP];
-	char mb[40], sb[16];
 	struct memowire_keys k;
 	struct keys_public pub;
 	json_t *ids = NULL, *recips = NULL, *req = NULL, *body = NULL, *e;
+	json_t *who = NULL;
 	size_t npos, i;
 	int rc;
 
@@ -556,7 +677,8 @@ channel_distribute(struct cli *c, int argc, char **argv)
 		CLI_PROCEED ||
 	    (rc = cmd_memo_id(c, pos[0])) != CLI_PROCEED)
 		return (rc);
-	if ((ids = json_array()) == NULL || (recips = json_array()) == NULL) {
+	if ((ids = json_array()) == NULL || (recips = json_array()) == NULL ||
+	    (who = json_object()) == NULL) {
 		rc = nomem(c);
 		goto done;
 	}
@@ -564,9 +686,10 @@ channel_distribute(struct cli *c, int argc, char **argv)
 		goto done;
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
 		goto done;
-	if (to == NULL && (rc = standard_list(c, pos[0], ids)) != CLI_PROCEED)
+	if (to == NULL &&
+	    (rc = standard_list(c, pos[0], ids, who)) != CLI_PROCEED)
 		goto done;
-	if ((rc = cmd_memo_keys(c, pos[0], &k)) != CLI_PROCEED)
+	if ((rc = cmd_memo_keys_checked(c, pos[0], &k)) != CLI_PROCEED)
 		goto done;
 	if (!k.have_roster) {
 		rc = cli_fail(c, CLI_EXIT_FORBIDDEN, "no_key",
@@ -578,7 +701,9 @@ channel_distribute(struct cli *c, int argc, char **argv)
 	{
 		ref = json_string_value(e);
 		if ((rc = cmd_memo_member_keys(c, ref, mid, &pub)) !=
-		    CLI_PROCEED)
+			CLI_PROCEED ||
+		    (!c->out.json &&
+			(rc = look_up(c, mid, who)) != CLI_PROCEED))
 			goto done;
 		if (json_array_append_new(recips,
 			json_pack("{s:s,s:o,s:o}", "member", mid, "key",
@@ -600,21 +725,11 @@ channel_distribute(struct cli *c, int argc, char **argv)
 	    path, sizeof(path), "/api/v1/memos/%s/distribute", pos[0]);
 	if ((rc = cmd_memo_call(c, "POST", path, req, &body)) != CLI_PROCEED)
 		goto done;
-	output_text(&c->out, "%-26s %s\n", "PRINCIPAL", "STATUS");
-	json_array_foreach(json_object_get(body, "distributions"), i, e)
-	{
-		output_text(&c->out, "%-26s %s\n",
-		    output_clean(mb, sizeof(mb),
-			json_string_value(json_object_get(e, "member"))),
-		    output_clean(sb, sizeof(sb),
-			json_string_value(json_object_get(e, "status"))));
-	}
-	output_note(&c->out,
-	    "Recipients beyond the standard list wait for the director's "
-	    "approval (`dissent channel approve').\n");
+	print_distributions(c, body, who);
 	rc = cli_emit(c, body);
 done:
 	memowire_keys_wipe(&k);
+	json_decref(who);
 	json_decref(body);
 	json_decref(req);
 	json_decref(recips);
@@ -677,8 +792,11 @@ static const struct cli_command commands[] = {
     {"grant", channel_grant, "ID|HANDLE",
 	"Grant the channel key to another coordinator.",
 	"The member's keys are checked against the log first.\n"},
-    {"inbox", channel_inbox, "",
-	"Submitted memos, by due date, overdue ones marked.", NULL},
+    {"inbox", channel_inbox, "[--offset N] [--limit N]",
+	"Submitted memos, by due date, overdue ones marked.",
+	"  --offset N   skip the first N memos (0-10000; default 0)\n"
+	"  --limit N    show at most N memos (1-500; default 500)\n"
+	"Due dates are shown in the instance's time zone.\n"},
     {"ack", channel_ack, "ID", "Acknowledge a submitted memo.", NULL},
     {"redirect", channel_redirect, "ID --note-file FILE",
 	"Redirect a memo as out of scope, saying where to go.",

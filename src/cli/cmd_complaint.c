@@ -8,17 +8,29 @@
 
 #include "aead.h"
 #include "args.h"
+#include "audit.h"
 #include "cli.h"
 #include "cmd_complaint.h"
+#include "cmd_log.h"
 #include "cmd_memo.h"
 #include "directory.h"
+#include "event.h"
 #include "grant.h"
 #include "keys.h"
+#include "logwire.h"
 #include "memowire.h"
+#include "merkle.h"
 #include "output.h"
 
 /* Most auditors a complaint is sealed to. */
 #define AUDITORS_MAX 64
+
+/*
+ * Log entries asked for at once when replaying the log (the server's most),
+ * and room for the request's path.
+ */
+#define LOG_PAGE 1000
+#define PATH_CAP 128
 
 /* Report that we are out of memory. */
 static int
@@ -26,6 +38,110 @@ nomem(struct cli *c)
 {
 
 	return (cli_fail(c, CLI_EXIT_ERROR, "internal", "out of memory"));
+}
+
+/*
+ * Replay the log up to the run's verified tree head into the new audit
+ * state ${a} (audit_free()): its directory timeline is then the one the
+ * log shows.  Return CLI_PROCEED or an exit code (CLI_EXIT_INTEGRITY if
+ * the entries do not replay or do not hash to the head's root).
+ */
+static int
+replay_log(struct cli *c, struct audit **a)
+{
+	uint8_t leaf[EVENT_MAX_BYTES], root[MERKLE_HASH_BYTES];
+	char path[PATH_CAP], err[AUDIT_ERR_MAX];
+	struct event ev;
+	json_t *body = NULL, *arr;
+	uint64_t at, n, index, end;
+	size_t i, len;
+	int rc;
+
+	if ((rc = cmd_log_check_head(c)) != CLI_PROCEED)
+		return (rc);
+	if ((*a = audit_new()) == NULL)
+		return (nomem(c));
+	end = c->log_head.size;
+	for (at = 0; at < end; at += n) {
+		n = end - at < LOG_PAGE ? end - at : LOG_PAGE;
+		(void)snprintf(path, sizeof(path),
+		    "/api/v1/log/entries?start=%llu&count=%llu",
+		    (unsigned long long)at, (unsigned long long)n);
+		if ((rc = cli_call(c, "GET", path, NULL, 200, &body)) !=
+		    CLI_PROCEED)
+			goto fail;
+		arr = json_object_get(body, "entries");
+		if (!json_is_array(arr) || json_array_size(arr) != n) {
+			rc = cli_fail(c, CLI_EXIT_ERROR, "bad_response",
+			    "the server's log entries are malformed");
+			goto fail;
+		}
+		for (i = 0; i < n; i++) {
+			if (logwire_entry_parse(json_array_get(arr, i), &index,
+				leaf, &len) != 0 ||
+			    index != at + i ||
+			    audit_append(
+				*a, leaf, len, &ev, err, sizeof(err)) != 0) {
+				rc = cli_fail(c, CLI_EXIT_INTEGRITY,
+				    "log_inconsistent",
+				    "log entry %llu does not replay",
+				    (unsigned long long)(at + i));
+				goto fail;
+			}
+		}
+		json_decref(body);
+		body = NULL;
+	}
+	if (audit_root(*a, root) != 0 ||
+	    sodium_memcmp(root, c->log_head.root, sizeof(root)) != 0) {
+		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "log_inconsistent",
+		    "the log's entries do not hash to its signed tree head");
+		goto fail;
+	}
+	return (CLI_PROCEED);
+
+fail:
+	json_decref(body);
+	audit_free(*a);
+	*a = NULL;
+	return (rc);
+}
+
+/*
+ * Check that the log shows every member of ${grants} (the auditors a
+ * complaint is about to be sealed to) as an active auditor: a server that
+ * lists another member among the auditors must not get the complaint
+ * read.  Return CLI_PROCEED or an exit code (CLI_EXIT_INTEGRITY).
+ */
+static int
+auditors_logged(struct cli *c, const json_t *grants)
+{
+	struct audit_member am;
+	struct audit *a;
+	const char *id;
+	const json_t *g;
+	size_t i;
+	int rc;
+
+	if ((rc = replay_log(c, &a)) != CLI_PROCEED)
+		return (rc);
+	json_array_foreach(grants, i, g)
+	{
+		id = json_string_value(json_object_get(g, "member"));
+		if (id == NULL || audit_member(a, id, &am) != 0 ||
+		    !(am.roles & ROLE_AUDITOR) || am.status != AUDIT_ACTIVE) {
+			rc = cli_fail(c, CLI_EXIT_INTEGRITY, "not_an_auditor",
+			    "the server lists %s among the auditors, but the "
+			    "log does not show that member as an active "
+			    "auditor (up to its signed tree head of %llu "
+			    "entries); nothing was sealed or sent",
+			    id != NULL ? id : "a member",
+			    (unsigned long long)c->log_head.size);
+			break;
+		}
+	}
+	audit_free(a);
+	return (rc);
 }
 
 /*
@@ -114,7 +230,8 @@ complaint_file(struct cli *c, int argc, char **argv)
 		goto done;
 	}
 	aead_key_new(key);
-	if ((rc = seal_to_auditors(c, key, grants)) != CLI_PROCEED)
+	if ((rc = seal_to_auditors(c, key, grants)) != CLI_PROCEED ||
+	    (rc = auditors_logged(c, grants)) != CLI_PROCEED)
 		goto done;
 	if (memowire_complaint_seal(&box, &boxlen, text, key) != 0) {
 		rc = cli_fail(c, CLI_EXIT_ERROR, "internal",

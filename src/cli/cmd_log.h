@@ -15,15 +15,6 @@
  * commands.
  */
 
-/*
- * The exit code of `dissent audit` when the log is consistent but its
- * deadline_missed events disagree with the deadlines the audit computes
- * (docs/CLI.md, "Exit codes").
- */
-#ifndef CLI_EXIT_FINDINGS
-#define CLI_EXIT_FINDINGS 10
-#endif
-
 /* `dissent log head|entries|verify`. */
 extern const struct cli_noun cmd_log_noun;
 

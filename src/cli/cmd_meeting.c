@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -15,11 +14,9 @@
 #include "memo.h"
 #include "memowire.h"
 #include "output.h"
+#include "zonetime.h"
 
 #define PATH_CAP 256
-
-/* Longest time zone name used. */
-#define TZ_MAX 64
 
 /* Largest meeting id accepted. */
 #define MEETING_ID_MAX ((uint64_t)1 << 53)
@@ -45,7 +42,8 @@ int_of(const json_t *obj, const char *key)
 static void
 print_meeting(struct cli *c, const json_t *m)
 {
-	char line[32], when[OUTPUT_TIME_LEN];
+	char line[32], when[ZONETIME_ZONED_LEN];
+	struct zonetime *zt;
 
 	(void)snprintf(line, sizeof(line), "%lld", (long long)int_of(m, "id"));
 	output_field(&c->out, "Meeting", line);
@@ -57,8 +55,11 @@ print_meeting(struct cli *c, const json_t *m)
 	    json_string_value(json_object_get(m, "requested_by")));
 	output_field(
 	    &c->out, "State", json_string_value(json_object_get(m, "state")));
-	if (int_of(m, "scheduled_at") > 0) {
-		output_time(when, int_of(m, "scheduled_at"));
+	if (int_of(m, "scheduled_at") > 0 && !c->out.json) {
+		/* Without the zone (reported), the time is UTC and says so. */
+		zt = zonetime_new(c->inst.raw);
+		zonetime_format_zoned(zt, int_of(m, "scheduled_at"), when);
+		zonetime_free(zt);
 		output_field(&c->out, "Scheduled", when);
 	}
 }
@@ -104,7 +105,8 @@ done:
 static int
 meeting_list(struct cli *c, int argc, char **argv)
 {
-	char mb[32], pb[32], sb[16], when[OUTPUT_TIME_LEN];
+	char mb[32], pb[32], sb[16], when[ZONETIME_LEN];
+	struct zonetime *zt = NULL;
 	json_t *body, *arr, *m;
 	size_t npos, i;
 	int rc;
@@ -116,15 +118,18 @@ meeting_list(struct cli *c, int argc, char **argv)
 		CLI_PROCEED)
 		return (rc);
 	arr = json_object_get(body, "meetings");
+	/* Without the zone (reported), the times are UTC and say so. */
+	if (!c->out.json && json_array_size(arr) > 0)
+		zt = zonetime_new(c->inst.raw);
 	if (json_array_size(arr) == 0)
 		output_text(&c->out, "No meetings.\n");
 	else
-		output_text(&c->out, "%-6s %-26s %-26s %-10s %s\n", "ID",
-		    "MEMO", "PRINCIPAL", "STATE", "SCHEDULED");
+		output_text(&c->out, "%-6s %-26s %-26s %-10s SCHEDULED (%s)\n",
+		    "ID", "MEMO", "PRINCIPAL", "STATE", zonetime_zone(zt));
 	json_array_foreach(arr, i, m)
 	{
 		if (int_of(m, "scheduled_at") > 0)
-			output_time(when, int_of(m, "scheduled_at"));
+			zonetime_format(zt, int_of(m, "scheduled_at"), when);
 		else
 			(void)snprintf(when, sizeof(when), "-");
 		output_text(&c->out, "%-6lld %-26s %-26s %-10s %s\n",
@@ -137,6 +142,7 @@ meeting_list(struct cli *c, int argc, char **argv)
 			json_string_value(json_object_get(m, "state"))),
 		    when);
 	}
+	zonetime_free(zt);
 	rc = cli_emit(c, body);
 	json_decref(body);
 	return (rc);
@@ -152,85 +158,29 @@ meeting_id(struct cli *c, const char *s, uint64_t *id)
 	return (CLI_PROCEED);
 }
 
-/* Is ${tz} a plausible time zone name (as in the tz database)? */
-static int
-tz_name_ok(const char *tz)
-{
-	size_t i, len = strlen(tz);
-
-	if (len == 0 || len > TZ_MAX || tz[0] == '/' ||
-	    strstr(tz, "..") != NULL)
-		return (0);
-	for (i = 0; i < len; i++)
-		if (!((tz[i] >= 'A' && tz[i] <= 'Z') ||
-			(tz[i] >= 'a' && tz[i] <= 'z') ||
-			(tz[i] >= '0' && tz[i] <= '9') || tz[i] == '/' ||
-			tz[i] == '_' || tz[i] == '-' || tz[i] == '+'))
-			return (0);
-	return (1);
-}
-
-/* Is ${s} made of ${n} decimal digits? */
-static int
-digits(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return (0);
-	return (1);
-}
-
 /*
  * Parse "YYYY-MM-DD HH:MM" in the instance's time zone (GET /instance
- * "time_zone", UTC if it names none) into the Unix time ${t}.
+ * "time_zone", UTC if it names none) into the Unix time ${t}, and the
+ * zone's name into ${zone}.
  */
 static int
-parse_at(struct cli *c, const char *s, int64_t *t, char *zone, size_t cap)
+parse_at(struct cli *c, const char *s, int64_t *t, char zone[CALENDAR_TZ_MAX])
 {
-	char old[TZ_MAX + 1];
-	const char *tz, *prev;
-	struct tm tm, want;
-	time_t r;
-	int had_old = 0;
+	struct zonetime *zt;
+	int r;
 
-	if (strlen(s) != 16 || !digits(s, 4) || s[4] != '-' ||
-	    !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
-	    s[10] != ' ' || !digits(s + 11, 2) || s[13] != ':' ||
-	    !digits(s + 14, 2))
-		return (cli_usage(c, "--at takes \"YYYY-MM-DD HH:MM\""));
-	memset(&want, 0, sizeof(want));
-	want.tm_year = atoi(s) - 1900;
-	want.tm_mon = atoi(s + 5) - 1;
-	want.tm_mday = atoi(s + 8);
-	want.tm_hour = atoi(s + 11);
-	want.tm_min = atoi(s + 14);
-	want.tm_isdst = -1;
-	tz = json_string_value(json_object_get(c->inst.raw, "time_zone"));
-	if (tz == NULL || !tz_name_ok(tz))
-		tz = "UTC";
-	(void)snprintf(zone, cap, "%s", tz);
-	if ((prev = getenv("TZ")) != NULL && strlen(prev) < sizeof(old)) {
-		memcpy(old, prev, strlen(prev) + 1);
-		had_old = 1;
-	}
-	if (setenv("TZ", tz, 1) != 0)
-		return (nomem(c));
-	tzset();
-	tm = want;
-	r = mktime(&tm);
-	if (had_old)
-		(void)setenv("TZ", old, 1);
-	else
-		(void)unsetenv("TZ");
-	tzset();
-	/* mktime() normalises impossible dates: refuse those. */
-	if (r == (time_t)-1 || tm.tm_year != want.tm_year ||
-	    tm.tm_mon != want.tm_mon || tm.tm_mday != want.tm_mday ||
-	    tm.tm_min != want.tm_min)
-		return (cli_usage(c, "--at: no such time \"%s\"", s));
-	*t = (int64_t)r;
+	if ((zt = zonetime_new(c->inst.raw)) == NULL)
+		return (cli_fail(c, CLI_EXIT_ERROR, "calendar",
+		    "cannot read the instance's time zone (is tzdata "
+		    "installed?): --at cannot be interpreted"));
+	(void)snprintf(zone, CALENDAR_TZ_MAX, "%s", zonetime_zone(zt));
+	r = zonetime_parse(zt, s, t);
+	zonetime_free(zt);
+	if (r != 0)
+		return (cli_usage(c,
+		    "--at takes \"YYYY-MM-DD HH:MM\", a time that exists "
+		    "in %s",
+		    zone));
 	return (CLI_PROCEED);
 }
 
@@ -242,7 +192,7 @@ meeting_schedule(struct cli *c, int argc, char **argv)
 	const struct args_spec spec[] = {
 	    {"--at", ARGS_STRING, &at},
 	};
-	char path[PATH_CAP], zone[TZ_MAX + 1], when[OUTPUT_TIME_LEN];
+	char path[PATH_CAP], zone[CALENDAR_TZ_MAX], when[OUTPUT_TIME_LEN];
 	json_t *req = NULL, *body = NULL;
 	uint64_t id;
 	int64_t t = 0;
@@ -256,7 +206,7 @@ meeting_schedule(struct cli *c, int argc, char **argv)
 	if (at == NULL)
 		return (cli_usage(c, "--at \"YYYY-MM-DD HH:MM\" is required"));
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
-	    (rc = parse_at(c, at, &t, zone, sizeof(zone))) != CLI_PROCEED)
+	    (rc = parse_at(c, at, &t, zone)) != CLI_PROCEED)
 		return (rc);
 	if ((req = json_pack("{s:I}", "at", (json_int_t)t)) == NULL)
 		return (nomem(c));

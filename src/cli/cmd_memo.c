@@ -18,6 +18,7 @@
 #include "args.h"
 #include "b64.h"
 #include "cli.h"
+#include "cmd_anon.h"
 #include "cmd_log.h"
 #include "cmd_memo.h"
 #include "directory.h"
@@ -32,6 +33,7 @@
 #include "output.h"
 #include "treehead.h"
 #include "wire.h"
+#include "zonetime.h"
 
 #define PATH_CAP 256
 #define MSG_MAX 512
@@ -357,6 +359,18 @@ confirm(struct cli *c, const char *question)
 }
 
 /**
+ * cmd_memo_confirm(c, question):
+ * Ask "${question} [y/N]" on the terminal.  Return CLI_PROCEED for yes,
+ * else an exit code (no terminal: a usage error naming --yes).
+ */
+int
+cmd_memo_confirm(struct cli *c, const char *question)
+{
+
+	return (confirm(c, question));
+}
+
+/**
  * cmd_memo_own_keys(c, ks):
  * Derive the session member's keys into ${ks} (wipe with keys_wipe()).
  * Return CLI_PROCEED or an exit code.
@@ -536,6 +550,58 @@ done:
 	keys_wipe(&ks);
 	json_decref(body);
 	return (rc);
+}
+
+/*
+ * Refuse the roster key of ${k} unless it is the one of ${m}'s roster_pk:
+ * a grant of another key (a drafter's overwritten by a junk one, say)
+ * would seal the channel's or a co-drafter's grant to nothing useful.
+ */
+static int
+roster_key_check(
+    struct cli *c, const struct memowire_memo *m, const struct memowire_keys *k)
+{
+
+	if (!k->have_roster ||
+	    memowire_roster_check(k->roster_sk, m->roster_pk) == 0)
+		return (CLI_PROCEED);
+	return (cli_fail(c, CLI_EXIT_INTEGRITY, "bad_grant",
+	    "the roster key your grant for memo %s holds is not the memo's "
+	    "(its public key differs); nothing was opened or forwarded with it",
+	    m->id));
+}
+
+/**
+ * cmd_memo_keys_checked(c, id, k):
+ * As cmd_memo_keys(), then check the keys before they are trusted or
+ * forwarded (submission, distribution, invitations): a roster key must be
+ * the one of the memo's roster_pk, and the memo key must decrypt the
+ * current version (a fetch the server logs).  Return CLI_PROCEED or an exit
+ * code (CLI_EXIT_INTEGRITY if a key is not the memo's); ${k} is wiped on
+ * failure.
+ */
+int
+cmd_memo_keys_checked(struct cli *c, const char *id, struct memowire_keys *k)
+{
+	uint8_t hash[MEMO_HASH_BYTES];
+	struct memowire_memo m;
+	struct memo_content mc;
+	json_t *body = NULL;
+	int rc;
+
+	if ((rc = cmd_memo_keys(c, id, k)) != CLI_PROCEED)
+		return (rc);
+	if ((rc = cmd_memo_fetch(c, id, &body, &m)) != CLI_PROCEED ||
+	    (rc = roster_key_check(c, &m, k)) != CLI_PROCEED ||
+	    (rc = cmd_memo_open_version(c, &m, k->key, m.version, &mc, hash)) !=
+		CLI_PROCEED) {
+		json_decref(body);
+		memowire_keys_wipe(k);
+		return (rc);
+	}
+	memo_content_free(&mc);
+	json_decref(body);
+	return (CLI_PROCEED);
 }
 
 /**
@@ -827,39 +893,52 @@ list_text(const json_t *obj, const char *key, char *out, size_t cap)
 	return (out);
 }
 
-/* Print the time ${key} of ${obj} as the field ${label}, if set. */
+/*
+ * Print the time ${key} of ${obj} as the field ${label}, if set, in the
+ * time zone of ${zt}.
+ */
 static void
-print_time_field(
-    struct cli *c, const char *label, const json_t *obj, const char *key)
+print_time_field(struct cli *c, const struct zonetime *zt, const char *label,
+    const json_t *obj, const char *key)
 {
-	char when[OUTPUT_TIME_LEN];
+	char when[ZONETIME_ZONED_LEN];
 	int64_t t = int_of(obj, key);
 
 	if (t <= 0)
 		return;
-	output_time(when, t);
+	zonetime_format_zoned(zt, t, when);
 	output_field(&c->out, label, when);
 }
 
-/* Print the due date ${key} of the memo's "due" as ${label}. */
+/*
+ * Print the due date ${key} of the memo's "due" as ${label}, in the time
+ * zone of ${zt}; the one the channel owes next with the working days left.
+ */
 static void
-print_due(struct cli *c, const char *label, const json_t *memo, const char *key)
+print_due(struct cli *c, const struct zonetime *zt, const char *label,
+    const json_t *memo, const char *key)
 {
-	char when[OUTPUT_TIME_LEN], line[OUTPUT_TIME_LEN + 16];
-	int64_t t = int_of(json_object_get(memo, "due"), key);
+	char when[ZONETIME_DUE_LEN], line[ZONETIME_DUE_LEN + 16];
+	int64_t t = int_of(json_object_get(memo, "due"), key), next;
+	int overdue, missed = has_string(memo, "missed", key);
 
 	if (t <= 0)
 		return;
-	output_time(when, t);
-	(void)snprintf(line, sizeof(line), "%s%s", when,
-	    has_string(memo, "missed", key) ? " (MISSED)" : "");
+	cmd_memo_due(memo, &next, &overdue);
+	if (t == next && !missed)
+		zonetime_due(zt, (int64_t)time(NULL), t, when);
+	else
+		zonetime_format_zoned(zt, t, when);
+	(void)snprintf(
+	    line, sizeof(line), "%s%s", when, missed ? " (MISSED)" : "");
 	output_field(&c->out, label, line);
 }
 
 /**
  * cmd_memo_print(c, memo):
  * In human mode print the Memo object ${memo} as labelled lines: state,
- * topic, marking, version, counts, relations, times and due dates.
+ * topic, marking, version, counts, relations, times and due dates (in the
+ * instance's time zone, the next one with the working days left).
  */
 void
 cmd_memo_print(struct cli *c, const json_t *memo)
@@ -867,6 +946,7 @@ cmd_memo_print(struct cli *c, const json_t *memo)
 	char line[256], list[160];
 	const json_t *counts = json_object_get(memo, "counts");
 	const char *assignee;
+	struct zonetime *zt;
 
 	if (c->out.json)
 		return;
@@ -910,15 +990,18 @@ cmd_memo_print(struct cli *c, const json_t *memo)
 	assignee = json_string_value(json_object_get(memo, "assignee"));
 	if (assignee != NULL)
 		output_field(&c->out, "Assignee", assignee);
-	print_time_field(c, "Created", memo, "created_at");
-	print_time_field(c, "Submitted", memo, "submitted_at");
-	print_time_field(c, "Acknowledged", memo, "acked_at");
-	print_time_field(c, "Replied", memo, "replied_at");
-	print_time_field(c, "Closed", memo, "closed_at");
-	print_time_field(c, "Withdrawn", memo, "withdrawn_at");
-	print_due(c, "Ack due", memo, "ack");
-	print_due(c, "Reply due", memo, "reply");
-	print_due(c, "Escalation", memo, "escalation");
+	/* Without the zone (reported), the times are UTC and say so. */
+	zt = zonetime_new(c->inst.raw);
+	print_time_field(c, zt, "Created", memo, "created_at");
+	print_time_field(c, zt, "Submitted", memo, "submitted_at");
+	print_time_field(c, zt, "Acknowledged", memo, "acked_at");
+	print_time_field(c, zt, "Replied", memo, "replied_at");
+	print_time_field(c, zt, "Closed", memo, "closed_at");
+	print_time_field(c, zt, "Withdrawn", memo, "withdrawn_at");
+	print_due(c, zt, "Ack due", memo, "ack");
+	print_due(c, zt, "Reply due", memo, "reply");
+	print_due(c, zt, "Escalation", memo, "escalation");
+	zonetime_free(zt);
 }
 
 /*
@@ -979,6 +1062,23 @@ done:
 	json_decref(ver);
 	json_decref(list);
 	return (rc);
+}
+
+/**
+ * cmd_memo_open_version(c, m, key, n, content, hash):
+ * Fetch version ${n} of memo ${m} and the list of versions, decrypt it
+ * with ${key} into ${content} (free it with memo_content_free()) and
+ * check its hash and its place in the chain; store its hash in ${hash}.
+ * Return CLI_PROCEED or an exit code (CLI_EXIT_INTEGRITY if a check
+ * fails).
+ */
+int
+cmd_memo_open_version(struct cli *c, const struct memowire_memo *m,
+    const uint8_t key[MEMO_KEY_BYTES], uint32_t n, struct memo_content *content,
+    uint8_t hash[MEMO_HASH_BYTES])
+{
+
+	return (open_version(c, m, key, n, content, hash));
 }
 
 /* Parse --orgs into a JSON array; NULL: the caller's own organisation. */
@@ -1503,7 +1603,7 @@ memo_invite(struct cli *c, int argc, char **argv)
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
 	    (rc = cmd_memo_fetch(c, pos[0], &mbody, &m)) != CLI_PROCEED)
 		return (rc);
-	if ((rc = cmd_memo_keys(c, m.id, &k)) != CLI_PROCEED ||
+	if ((rc = cmd_memo_keys_checked(c, m.id, &k)) != CLI_PROCEED ||
 	    (rc = cmd_memo_member_keys(c, pos[1], mid, &pub)) != CLI_PROCEED)
 		goto done;
 	/* Co-drafters see the signers; so do signers when names are shown. */
@@ -1570,14 +1670,15 @@ own_epoch(struct cli *c, const struct keys_secret *ks, uint32_t *epoch)
 	return (CLI_PROCEED);
 }
 
-/* `dissent memo sign ID [--yes]` */
+/* `dissent memo sign ID [--anonymous] [--yes]` */
 static int
 memo_sign(struct cli *c, int argc, char **argv)
 {
 	const char *pos[1];
-	int yes = 0, rc;
+	int yes = 0, anonymous = 0, rc;
 	const struct args_spec spec[] = {
 	    {"--yes", ARGS_FLAG, &yes},
+	    {"--anonymous", ARGS_FLAG, &anonymous},
 	};
 	uint8_t hash[MEMO_HASH_BYTES], rec[MEMO_RECORD_SEALED_BYTES];
 	char path[PATH_CAP], h[HASH_B64], title[MEMO_TITLE_MAX + 1];
@@ -1594,10 +1695,12 @@ memo_sign(struct cli *c, int argc, char **argv)
 	memset(&k, 0, sizeof(k));
 	memset(&ks, 0, sizeof(ks));
 	memset(&s, 0, sizeof(s));
-	if ((rc = cli_args(c, argc, argv, spec, 1, pos, 1, 1, &npos)) !=
+	if ((rc = cli_args(c, argc, argv, spec, 2, pos, 1, 1, &npos)) !=
 		CLI_PROCEED ||
 	    (rc = cmd_memo_id(c, pos[0])) != CLI_PROCEED)
 		return (rc);
+	if (anonymous)
+		return (cmd_anon_sign(c, pos[0], yes));
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
 	    (rc = cmd_memo_fetch(c, pos[0], &mbody, &m)) != CLI_PROCEED)
 		return (rc);
@@ -1658,20 +1761,25 @@ done:
 	return (rc);
 }
 
-/* `dissent memo unsign ID` */
+/* `dissent memo unsign ID [--anonymous]` */
 static int
 memo_unsign(struct cli *c, int argc, char **argv)
 {
 	const char *pos[1];
+	int anonymous = 0, rc;
+	const struct args_spec spec[] = {
+	    {"--anonymous", ARGS_FLAG, &anonymous},
+	};
 	char path[PATH_CAP];
 	json_t *body;
 	size_t npos;
-	int rc;
 
-	if ((rc = cli_args(c, argc, argv, NULL, 0, pos, 1, 1, &npos)) !=
+	if ((rc = cli_args(c, argc, argv, spec, 1, pos, 1, 1, &npos)) !=
 		CLI_PROCEED ||
 	    (rc = cmd_memo_id(c, pos[0])) != CLI_PROCEED)
 		return (rc);
+	if (anonymous)
+		return (cmd_anon_unsign(c, pos[0]));
 	(void)snprintf(
 	    path, sizeof(path), "/api/v1/memos/%s/signatures/mine", pos[0]);
 	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED ||
@@ -1776,7 +1884,9 @@ memo_submit(struct cli *c, int argc, char **argv)
 		    m.id);
 		goto done;
 	}
-	if ((rc = cmd_memo_channel_pk(c, cpk)) != CLI_PROCEED)
+	/* The memo key decrypted the version; the roster key is checked. */
+	if ((rc = roster_key_check(c, &m, &k)) != CLI_PROCEED ||
+	    (rc = cmd_memo_channel_pk(c, cpk)) != CLI_PROCEED)
 		goto done;
 	counts = json_object_get(json_object_get(mbody, "memo"), "counts");
 	output_clean(title, sizeof(title), mc.title);
@@ -2056,8 +2166,11 @@ fetch_logged(struct cli *c, uint64_t index, uint8_t *leaf, size_t *len,
 /*
  * Check the access ${a} of memo ${id} against the log: its entry must be
  * in the run's verified tree head and carry the commitment to its member
- * and nonce.  Store in ${state} "verified" or "pending" (not yet in the
- * signed head).  Return CLI_PROCEED or an exit code.
+ * and nonce.  A record of the drafting side shown to an auditor has
+ * neither (both null): its entry must then be of the memo and the kind
+ * only.  Store in ${state} "verified", "withheld" (checked without the
+ * member) or "pending" (not yet in the signed head).  Return CLI_PROCEED
+ * or an exit code.
  */
 static int
 verify_access(
@@ -2067,15 +2180,18 @@ verify_access(
 	const char *member;
 	struct event ev;
 	uint64_t index;
-	int kind, rc, covered;
+	int kind, rc, covered, withheld;
 
 	member = json_string_value(json_object_get(a, "member"));
 	kind = access_kind(json_string_value(json_object_get(a, "kind")));
+	withheld = json_is_null(json_object_get(a, "member")) &&
+		   json_is_null(json_object_get(a, "nonce"));
 	/* Grants to the channel name it in place of a member. */
-	if (member == NULL || kind < 0 ||
-	    (!directory_member_id_valid(member) &&
+	if ((member == NULL && !withheld) || kind < 0 ||
+	    (member != NULL && !directory_member_id_valid(member) &&
 		(kind != 0 || strcmp(member, "channel") != 0)) ||
-	    wire_get_b64(a, "nonce", nonce, sizeof(nonce)) != 0 ||
+	    (!withheld &&
+		wire_get_b64(a, "nonce", nonce, sizeof(nonce)) != 0) ||
 	    logwire_u64(a, "log_index", &index) != 0)
 		return (bad_answer(c, "memos/{id}/accesses"));
 	if ((rc = logged_event(c, index, &ev, &covered)) != CLI_PROCEED)
@@ -2084,17 +2200,20 @@ verify_access(
 		*state = "pending";
 		return (CLI_PROCEED);
 	}
-	event_access_commit(commit, nonce, member);
+	if (!withheld)
+		event_access_commit(commit, nonce, member);
 	if (strcmp(ev.memo_id, id) != 0 ||
 	    (kind == 0 ? ev.type != EVENT_GRANT_CREATED
 		       : (ev.type != EVENT_CONTENT_ACCESSED ||
 			     ev.kind != (uint8_t)kind)) ||
-	    sodium_memcmp(commit, ev.commit, sizeof(commit)) != 0)
+	    (!withheld &&
+		sodium_memcmp(commit, ev.commit, sizeof(commit)) != 0))
 		return (cli_fail(c, CLI_EXIT_INTEGRITY, "access_not_logged",
 		    "the access by %s at log entry %llu is not what the log "
 		    "holds there",
-		    member, (unsigned long long)index));
-	*state = "verified";
+		    withheld ? "a drafter or signer" : member,
+		    (unsigned long long)index));
+	*state = withheld ? "withheld" : "verified";
 	return (CLI_PROCEED);
 }
 
@@ -2102,7 +2221,7 @@ verify_access(
 static int
 memo_accesses(struct cli *c, int argc, char **argv)
 {
-	const char *pos[1], *state;
+	const char *pos[1], *state, *member;
 	int verify = 0, rc;
 	const struct args_spec spec[] = {
 	    {"--verify", ARGS_FLAG, &verify},
@@ -2134,9 +2253,11 @@ memo_accesses(struct cli *c, int argc, char **argv)
 			goto done;
 		}
 		output_time(when, int_of(a, "at"));
+		/* Null: a drafter's or signer's record, shown to an auditor. */
+		member = json_string_value(json_object_get(a, "member"));
 		output_text(&c->out, "%-26s %-8s %-23s %-8lld%s%s\n",
 		    output_clean(mb, sizeof(mb),
-			json_string_value(json_object_get(a, "member"))),
+			member != NULL ? member : "(drafting side)"),
 		    output_clean(kb, sizeof(kb),
 			json_string_value(json_object_get(a, "kind"))),
 		    when, (long long)int_of(a, "log_index"), verify ? " " : "",
@@ -2155,15 +2276,41 @@ struct signer_row {
 };
 
 /*
+ * GET ${path} expecting 200 into ${out}; a 404 is no failure: ${out} is
+ * then NULL.  Return CLI_PROCEED or an exit code.
+ */
+static int
+get_or_absent(struct cli *c, const char *path, json_t **out)
+{
+	struct httpc_response r;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cli_request(c, "GET", path, NULL, &r)) != CLI_PROCEED)
+		return (rc);
+	if (r.status == 200 && r.body != NULL) {
+		*out = r.body;
+		r.body = NULL;
+	} else if (r.status != 404)
+		rc = r.status == 200 ? bad_answer(c, path)
+				     : cli_http_error(c, &r);
+	httpc_response_clear(&r);
+	return (rc);
+}
+
+/*
  * Verify the opened record ${s} (declared at ${version}) of memo ${m}
  * with ${versions}: fields, then the signature under the signer's keys at
  * its epoch, which the log must publish; then describe the signer into
- * ${row} (a JSON object).
+ * ${row} (a JSON object).  A record that does not verify leaves ${row}
+ * NULL with the reason in ${why}: it is the record's fault, and one bad
+ * record must not hide the others.  Return CLI_PROCEED or an exit code
+ * (the server's or the log's fault).
  */
 static int
 verify_record(struct cli *c, const struct memowire_memo *m,
     const json_t *versions, uint32_t version, const struct memo_signature *s,
-    json_t **row)
+    json_t **row, char *why, size_t whycap)
 {
 	uint8_t vh[MEMO_HASH_BYTES];
 	struct keys_public pub, logged;
@@ -2174,22 +2321,30 @@ verify_record(struct cli *c, const struct memowire_memo *m,
 	int rc;
 
 	*row = NULL;
-	if (memowire_version_hash_of(versions, version, vh) != 0)
-		return (cli_fail(c, CLI_EXIT_INTEGRITY, "bad_record",
-		    "a signer record is for version %u, which the memo does "
-		    "not have",
-		    version));
-	if (!directory_member_id_valid(s->signer_id))
-		return (cli_fail(c, CLI_EXIT_INTEGRITY, "bad_record",
-		    "a signer record names no valid member"));
+	why[0] = '\0';
+	if (memowire_version_hash_of(versions, version, vh) != 0) {
+		(void)snprintf(why, whycap,
+		    "it is for version %u, which the memo does not have",
+		    version);
+		return (CLI_PROCEED);
+	}
+	if (!directory_member_id_valid(s->signer_id)) {
+		(void)snprintf(why, whycap, "it names no valid member");
+		return (CLI_PROCEED);
+	}
 	(void)snprintf(
 	    path, sizeof(path), "/api/v1/members/%s/keys", s->signer_id);
-	if ((rc = cli_call(c, "GET", path, NULL, 200, &keys)) != CLI_PROCEED)
+	if ((rc = get_or_absent(c, path, &keys)) != CLI_PROCEED)
 		return (rc);
+	if (keys == NULL) {
+		(void)snprintf(why, whycap,
+		    "it names %s, who is not in the directory", s->signer_id);
+		return (CLI_PROCEED);
+	}
 	if (memowire_keys_at(keys, s->key_epoch, &pub, &rec) != 0) {
-		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "bad_record",
-		    "the signer record of %s is signed at key epoch %u, which "
-		    "the directory does not have",
+		(void)snprintf(why, whycap,
+		    "it is signed by %s at key epoch %u, which the directory "
+		    "does not have",
 		    s->signer_id, s->key_epoch);
 		goto done;
 	}
@@ -2198,10 +2353,9 @@ verify_record(struct cli *c, const struct memowire_memo *m,
 		goto done;
 	if (epoch != s->key_epoch || !wire_keys_equal(&pub, &logged) ||
 	    memowire_record_verify(s, m->id, version, vh, &pub) != 0) {
-		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "bad_record",
-		    "the signature of %s on memo %s does not verify (version "
-		    "%u)",
-		    s->signer_id, m->id, version);
+		(void)snprintf(why, whycap,
+		    "the signature of %s does not verify (version %u)",
+		    s->signer_id, version);
 		goto done;
 	}
 	(void)snprintf(path, sizeof(path), "/api/v1/members/%s", s->signer_id);
@@ -2221,6 +2375,84 @@ done:
 	return (rc);
 }
 
+/**
+ * cmd_memo_verify_record(c, m, versions, version, s, row):
+ * Verify the opened signer record ${s}, declared at ${version}, of memo
+ * ${m} with ${versions} (GET /memos/{id}/versions): its version and hash,
+ * then its signature under the signer's keys at its key epoch, which the
+ * log must publish; describe the signer into the new JSON object ${row}
+ * {"member","handle","name","org","version","current","time",
+ * "key_epoch"}.  Return CLI_PROCEED or an exit code (CLI_EXIT_INTEGRITY if
+ * a check fails).
+ */
+int
+cmd_memo_verify_record(struct cli *c, const struct memowire_memo *m,
+    const json_t *versions, uint32_t version, const struct memo_signature *s,
+    json_t **row)
+{
+	char why[MSG_MAX];
+	int rc;
+
+	if ((rc = verify_record(c, m, versions, version, s, row, why,
+		 sizeof(why))) != CLI_PROCEED)
+		return (rc);
+	if (*row == NULL)
+		return (cli_fail(c, CLI_EXIT_INTEGRITY, "bad_record",
+		    "a signer record of memo %s does not verify: %s", m->id,
+		    why));
+	return (CLI_PROCEED);
+}
+
+/**
+ * cmd_memo_check_record(c, m, k, versions, e, rows, row, why, whycap):
+ * Check the signer record ${e} (one of the "records" of GET
+ * /memos/{id}/signatures) of memo ${m}: it must open with the roster key
+ * of ${k}, name a member none of the verified ${rows} names (one record
+ * per signer), and verify as cmd_memo_verify_record() says.  Store the
+ * signer's new row in ${row}, or NULL and the reason in ${why} (of
+ * ${whycap} bytes) if the record does not verify: one bad record does not
+ * stop the others from being listed.  Return CLI_PROCEED (either way) or
+ * an exit code for a failure that is not the record's (the network, a
+ * malformed answer, keys the log does not publish).
+ */
+int
+cmd_memo_check_record(struct cli *c, const struct memowire_memo *m,
+    const struct memowire_keys *k, const json_t *versions, const json_t *e,
+    const json_t *rows, json_t **row, char *why, size_t whycap)
+{
+	uint8_t sealed[MEMO_RECORD_SEALED_BYTES];
+	struct memo_signature s;
+	const json_t *other;
+	uint64_t v64;
+	size_t j;
+	int rc;
+
+	*row = NULL;
+	why[0] = '\0';
+	if (wire_get_b64(e, "record", sealed, sizeof(sealed)) != 0 ||
+	    logwire_u64(e, "version", &v64) != 0 || v64 == 0 ||
+	    v64 > UINT32_MAX)
+		return (bad_answer(c, "memos/{id}/signatures"));
+	if (memo_record_open(&s, sealed, m->roster_pk, k->roster_sk) != 0) {
+		(void)snprintf(
+		    why, whycap, "it does not open with the memo's roster key");
+		return (CLI_PROCEED);
+	}
+	json_array_foreach(rows, j, other)
+	{
+		if (strcmp(json_string_value(json_object_get(other, "member")),
+			s.signer_id) == 0) {
+			(void)snprintf(why, whycap,
+			    "it is a second record of %s", s.signer_id);
+			sodium_memzero(&s, sizeof(s));
+			return (CLI_PROCEED);
+		}
+	}
+	rc = verify_record(c, m, versions, (uint32_t)v64, &s, row, why, whycap);
+	sodium_memzero(&s, sizeof(s));
+	return (rc);
+}
+
 /*
  * After submission: recompute the package hash from ${records} and compare
  * it with the one the memo's receipt logs.  Store "matches" in ${state}.
@@ -2232,7 +2464,7 @@ check_package(struct cli *c, const struct memowire_memo *m,
 	uint8_t ph[MEMO_HASH_BYTES];
 	struct memowire_receipt rc_;
 	char path[PATH_CAP];
-	json_t *body;
+	json_t *body, *anon;
 	int rc;
 
 	(void)snprintf(path, sizeof(path), "/api/v1/memos/%s/receipt", m->id);
@@ -2242,7 +2474,13 @@ check_package(struct cli *c, const struct memowire_memo *m,
 	json_decref(body);
 	if (rc != CLI_PROCEED)
 		return (rc);
-	if (memowire_records_package(ph, m->id, rc_.ev.hash, records) != 0)
+	/* The package also covers the anonymous signatures. */
+	if ((rc = cmd_anon_list(c, m->id, &anon)) != CLI_PROCEED)
+		return (rc);
+	rc = memowire_package(ph, m->id, rc_.ev.hash, records,
+	    json_object_get(anon, "signatures"));
+	json_decref(anon);
+	if (rc != 0)
 		return (bad_answer(c, "memos/{id}/signatures"));
 	if (sodium_memcmp(ph, rc_.ev.package_hash, sizeof(ph)) != 0 ||
 	    json_array_size(records) != rc_.ev.named)
@@ -2253,26 +2491,58 @@ check_package(struct cli *c, const struct memowire_memo *m,
 	return (CLI_PROCEED);
 }
 
-/* `dissent memo signers ID` */
+/*
+ * Print the signer records of ${bad} that do not verify, and how a
+ * drafter strikes them, in human mode.
+ */
+static void
+print_bad_records(struct cli *c, const char *id, const json_t *bad)
+{
+	char tb[64], wb[MSG_MAX];
+	const json_t *e;
+	size_t i;
+
+	if (json_array_size(bad) == 0)
+		return;
+	output_text(&c->out,
+	    "%zu signer record%s do%s not verify and %s not counted:\n",
+	    json_array_size(bad), json_array_size(bad) == 1 ? "" : "s",
+	    json_array_size(bad) == 1 ? "es" : "",
+	    json_array_size(bad) == 1 ? "is" : "are");
+	json_array_foreach(bad, i, e)
+	{
+		output_text(&c->out, "  record %lld (tag %s): %s\n",
+		    (long long)int_of(e, "index"),
+		    output_clean(tb, sizeof(tb),
+			json_string_value(json_object_get(e, "tag"))),
+		    output_clean(wb, sizeof(wb),
+			json_string_value(json_object_get(e, "reason"))));
+	}
+	output_text(&c->out,
+	    "A drafter strikes one before submission with `dissent memo "
+	    "strike %s TAG'.\n",
+	    id);
+}
+
+/* `dissent memo signers ID [--strict]` */
 static int
 memo_signers(struct cli *c, int argc, char **argv)
 {
 	const char *pos[1], *package = NULL;
-	uint8_t sealed[MEMO_RECORD_SEALED_BYTES];
+	int strict = 0, rc;
+	const struct args_spec spec[] = {
+	    {"--strict", ARGS_FLAG, &strict},
+	};
 	char path[PATH_CAP], when[OUTPUT_TIME_LEN], hb[72], nb[136], ob[40];
+	char why[MSG_MAX];
 	struct memowire_keys k;
 	struct memowire_memo m;
-	struct memo_signature s;
 	json_t *mbody = NULL, *body = NULL, *versions = NULL, *rows = NULL;
-	json_t *records, *e, *row, *res = NULL, *counts;
-	uint64_t v64;
-	uint32_t version;
-	size_t npos, i, j;
-	int rc;
+	json_t *bad = NULL, *records, *e, *row, *res = NULL, *counts;
+	size_t npos, i;
 
 	memset(&k, 0, sizeof(k));
-	memset(&s, 0, sizeof(s));
-	if ((rc = cli_args(c, argc, argv, NULL, 0, pos, 1, 1, &npos)) !=
+	if ((rc = cli_args(c, argc, argv, spec, 1, pos, 1, 1, &npos)) !=
 		CLI_PROCEED ||
 	    (rc = cmd_memo_id(c, pos[0])) != CLI_PROCEED)
 		return (rc);
@@ -2312,57 +2582,46 @@ memo_signers(struct cli *c, int argc, char **argv)
 		    m.id);
 		goto done;
 	}
+	if ((rc = roster_key_check(c, &m, &k)) != CLI_PROCEED)
+		goto done;
 	(void)snprintf(path, sizeof(path), "/api/v1/memos/%s/versions", m.id);
 	if ((rc = cli_call(c, "GET", path, NULL, 200, &versions)) !=
 		CLI_PROCEED ||
-	    (rows = json_array()) == NULL) {
+	    (rows = json_array()) == NULL || (bad = json_array()) == NULL) {
 		if (rc == CLI_PROCEED)
 			rc = nomem(c);
 		goto done;
 	}
+	/* Every record is checked; one that does not verify is set aside. */
 	json_array_foreach(records, i, e)
 	{
-		if (wire_get_b64(e, "record", sealed, sizeof(sealed)) != 0 ||
-		    logwire_u64(e, "version", &v64) != 0 || v64 == 0 ||
-		    v64 > UINT32_MAX) {
-			rc = bad_answer(c, "memos/{id}/signatures");
+		if ((rc = cmd_memo_check_record(c, &m, &k, versions, e, rows,
+			 &row, why, sizeof(why))) != CLI_PROCEED)
 			goto done;
-		}
-		version = (uint32_t)v64;
-		if (memo_record_open(&s, sealed, m.roster_pk, k.roster_sk) !=
-		    0) {
-			rc = cli_fail(c, CLI_EXIT_INTEGRITY, "bad_record",
-			    "signer record %zu of memo %s does not open with "
-			    "the memo's roster key",
-			    i + 1, m.id);
-			goto done;
-		}
-		/* One signer, one record. */
-		json_array_foreach(rows, j, row)
-		{
-			if (strcmp(json_string_value(
-				       json_object_get(row, "member")),
-				s.signer_id) == 0) {
-				rc = cli_fail(c, CLI_EXIT_INTEGRITY,
-				    "bad_record",
-				    "memo %s holds two signer records of "
-				    "one member",
-				    m.id);
-				goto done;
-			}
-		}
-		if ((rc = verify_record(c, &m, versions, version, &s, &row)) !=
-		    CLI_PROCEED)
-			goto done;
-		if (json_array_append_new(rows, row) != 0) {
+		if (row != NULL ? json_array_append_new(rows, row) != 0
+				: json_array_append_new(
+				      bad, json_pack("{s:I,s:O?,s:s}", "index",
+					       (json_int_t)i + 1, "tag",
+					       json_object_get(e, "tag"),
+					       "reason", why)) != 0) {
 			rc = nomem(c);
 			goto done;
 		}
 	}
+	/* The package covers every record, good or bad, as frozen. */
 	if (strcmp(m.state, "draft") != 0 && strcmp(m.state, "open") != 0 &&
 	    strcmp(m.state, "withdrawn") != 0 &&
 	    (rc = check_package(c, &m, records, &package)) != CLI_PROCEED)
 		goto done;
+	if (strict && json_array_size(bad) > 0) {
+		e = json_array_get(bad, 0);
+		rc = cli_fail(c, CLI_EXIT_INTEGRITY, "bad_record",
+		    "%zu signer record(s) of memo %s do not verify; record "
+		    "%lld: %s",
+		    json_array_size(bad), m.id, (long long)int_of(e, "index"),
+		    json_string_value(json_object_get(e, "reason")));
+		goto done;
+	}
 	output_text(&c->out, "%-20s %-28s %-10s %-8s %s\n", "HANDLE", "NAME",
 	    "ORG", "VERSION", "SIGNED");
 	json_array_foreach(rows, i, row)
@@ -2384,20 +2643,66 @@ memo_signers(struct cli *c, int argc, char **argv)
 	    "published keys%s%s.\n",
 	    json_array_size(rows), package != NULL ? "; the list " : "",
 	    package != NULL ? package : "");
-	if ((res = json_pack("{s:O?,s:O,s:s?}", "counts", counts, "signers",
-		 rows, "package", package)) == NULL) {
+	print_bad_records(c, m.id, bad);
+	if ((res = json_pack("{s:O?,s:O,s:I,s:O,s:s?}", "counts", counts,
+		 "signers", rows, "verified", (json_int_t)json_array_size(rows),
+		 "bad_records", bad, "package", package)) == NULL) {
 		rc = nomem(c);
 		goto done;
 	}
 	rc = cli_emit(c, res);
 done:
-	sodium_memzero(&s, sizeof(s));
 	memowire_keys_wipe(&k);
 	json_decref(res);
+	json_decref(bad);
 	json_decref(rows);
 	json_decref(versions);
 	json_decref(body);
 	json_decref(mbody);
+	return (rc);
+}
+
+/* `dissent memo strike ID TAG [--yes]` */
+static int
+memo_strike(struct cli *c, int argc, char **argv)
+{
+	const char *pos[2];
+	int yes = 0, rc;
+	const struct args_spec spec[] = {
+	    {"--yes", ARGS_FLAG, &yes},
+	};
+	uint8_t tag[MEMO_HASH_BYTES];
+	char path[PATH_CAP], question[160];
+	json_t *body;
+	size_t npos;
+
+	if ((rc = cli_args(c, argc, argv, spec, 1, pos, 2, 2, &npos)) !=
+		CLI_PROCEED ||
+	    (rc = cmd_memo_id(c, pos[0])) != CLI_PROCEED)
+		return (rc);
+	if (b64_decode_exact(tag, sizeof(tag), pos[1]) != 0)
+		return (cli_usage(c,
+		    "TAG is the base64url tag `dissent memo signers' shows "
+		    "(43 characters)"));
+	if ((rc = cli_connect(c, CLI_SESSION)) != CLI_PROCEED)
+		return (rc);
+	if (!yes) {
+		(void)snprintf(question, sizeof(question),
+		    "Strike signer record %s from memo %s?", pos[1], pos[0]);
+		if ((rc = confirm(c, question)) != CLI_PROCEED)
+			return (rc);
+	}
+	(void)snprintf(path, sizeof(path), "/api/v1/memos/%s/signatures/%s",
+	    pos[0], pos[1]);
+	if ((rc = cli_call(c, "DELETE", path, NULL, 200, &body)) != CLI_PROCEED)
+		return (rc);
+	output_text(&c->out,
+	    "Struck signer record %s from memo %s; it has %lld named "
+	    "signatures.\n",
+	    pos[1], pos[0],
+	    (long long)int_of(json_object_get(body, "counts"), "named"));
+	rc = cli_emit(c, body);
+	json_decref(body);
 	return (rc);
 }
 
@@ -2495,19 +2800,22 @@ memo_open(struct cli *c, int argc, char **argv)
 	return (rc);
 }
 
-/* Print one line of a memo table for the Memo object ${memo}. */
+/*
+ * Print one line of a memo table for the Memo object ${memo}, its due date
+ * in the time zone of ${zt}.
+ */
 static void
-print_row(struct cli *c, const json_t *memo)
+print_row(struct cli *c, const struct zonetime *zt, const json_t *memo)
 {
-	char idb[32], st[16], tb[40], rel[64], due[OUTPUT_TIME_LEN];
-	char when[OUTPUT_TIME_LEN + 10];
+	char idb[32], st[16], tb[40], rel[64], due[ZONETIME_LEN];
+	char when[ZONETIME_LEN + 10];
 	const json_t *counts = json_object_get(memo, "counts");
 	int64_t d;
 	int overdue;
 
 	cmd_memo_due(memo, &d, &overdue);
 	if (d > 0) {
-		output_time(due, d);
+		zonetime_format(zt, d, due);
 		(void)snprintf(
 		    when, sizeof(when), "%s%s", due, overdue ? " OVERDUE" : "");
 	} else
@@ -2524,19 +2832,21 @@ print_row(struct cli *c, const json_t *memo)
 	    list_text(memo, "relations", rel, sizeof(rel)), when);
 }
 
-/* Print the header of a memo table. */
+/* Print the header of a memo table, due dates in the zone of ${zt}. */
 static void
-print_header(struct cli *c)
+print_header(struct cli *c, const struct zonetime *zt)
 {
 
-	output_text(&c->out, "%-26s %-12s %-12s %3s %5s  %-20s %s\n", "MEMO",
-	    "STATE", "TOPIC", "VER", "NAMED", "RELATIONS", "DUE");
+	output_text(&c->out, "%-26s %-12s %-12s %3s %5s  %-20s DUE (%s)\n",
+	    "MEMO", "STATE", "TOPIC", "VER", "NAMED", "RELATIONS",
+	    zonetime_zone(zt));
 }
 
 /* `dissent memo list` */
 static int
 memo_list(struct cli *c, int argc, char **argv)
 {
+	struct zonetime *zt = NULL;
 	json_t *body, *e;
 	size_t npos, i;
 	int rc;
@@ -2547,9 +2857,13 @@ memo_list(struct cli *c, int argc, char **argv)
 	    (rc = cli_call(c, "GET", "/api/v1/memos", NULL, 200, &body)) !=
 		CLI_PROCEED)
 		return (rc);
-	print_header(c);
+	/* Without the zone (reported), the dates are UTC and say so. */
+	if (!c->out.json)
+		zt = zonetime_new(c->inst.raw);
+	print_header(c, zt);
 	json_array_foreach(json_object_get(body, "memos"), i, e)
-	    print_row(c, e);
+	    print_row(c, zt, e);
+	zonetime_free(zt);
 	rc = cli_emit(c, body);
 	json_decref(body);
 	return (rc);
@@ -2559,6 +2873,7 @@ memo_list(struct cli *c, int argc, char **argv)
 static int
 memo_invitations(struct cli *c, int argc, char **argv)
 {
+	struct zonetime *zt = NULL;
 	json_t *body, *e, *arr;
 	size_t npos, i;
 	int rc;
@@ -2570,11 +2885,15 @@ memo_invitations(struct cli *c, int argc, char **argv)
 		 &body)) != CLI_PROCEED)
 		return (rc);
 	arr = json_object_get(body, "invitations");
+	if (!c->out.json && json_array_size(arr) > 0)
+		zt = zonetime_new(c->inst.raw);
 	if (json_array_size(arr) == 0)
 		output_text(&c->out, "Nothing awaits your signature.\n");
 	else
-		print_header(c);
-	json_array_foreach(arr, i, e) print_row(c, json_object_get(e, "memo"));
+		print_header(c, zt);
+	json_array_foreach(arr, i, e)
+	    print_row(c, zt, json_object_get(e, "memo"));
+	zonetime_free(zt);
 	rc = cli_emit(c, body);
 	json_decref(body);
 	return (rc);
@@ -2722,13 +3041,30 @@ static const struct cli_command commands[] = {
 	"Invite a member to sign or to co-draft.",
 	"  --as signer|codrafter   the invitation (default: signer)\n"
 	"The member's keys are checked against the log first.\n"},
-    {"sign", memo_sign, "ID [--yes]",
-	"Sign the current version with your name.",
-	"  --yes   do not ask for confirmation\n"},
-    {"unsign", memo_unsign, "ID",
+    {"sign", memo_sign, "ID [--anonymous] [--yes]",
+	"Sign the current version, with your name or anonymously.",
+	"  --anonymous   sign anonymously, as one of the memo's eligible "
+	"members\n"
+	"                (a linkable ring signature, posted without your "
+	"session)\n"
+	"  --yes         do not ask for confirmation\n"
+	"Anonymously, the eligible set is first checked against the log "
+	"(exit 9 if\nit differs) and the signature is kept in "
+	"anonymous/ID.json in the state\ndirectory, to re-sign after an edit "
+	"or to withdraw it.\n"},
+    {"unsign", memo_unsign, "ID [--anonymous]",
 	"Withdraw your signature (until "
 	"submission).",
-	NULL},
+	"  --anonymous   withdraw your anonymous signature (from "
+	"anonymous/ID.json)\n"},
+    {"ring", cmd_anon_ring, "ID",
+	"The memo's eligible set for anonymous signatures, verified.",
+	"The snapshot is checked against the log (exit 9 if it differs).\n"},
+    {"verify", cmd_anon_verify, "ID",
+	"Re-verify a memo's signatures, counts and receipt.",
+	"Checks the eligible set against the log, every anonymous signature, "
+	"every\nnamed record you may see, the counts and, after submission, "
+	"the package\nhash against the receipt.  Exit 9 on any failure.\n"},
     {"withdraw", memo_withdraw, "ID [--yes]",
 	"Withdraw the memo (until acknowledged).",
 	"  --yes   do not ask for confirmation\n"},
@@ -2746,8 +3082,17 @@ static const struct cli_command commands[] = {
     {"accesses", memo_accesses, "ID [--verify]",
 	"Who fetched the memo's key, text, signers or replies.",
 	"  --verify   check each access against the log's entry\n"},
-    {"signers", memo_signers, "ID",
-	"The named signers, verified (or only their count).", NULL},
+    {"signers", memo_signers, "ID [--strict]",
+	"The named signers, verified (or only their count).",
+	"  --strict   exit 9 if any signer record does not verify\n"
+	"Records that do not verify are listed apart (number, tag, reason) "
+	"and not\ncounted; exit 9 always if the records are not the ones "
+	"the submission\nreceipt's package hash covers.\n"},
+    {"strike", memo_strike, "ID TAG [--yes]",
+	"Strike a signer record (drafters, until submission).",
+	"  --yes   do not ask for confirmation\n"
+	"TAG is the record's tag as `dissent memo signers' shows it: the way "
+	"to\nremove a record that does not verify before it is frozen.\n"},
     {"settings", memo_settings,
 	"ID [--show-signers yes|no] [--signers-may-invite yes|no]",
 	"Show or change who sees signers and who may invite.", NULL},

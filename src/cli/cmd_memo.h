@@ -53,6 +53,57 @@ int cmd_memo_read_text(struct cli *c, const char *path, size_t max,
 void cmd_memo_text_free(char *text);
 
 /**
+ * cmd_memo_confirm(c, question):
+ * Ask "${question} [y/N]" on the terminal.  Return CLI_PROCEED for yes,
+ * else an exit code (no terminal: a usage error naming --yes).
+ */
+int cmd_memo_confirm(struct cli *c, const char *question)
+    __attribute__((warn_unused_result));
+
+/**
+ * cmd_memo_open_version(c, m, key, n, content, hash):
+ * Fetch version ${n} of memo ${m} and the list of versions, decrypt it
+ * with ${key} into ${content} (free it with memo_content_free()) and
+ * check its hash and its place in the chain; store its hash in ${hash}.
+ * Return CLI_PROCEED or an exit code (CLI_EXIT_INTEGRITY if a check
+ * fails).
+ */
+int cmd_memo_open_version(struct cli *c, const struct memowire_memo *m,
+    const uint8_t key[MEMO_KEY_BYTES], uint32_t n, struct memo_content *content,
+    uint8_t hash[MEMO_HASH_BYTES]) __attribute__((warn_unused_result));
+
+/**
+ * cmd_memo_verify_record(c, m, versions, version, s, row):
+ * Verify the opened signer record ${s}, declared at ${version}, of memo
+ * ${m} with ${versions} (GET /memos/{id}/versions): its version and hash,
+ * then its signature under the signer's keys at its key epoch, which the
+ * log must publish; describe the signer into the new JSON object ${row}
+ * {"member","handle","name","org","version","current","time",
+ * "key_epoch"}.  Return CLI_PROCEED or an exit code (CLI_EXIT_INTEGRITY if
+ * a check fails).
+ */
+int cmd_memo_verify_record(struct cli *c, const struct memowire_memo *m,
+    const json_t *versions, uint32_t version, const struct memo_signature *s,
+    json_t **row) __attribute__((warn_unused_result));
+
+/**
+ * cmd_memo_check_record(c, m, k, versions, e, rows, row, why, whycap):
+ * Check the signer record ${e} (one of the "records" of GET
+ * /memos/{id}/signatures) of memo ${m}: it must open with the roster key
+ * of ${k}, name a member none of the verified ${rows} names (one record
+ * per signer), and verify as cmd_memo_verify_record() says.  Store the
+ * signer's new row in ${row}, or NULL and the reason in ${why} (of
+ * ${whycap} bytes) if the record does not verify: one bad record does not
+ * stop the others from being listed.  Return CLI_PROCEED (either way) or
+ * an exit code for a failure that is not the record's (the network, a
+ * malformed answer, keys the log does not publish).
+ */
+int cmd_memo_check_record(struct cli *c, const struct memowire_memo *m,
+    const struct memowire_keys *k, const json_t *versions, const json_t *e,
+    const json_t *rows, json_t **row, char *why, size_t whycap)
+    __attribute__((warn_unused_result));
+
+/**
  * cmd_memo_own_keys(c, ks):
  * Derive the session member's keys into ${ks} (wipe with keys_wipe()).
  * Return CLI_PROCEED or an exit code.
@@ -91,6 +142,18 @@ int cmd_memo_channel_pk(struct cli *c, uint8_t pk[KEYS_BOX_PK_BYTES])
  */
 int cmd_memo_keys(struct cli *c, const char *id, struct memowire_keys *k)
     __attribute__((warn_unused_result));
+
+/**
+ * cmd_memo_keys_checked(c, id, k):
+ * As cmd_memo_keys(), then check the keys before they are trusted or
+ * forwarded (submission, distribution, invitations): a roster key must be
+ * the one of the memo's roster_pk, and the memo key must decrypt the
+ * current version (a fetch the server logs).  Return CLI_PROCEED or an exit
+ * code (CLI_EXIT_INTEGRITY if a key is not the memo's); ${k} is wiped on
+ * failure.
+ */
+int cmd_memo_keys_checked(struct cli *c, const char *id,
+    struct memowire_keys *k) __attribute__((warn_unused_result));
 
 /**
  * cmd_memo_member_id(c, ref, id):
@@ -146,7 +209,8 @@ int cmd_memo_next_n(struct cli *c, const char *id, uint32_t *n)
 /**
  * cmd_memo_print(c, memo):
  * In human mode print the Memo object ${memo} as labelled lines: state,
- * topic, marking, version, counts, relations, times and due dates.
+ * topic, marking, version, counts, relations, times and due dates (in the
+ * instance's time zone, the next one with the working days left).
  */
 void cmd_memo_print(struct cli *c, const json_t *memo);
 

@@ -15,5 +15,10 @@
 #define CLI_EXIT_NETWORK 7   /* cannot reach the server; TLS failure */
 #define CLI_EXIT_RATELIMIT 8 /* rate limited or locked (429) */
 #define CLI_EXIT_INTEGRITY 9 /* server key changed; keys or proofs wrong */
+/*
+ * `dissent audit` only: the log is consistent, but its deadline_missed
+ * events disagree with the deadlines the audit computes.
+ */
+#define CLI_EXIT_FINDINGS 10
 
 #endif /* !EXITCODE_H_ */

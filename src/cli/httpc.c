@@ -459,19 +459,14 @@ parse_success(
 	return (0);
 }
 
-/**
- * httpc_request(h, method, path, body, r, err, errcap):
- * Send ${method} ("GET", "POST" or "PATCH") for ${path} (starting with
- * '/') with the JSON ${body} (NULL: none; a POST then sends {}) and fill
- * ${r}; clear it with httpc_response_clear().  Return 0 when the server
- * answered, whatever the status (for a status >= 300 ${r}'s code and
- * message describe the error); HTTPC_ENET if it could not be reached or
- * TLS failed; HTTPC_EBAD if the answer was too large or a success without
- * a JSON object body; with a message in ${err}.
+/*
+ * httpc_request(), or with ${anonymous} httpc_request_anonymous(): no
+ * token, a connection of its own, no TLS session shared with others.
  */
-int
-httpc_request(struct httpc *h, const char *method, const char *path,
-    const json_t *body, struct httpc_response *r, char *err, size_t errcap)
+static int
+send_request(struct httpc *h, const char *method, const char *path,
+    const json_t *body, struct httpc_response *r, char *err, size_t errcap,
+    int anonymous)
 {
 	char url[HTTPC_URL_MAX + HTTPC_PATH_MAX], auth[AUTH_HEADER_MAX];
 	char errbuf[CURL_ERROR_SIZE];
@@ -523,7 +518,7 @@ httpc_request(struct httpc *h, const char *method, const char *path,
 			goto nomem;
 		headers = t;
 	}
-	if (h->has_token) {
+	if (h->has_token && !anonymous) {
 		(void)snprintf(
 		    auth, sizeof(auth), "Authorization: Bearer %s", h->token);
 		t = curl_slist_append(headers, auth);
@@ -532,7 +527,14 @@ httpc_request(struct httpc *h, const char *method, const char *path,
 			goto nomem;
 		headers = t;
 	}
-	if (setup(h, method, url, headers, sent, datalen, &b, errbuf) != 0) {
+	if (setup(h, method, url, headers, sent, datalen, &b, errbuf) != 0 ||
+	    (anonymous &&
+		(curl_easy_setopt(h->curl, CURLOPT_FRESH_CONNECT, 1L) !=
+			CURLE_OK ||
+		    curl_easy_setopt(h->curl, CURLOPT_FORBID_REUSE, 1L) !=
+			CURLE_OK ||
+		    curl_easy_setopt(h->curl, CURLOPT_SSL_SESSIONID_CACHE,
+			0L) != CURLE_OK))) {
 		(void)snprintf(err, errcap, "cannot set up the HTTP request");
 		goto done;
 	}
@@ -579,4 +581,38 @@ done:
 	jsonmem_free_text(data);
 	sodium_memzero(url, sizeof(url));
 	return (ret);
+}
+
+/**
+ * httpc_request(h, method, path, body, r, err, errcap):
+ * Send ${method} ("GET", "POST" or "PATCH") for ${path} (starting with
+ * '/') with the JSON ${body} (NULL: none; a POST then sends {}) and fill
+ * ${r}; clear it with httpc_response_clear().  Return 0 when the server
+ * answered, whatever the status (for a status >= 300 ${r}'s code and
+ * message describe the error); HTTPC_ENET if it could not be reached or
+ * TLS failed; HTTPC_EBAD if the answer was too large or a success without
+ * a JSON object body; with a message in ${err}.
+ */
+int
+httpc_request(struct httpc *h, const char *method, const char *path,
+    const json_t *body, struct httpc_response *r, char *err, size_t errcap)
+{
+
+	return (send_request(h, method, path, body, r, err, errcap, 0));
+}
+
+/**
+ * httpc_request_anonymous(h, method, path, body, r, err, errcap):
+ * As httpc_request(), but with nothing that ties the request to the
+ * client's other requests: no Authorization header whatever the token
+ * (and, as always, no cookie), over a new connection that is closed after
+ * the answer, without resuming a TLS session of another connection or
+ * keeping this one's for later.
+ */
+int
+httpc_request_anonymous(struct httpc *h, const char *method, const char *path,
+    const json_t *body, struct httpc_response *r, char *err, size_t errcap)
+{
+
+	return (send_request(h, method, path, body, r, err, errcap, 1));
 }

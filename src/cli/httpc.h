@@ -98,6 +98,18 @@ int httpc_request(struct httpc *h, const char *method, const char *path,
     __attribute__((warn_unused_result));
 
 /**
+ * httpc_request_anonymous(h, method, path, body, r, err, errcap):
+ * As httpc_request(), but with nothing that ties the request to the
+ * client's other requests: no Authorization header whatever the token
+ * (and, as always, no cookie), over a new connection that is closed after
+ * the answer, without resuming a TLS session of another connection or
+ * keeping this one's for later.
+ */
+int httpc_request_anonymous(struct httpc *h, const char *method,
+    const char *path, const json_t *body, struct httpc_response *r, char *err,
+    size_t errcap) __attribute__((warn_unused_result));
+
+/**
  * httpc_response_clear(r):
  * Free ${r}'s body and reset it.
  */

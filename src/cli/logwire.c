@@ -6,14 +6,17 @@
 #include <sodium.h>
 
 #include "b64.h"
+#include "deadline.h"
 #include "directory.h"
 #include "event.h"
 #include "logwire.h"
+#include "memo.h"
 #include "merkle.h"
+#include "output.h"
 #include "treehead.h"
 
-/* Bytes of the keys hash shown in text (as hex): enough to compare. */
-#define KEYS_HASH_SHOWN 8
+/* Bytes of a hash shown in text (as hex): enough to compare. */
+#define HASH_SHOWN 8
 
 /**
  * logwire_u64(obj, key, out):
@@ -175,10 +178,130 @@ roles_json(uint32_t mask)
 }
 
 /**
+ * logwire_kind_name(type, kind):
+ * Return the name of the kind ${kind} of events of ${type}: "memo-key" or
+ * "memo-roster" (grant_created); "key", "content", "signers" or
+ * "replies" (content_accessed); "held" or "declined" (meeting_held);
+ * "ack", "reply" or "escalation" (deadline_missed).  NULL if ${type}
+ * has no kinds or ${kind} is not one of them.
+ */
+const char *
+logwire_kind_name(uint16_t type, uint8_t kind)
+{
+	static const char *const grant[] = {NULL, "memo-key", "memo-roster"};
+	static const char *const access[] = {
+	    NULL, "key", "content", "signers", "replies"};
+	static const char *const meeting[] = {NULL, "held", "declined"};
+	static const char *const deadline[] = {
+	    NULL, "ack", "reply", "escalation"};
+
+	switch (type) {
+	case EVENT_GRANT_CREATED:
+		return (kind <= EVENT_GRANT_ROSTER ? grant[kind] : NULL);
+	case EVENT_CONTENT_ACCESSED:
+		return (kind <= EVENT_ACCESS_REPLIES ? access[kind] : NULL);
+	case EVENT_MEETING_HELD:
+		return (kind <= EVENT_MEETING_OUTCOME_DECLINED ? meeting[kind]
+							       : NULL);
+	case EVENT_DEADLINE_MISSED:
+		return (kind <= DEADLINE_ESCALATION ? deadline[kind] : NULL);
+	default:
+		return (NULL);
+	}
+}
+
+/* Set the u64 ${v} as ${key} of ${o}.  Return 0, or -1. */
+static int
+set_u64(json_t *o, const char *key, uint64_t v)
+{
+
+	return (json_object_set_new(o, key, json_integer((json_int_t)v)));
+}
+
+/* Set the base64url of ${n} bytes at ${p} as ${key} of ${o}. */
+static int
+set_b64(json_t *o, const char *key, const uint8_t *p, size_t n)
+{
+
+	return (json_object_set_new(o, key, b64_string(p, n)));
+}
+
+/* Set the name of ${ev}'s kind as "kind" of ${o}. */
+static int
+set_kind(json_t *o, const struct event *ev)
+{
+	const char *name = logwire_kind_name(ev->type, ev->kind);
+
+	return (json_object_set_new(
+	    o, "kind", json_string(name != NULL ? name : "unknown")));
+}
+
+/* Add the fields of the memo or channel event ${ev} to ${o}. */
+static int
+memo_fields_json(json_t *o, const struct event *ev)
+{
+	int bad = 0;
+
+	if (ev->memo_id[0] != '\0')
+		bad |=
+		    json_object_set_new(o, "memo_id", json_string(ev->memo_id));
+	switch (ev->type) {
+	case EVENT_MEMO_SUBMITTED:
+		bad |= set_u64(o, "memo_version", ev->memo_version);
+		bad |= set_b64(o, "hash", ev->hash, sizeof(ev->hash));
+		bad |= set_u64(o, "named", ev->named);
+		bad |= set_u64(o, "anonymous", ev->anonymous);
+		bad |= set_b64(o, "package_hash", ev->package_hash,
+		    sizeof(ev->package_hash));
+		bad |= json_object_set_new(o, "topic", json_string(ev->topic));
+		break;
+	case EVENT_MEMO_REDIRECTED:
+	case EVENT_COMPLAINT_FILED:
+		bad |= set_b64(o, "hash", ev->hash, sizeof(ev->hash));
+		break;
+	case EVENT_MEMO_DISTRIBUTED:
+		bad |= json_object_set_new(o, "member2_id",
+		    ev->member2_id[0] != '\0' ? json_string(ev->member2_id)
+					      : json_null());
+		break;
+	case EVENT_GRANT_CREATED:
+	case EVENT_CONTENT_ACCESSED:
+		bad |= set_kind(o, ev);
+		bad |= set_b64(o, "commit", ev->commit, sizeof(ev->commit));
+		break;
+	case EVENT_MEMO_REPLIED:
+		bad |= set_u64(o, "n", ev->n);
+		bad |= set_b64(o, "hash", ev->hash, sizeof(ev->hash));
+		break;
+	case EVENT_MEETING_SCHEDULED:
+		bad |= set_u64(o, "at", ev->at);
+		break;
+	case EVENT_MEETING_HELD:
+		bad |= set_kind(o, ev);
+		bad |= set_b64(o, "hash", ev->hash, sizeof(ev->hash));
+		break;
+	case EVENT_DEADLINE_MISSED:
+		bad |= set_kind(o, ev);
+		bad |= set_u64(o, "at", ev->at);
+		break;
+	case EVENT_CHANNEL_KEY_CREATED:
+		bad |= set_b64(
+		    o, "keys_hash", ev->keys_hash, sizeof(ev->keys_hash));
+		break;
+	default:
+		break;
+	}
+	return (bad);
+}
+
+/**
  * logwire_event_json(index, ev):
- * Return {"index", "type", "time", and the fields ${ev}'s type carries:
- * "member_id", "org_id", "roles" (names), "eligible", "epoch",
- * "keys_hash"}, or NULL if out of memory.
+ * Return {"index", "type", "time", and the fields ${ev}'s type carries,
+ * named as in struct event: "member_id", "org_id", "roles" (names),
+ * "eligible", "epoch", "keys_hash", "memo_id", "memo_version", "hash",
+ * "named", "anonymous", "package_hash", "topic", "member2_id" (null when
+ * empty), "n", "kind" (its name, logwire_kind_name()), "at", "commit"},
+ * binary values in base64url, or NULL if out of memory.
  */
 json_t *
 logwire_event_json(uint64_t index, const struct event *ev)
@@ -218,6 +341,7 @@ logwire_event_json(uint64_t index, const struct event *ev)
 		    b64_string(ev->keys_hash, sizeof(ev->keys_hash)));
 		break;
 	default:
+		bad |= memo_fields_json(o, ev);
 		break;
 	}
 	if (bad) {
@@ -227,17 +351,124 @@ logwire_event_json(uint64_t index, const struct event *ev)
 	return (o);
 }
 
+/* The first HASH_SHOWN bytes of ${h} in hex, or "none" if all zero. */
+static const char *
+hash_hex(char out[2 * HASH_SHOWN + 1], const uint8_t *h, size_t n)
+{
+	static const uint8_t zero[MEMO_HASH_BYTES];
+
+	if (n <= sizeof(zero) && sodium_memcmp(h, zero, n) == 0)
+		return ("none");
+	return (sodium_bin2hex(out, 2 * HASH_SHOWN + 1, h, HASH_SHOWN));
+}
+
+/* The name of ${ev}'s kind, or "unknown". */
+static const char *
+kind_text(const struct event *ev)
+{
+	const char *name = logwire_kind_name(ev->type, ev->kind);
+
+	return (name != NULL ? name : "unknown");
+}
+
+/* Write the one-line description of the memo or channel event ${ev}. */
+static void
+memo_event_text(char buf[LOGWIRE_EVENT_TEXT_MAX], const struct event *ev)
+{
+	char h1[2 * HASH_SHOWN + 1], h2[2 * HASH_SHOWN + 1];
+	char at[OUTPUT_TIME_LEN];
+
+	switch (ev->type) {
+	case EVENT_MEMO_SUBMITTED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX,
+		    "%s version %u hash %s named %u anonymous %u package %s "
+		    "topic %s org %s",
+		    ev->memo_id, ev->memo_version,
+		    hash_hex(h1, ev->hash, sizeof(ev->hash)), ev->named,
+		    ev->anonymous,
+		    hash_hex(h2, ev->package_hash, sizeof(ev->package_hash)),
+		    ev->topic, ev->org_id);
+		break;
+	case EVENT_MEMO_REDIRECTED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "%s note %s",
+		    ev->memo_id, hash_hex(h1, ev->hash, sizeof(ev->hash)));
+		break;
+	case EVENT_MEMO_ASSIGNED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "%s assignee %s",
+		    ev->memo_id, ev->member_id);
+		break;
+	case EVENT_MEMO_DISTRIBUTED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX,
+		    "%s principal %s approved by %s", ev->memo_id,
+		    ev->member_id,
+		    ev->member2_id[0] != '\0' ? ev->member2_id
+					      : "none (standard list)");
+		break;
+	case EVENT_GRANT_CREATED:
+	case EVENT_CONTENT_ACCESSED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX,
+		    "%s kind %s commit %s", ev->memo_id, kind_text(ev),
+		    hash_hex(h1, ev->commit, sizeof(ev->commit)));
+		break;
+	case EVENT_MEMO_REPLIED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX,
+		    "%s reply %u hash %s", ev->memo_id, ev->n,
+		    hash_hex(h1, ev->hash, sizeof(ev->hash)));
+		break;
+	case EVENT_MEETING_REQUESTED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "%s principal %s",
+		    ev->memo_id, ev->member_id);
+		break;
+	case EVENT_MEETING_SCHEDULED:
+		output_time(at, (int64_t)ev->at);
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX,
+		    "%s principal %s at %s", ev->memo_id, ev->member_id, at);
+		break;
+	case EVENT_MEETING_HELD:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX,
+		    "%s principal %s outcome %s note %s", ev->memo_id,
+		    ev->member_id, kind_text(ev),
+		    hash_hex(h1, ev->hash, sizeof(ev->hash)));
+		break;
+	case EVENT_COMPLAINT_FILED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "hash %s",
+		    hash_hex(h1, ev->hash, sizeof(ev->hash)));
+		break;
+	case EVENT_DEADLINE_MISSED:
+		output_time(at, (int64_t)ev->at);
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "%s %s due %s",
+		    ev->memo_id, kind_text(ev), at);
+		break;
+	case EVENT_CHANNEL_KEY_CREATED:
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "%s key %s",
+		    ev->member_id,
+		    hash_hex(h1, ev->keys_hash, sizeof(ev->keys_hash)));
+		break;
+	case EVENT_CHANNEL_KEY_GRANTED:
+		(void)snprintf(
+		    buf, LOGWIRE_EVENT_TEXT_MAX, "%s", ev->member_id);
+		break;
+	default:
+		/* withdrawn, acknowledged, closed: the memo alone. */
+		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "%s", ev->memo_id);
+		break;
+	}
+}
+
 /**
  * logwire_event_text(buf, ev):
- * Write a one-line description of the fields of ${ev} ("m_... org state
- * roles member,coordinator eligible yes") into ${buf}
- * (LOGWIRE_EVENT_TEXT_MAX bytes).
+ * Write a one-line description of the fields of ${ev} into ${buf}
+ * (LOGWIRE_EVENT_TEXT_MAX bytes): "m_... org state roles
+ * member,coordinator eligible yes", "d_... version 2 hash 1a2b3c4d5e6f7a8b
+ * named 10 anonymous 0 package ... topic policy org state", "d_... ack due
+ * 2026-12-03 04:59:59 UTC", ...  Hashes and commitments show their first
+ * 8 bytes in hex ("none" if all zero), kinds their names, times UTC.
  */
 void
 logwire_event_text(char buf[LOGWIRE_EVENT_TEXT_MAX], const struct event *ev)
 {
 	char roles[DIRECTORY_ROLES_STR_MAX + 1];
-	char hex[2 * KEYS_HASH_SHOWN + 1];
+	char hex[2 * HASH_SHOWN + 1];
 
 	if (directory_roles_format(roles, sizeof(roles), ev->roles) != 0)
 		(void)snprintf(roles, sizeof(roles), "0x%x", ev->roles);
@@ -253,8 +484,7 @@ logwire_event_text(char buf[LOGWIRE_EVENT_TEXT_MAX], const struct event *ev)
 		break;
 	case EVENT_MEMBER_ENROLLED:
 	case EVENT_KEYS_ROTATED:
-		sodium_bin2hex(
-		    hex, sizeof(hex), ev->keys_hash, KEYS_HASH_SHOWN);
+		sodium_bin2hex(hex, sizeof(hex), ev->keys_hash, HASH_SHOWN);
 		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX,
 		    "%s epoch %u keys %s", ev->member_id, ev->epoch, hex);
 		break;
@@ -266,9 +496,13 @@ logwire_event_text(char buf[LOGWIRE_EVENT_TEXT_MAX], const struct event *ev)
 		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "%s eligible %s",
 		    ev->member_id, ev->eligible ? "yes" : "no");
 		break;
-	default:
+	case EVENT_MEMBER_SUSPENDED:
+	case EVENT_MEMBER_REINSTATED:
 		(void)snprintf(
 		    buf, LOGWIRE_EVENT_TEXT_MAX, "%s", ev->member_id);
+		break;
+	default:
+		memo_event_text(buf, ev);
 		break;
 	}
 }

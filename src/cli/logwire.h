@@ -22,7 +22,7 @@
 #define LOGWIRE_PROOF_BYTES (MERKLE_MAX_PROOF * MERKLE_HASH_BYTES)
 
 /* Longest line logwire_event_text() writes, with its NUL. */
-#define LOGWIRE_EVENT_TEXT_MAX 160
+#define LOGWIRE_EVENT_TEXT_MAX 256
 
 /**
  * logwire_head_parse(obj, th):
@@ -69,18 +69,34 @@ int logwire_entry_parse(const json_t *obj, uint64_t *index, uint8_t *leaf,
     size_t *len) __attribute__((warn_unused_result));
 
 /**
+ * logwire_kind_name(type, kind):
+ * Return the name of the kind ${kind} of events of ${type}: "memo-key" or
+ * "memo-roster" (grant_created); "key", "content", "signers" or
+ * "replies" (content_accessed); "held" or "declined" (meeting_held);
+ * "ack", "reply" or "escalation" (deadline_missed).  NULL if ${type}
+ * has no kinds or ${kind} is not one of them.
+ */
+const char *logwire_kind_name(uint16_t type, uint8_t kind);
+
+/**
  * logwire_event_json(index, ev):
- * Return {"index", "type", "time", and the fields ${ev}'s type carries:
- * "member_id", "org_id", "roles" (names), "eligible", "epoch",
- * "keys_hash"}, or NULL if out of memory.
+ * Return {"index", "type", "time", and the fields ${ev}'s type carries,
+ * named as in struct event: "member_id", "org_id", "roles" (names),
+ * "eligible", "epoch", "keys_hash", "memo_id", "memo_version", "hash",
+ * "named", "anonymous", "package_hash", "topic", "member2_id" (null when
+ * empty), "n", "kind" (its name, logwire_kind_name()), "at", "commit"},
+ * binary values in base64url, or NULL if out of memory.
  */
 json_t *logwire_event_json(uint64_t index, const struct event *ev);
 
 /**
  * logwire_event_text(buf, ev):
- * Write a one-line description of the fields of ${ev} ("m_... org state
- * roles member,coordinator eligible yes") into ${buf}
- * (LOGWIRE_EVENT_TEXT_MAX bytes).
+ * Write a one-line description of the fields of ${ev} into ${buf}
+ * (LOGWIRE_EVENT_TEXT_MAX bytes): "m_... org state roles
+ * member,coordinator eligible yes", "d_... version 2 hash 1a2b3c4d5e6f7a8b
+ * named 10 anonymous 0 package ... topic policy org state", "d_... ack due
+ * 2026-12-03 04:59:59 UTC", ...  Hashes and commitments show their first
+ * 8 bytes in hex ("none" if all zero), kinds their names, times UTC.
  */
 void logwire_event_text(
     char buf[LOGWIRE_EVENT_TEXT_MAX], const struct event *ev);

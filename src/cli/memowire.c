@@ -15,6 +15,7 @@
 #include "memo.h"
 #include "memowire.h"
 #include "merkle.h"
+#include "ring.h"
 #include "treehead.h"
 #include "wire.h"
 
@@ -179,6 +180,28 @@ memowire_memo_parse(const json_t *obj, struct memowire_memo *m)
 err0:
 	memset(m, 0, sizeof(*m));
 	return (-1);
+}
+
+/**
+ * memowire_roster_check(roster_sk, roster_pk):
+ * Check that the roster secret key ${roster_sk} (as a grant gave it) is
+ * the one of the memo's roster public key ${roster_pk}: X25519 of the base
+ * point.  A member who forwards (to the channel, a principal or a
+ * co-drafter) or uses a roster key from a grant checks it first.  Return
+ * 0 or MEMOWIRE_EINTEGRITY.
+ */
+int
+memowire_roster_check(const uint8_t roster_sk[MEMO_ROSTER_SK_BYTES],
+    const uint8_t roster_pk[MEMO_ROSTER_PK_BYTES])
+{
+	uint8_t pk[crypto_scalarmult_BYTES];
+	int ret = MEMOWIRE_EINTEGRITY;
+
+	if (crypto_scalarmult_base(pk, roster_sk) == 0 &&
+	    sodium_memcmp(pk, roster_pk, sizeof(pk)) == 0)
+		ret = 0;
+	sodium_memzero(pk, sizeof(pk));
+	return (ret);
 }
 
 /**
@@ -519,21 +542,102 @@ memowire_record_verify(const struct memo_signature *s, const char *memo_id,
 
 /**
  * memowire_records_package(out, memo_id, version_hash, records):
- * Recompute the submission's package hash (memo_package_hash()) from
- * ${records}, the "records" array of GET /memos/{id}/signatures in the
- * server's order.  Return 0, or -1 if a record is malformed.
+ * As memowire_package() for a memo without anonymous signatures.
  */
 int
 memowire_records_package(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
     const uint8_t version_hash[MEMO_HASH_BYTES], const json_t *records)
 {
-	uint8_t(*recs)[MEMO_RECORD_SEALED_BYTES] = NULL;
+
+	return (memowire_package(out, memo_id, version_hash, records, NULL));
+}
+
+/* An anonymous signature decoded from an answer. */
+struct anon_sig {
+	uint8_t *sig; /* malloc'd */
+	size_t len;
+};
+
+/* Free the ${n} signatures of ${as}, then ${as}. */
+static void
+anon_free(struct anon_sig *as, size_t n)
+{
+	size_t i;
+
+	for (i = 0; as != NULL && i < n; i++)
+		free(as[i].sig);
+	free(as);
+}
+
+/*
+ * Decode the anonymous signatures ${anon} (NULL: none) into ${as} (malloc'd,
+ * anon_free()) and ${n}, checking that each carries its "tag".  Return 0
+ * or -1 (nothing left allocated).
+ */
+static int
+anon_decode(const json_t *anon, struct anon_sig **as, size_t *n)
+{
+	uint8_t tag[RING_TAG_BYTES], want[RING_TAG_BYTES];
 	json_t *e;
-	size_t i, n;
+	size_t i, keys;
+
+	*as = NULL;
+	*n = 0;
+	if (anon == NULL)
+		return (0);
+	if (!json_is_array(anon) || json_array_size(anon) > UINT32_MAX)
+		return (-1);
+	if (json_array_size(anon) == 0)
+		return (0);
+	if ((*as = calloc(json_array_size(anon), sizeof(**as))) == NULL)
+		return (-1);
+	json_array_foreach(anon, i, e)
+	{
+		if (memowire_get_b64(e, "signature", &(*as)[i].sig,
+			&(*as)[i].len, MEMOWIRE_B64_MAX) != 0)
+			goto fail;
+		*n = i + 1;
+		if (ring_sig_parse((*as)[i].sig, (*as)[i].len, RING_N_LIMIT,
+			&keys, tag) != 0 ||
+		    wire_get_b64(e, "tag", want, sizeof(want)) != 0 ||
+		    sodium_memcmp(tag, want, sizeof(tag)) != 0)
+			goto fail;
+	}
+	return (0);
+
+fail:
+	anon_free(*as, json_array_size(anon));
+	*as = NULL;
+	*n = 0;
+	return (-1);
+}
+
+/**
+ * memowire_package(out, memo_id, version_hash, records, anon):
+ * Recompute the submission's package hash (memo_package_hash()) from
+ * ${records}, the "records" array of GET /memos/{id}/signatures, and
+ * ${anon}, the "signatures" of GET /memos/{id}/anonymous-signatures (every
+ * page, in order; NULL: none), each in the server's order.  Return 0, or
+ * -1 if a record or signature is malformed or an anonymous signature's
+ * "tag" is not the one it carries.
+ */
+int
+memowire_package(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
+    const uint8_t version_hash[MEMO_HASH_BYTES], const json_t *records,
+    const json_t *anon)
+{
+	uint8_t(*recs)[MEMO_RECORD_SEALED_BYTES] = NULL;
+	struct memo_anon_ref *refs = NULL;
+	struct anon_sig *as = NULL;
+	json_t *e;
+	size_t i, n, m = 0;
+	int ret = -1;
 
 	if (!json_is_array(records))
 		return (-1);
 	n = json_array_size(records);
+	if (n > UINT32_MAX)
+		return (-1);
 	if (n > 0) {
 		if (n > SIZE_MAX / sizeof(*recs) ||
 		    (recs = malloc(n * sizeof(*recs))) == NULL)
@@ -541,16 +645,27 @@ memowire_records_package(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
 		json_array_foreach(records, i, e)
 		{
 			if (wire_get_b64(e, "record", recs[i],
-				MEMO_RECORD_SEALED_BYTES) != 0) {
-				free(recs);
-				return (-1);
-			}
+				MEMO_RECORD_SEALED_BYTES) != 0)
+				goto done;
 		}
 	}
+	if (anon_decode(anon, &as, &m) != 0)
+		goto done;
+	if (m > 0 && (refs = calloc(m, sizeof(*refs))) == NULL)
+		goto done;
+	for (i = 0; i < m; i++) {
+		refs[i].sig = as[i].sig;
+		refs[i].len = as[i].len;
+	}
 	memo_package_hash(out, memo_id, version_hash,
-	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])recs, n);
+	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])recs, n, refs, m);
+	ret = 0;
+
+done:
+	free(refs);
+	anon_free(as, m);
 	free(recs);
-	return (0);
+	return (ret);
 }
 
 /* The associated data of a complaint's box, into ${ad}. */

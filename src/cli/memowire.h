@@ -139,6 +139,18 @@ int memowire_grants_open(struct memowire_keys *k, const json_t *grants,
     __attribute__((warn_unused_result));
 
 /**
+ * memowire_roster_check(roster_sk, roster_pk):
+ * Check that the roster secret key ${roster_sk} (as a grant gave it) is
+ * the one of the memo's roster public key ${roster_pk}: X25519 of the base
+ * point.  A member who forwards (to the channel, a principal or a
+ * co-drafter) or uses a roster key from a grant checks it first.  Return
+ * 0 or MEMOWIRE_EINTEGRITY.
+ */
+int memowire_roster_check(const uint8_t roster_sk[MEMO_ROSTER_SK_BYTES],
+    const uint8_t roster_pk[MEMO_ROSTER_PK_BYTES])
+    __attribute__((warn_unused_result));
+
+/**
  * memowire_keys_wipe(k):
  * Wipe ${k}.
  */
@@ -219,13 +231,24 @@ int memowire_record_verify(const struct memo_signature *s, const char *memo_id,
 
 /**
  * memowire_records_package(out, memo_id, version_hash, records):
- * Recompute the submission's package hash (memo_package_hash()) from
- * ${records}, the "records" array of GET /memos/{id}/signatures in the
- * server's order.  Return 0, or -1 if a record is malformed.
+ * As memowire_package() for a memo without anonymous signatures.
  */
 int memowire_records_package(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
     const uint8_t version_hash[MEMO_HASH_BYTES], const json_t *records)
     __attribute__((warn_unused_result));
+
+/**
+ * memowire_package(out, memo_id, version_hash, records, anon):
+ * Recompute the submission's package hash (memo_package_hash()) from
+ * ${records}, the "records" array of GET /memos/{id}/signatures, and
+ * ${anon}, the "signatures" of GET /memos/{id}/anonymous-signatures (every
+ * page, in order; NULL: none), each in the server's order.  Return 0, or
+ * -1 if a record or signature is malformed or an anonymous signature's
+ * "tag" is not the one it carries.
+ */
+int memowire_package(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
+    const uint8_t version_hash[MEMO_HASH_BYTES], const json_t *records,
+    const json_t *anon) __attribute__((warn_unused_result));
 
 /**
  * memowire_complaint_seal(box, boxlen, text, key):

@@ -183,7 +183,11 @@ access_memo_allowed(enum access_op op, unsigned int rel, unsigned int flags)
 			((flags & ACCESS_MEMO_SHOW_SIGNERS) &&
 			    (rel & REL_SIGNING)));
 	case ACCESS_OP_ACCESSES:
-		return ((rel & (REL_DRAFTERS | ACCESS_REL_AUDITOR)) != 0);
+		/*
+		 * The auditor's role reaches a memo once it is submitted,
+		 * whatever relation its holder also has to the draft.
+		 */
+		return ((rel & REL_DRAFTERS) || (staff & ACCESS_REL_AUDITOR));
 	case ACCESS_OP_ACKNOWLEDGE:
 		return ((staff & ACCESS_REL_COORDINATOR) != 0);
 	case ACCESS_OP_APPROVE:

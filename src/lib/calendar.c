@@ -1041,6 +1041,70 @@ calendar_local_date(
 	return (date_from_days(z, d));
 }
 
+/**
+ * calendar_local_time(cal, t, d, sec):
+ * Store the civil date in ${cal}'s time zone of the Unix time ${t} in ${d}
+ * and its local time of day, in seconds after midnight (0..86399), in
+ * ${sec}.  Return 0, or -1 if out of range (as calendar_local_date()).
+ */
+int
+calendar_local_time(const struct calendar *cal, int64_t t,
+    struct calendar_date *d, int32_t *sec)
+{
+	int64_t z, next;
+	int32_t utoff;
+
+	if (cal == NULL || d == NULL || sec == NULL || local_day(cal, t, &z) ||
+	    date_from_days(z, d))
+		return (-1);
+	tz_lookup(cal, t, &utoff, &next);
+	*sec = (int32_t)(t + utoff - z * DAY_SECONDS);
+	return (0);
+}
+
+/**
+ * calendar_from_local(cal, d, sec, t):
+ * Store in ${t} the Unix time whose local time in ${cal}'s time zone is
+ * the date ${d} at ${sec} (0..86399) seconds after midnight; when a clock
+ * change repeats that local time, the earlier of the two.  Return 0, or -1
+ * if an input is invalid or a clock change skips that local time.
+ */
+int
+calendar_from_local(const struct calendar *cal, const struct calendar_date *d,
+    int32_t sec, int64_t *t)
+{
+	int64_t local, a, b, c, next;
+	int32_t utoff;
+	int iter;
+
+	if (cal == NULL || d == NULL || t == NULL || !date_valid(d) ||
+	    sec < 0 || sec >= DAY_SECONDS)
+		return (-1);
+	local = days_from_civil(d->year, d->month, d->day) * DAY_SECONDS + sec;
+
+	/*
+	 * As in end_of_day(): in each stretch [a, b) of constant offset o
+	 * around ${local} the one candidate is local - o.  The stretches are
+	 * walked in order, so the first candidate found is the earliest; none
+	 * means a gap.
+	 */
+	a = local - 2 * DAY_SECONDS;
+	for (iter = 0; a < local + 2 * DAY_SECONDS; iter++) {
+		if (iter == 64)
+			return (-1);
+		tz_lookup(cal, a, &utoff, &next);
+		b = next < local + 2 * DAY_SECONDS ? next
+						   : local + 2 * DAY_SECONDS;
+		c = local - utoff;
+		if (c >= a && c < b) {
+			*t = c;
+			return (0);
+		}
+		a = b;
+	}
+	return (-1);
+}
+
 /*
  * The end of the day ${z} since the epoch in ${cal}: the latest Unix time
  * whose local time is at most that day's 23:59:59.  Return 0, or -1.

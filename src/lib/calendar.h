@@ -86,6 +86,25 @@ int calendar_local_date(
     const struct calendar *cal, int64_t t, struct calendar_date *d);
 
 /**
+ * calendar_local_time(cal, t, d, sec):
+ * Store the civil date in ${cal}'s time zone of the Unix time ${t} in ${d}
+ * and its local time of day, in seconds after midnight (0..86399), in
+ * ${sec}.  Return 0, or -1 if out of range (as calendar_local_date()).
+ */
+int calendar_local_time(const struct calendar *cal, int64_t t,
+    struct calendar_date *d, int32_t *sec);
+
+/**
+ * calendar_from_local(cal, d, sec, t):
+ * Store in ${t} the Unix time whose local time in ${cal}'s time zone is
+ * the date ${d} at ${sec} (0..86399) seconds after midnight; when a clock
+ * change repeats that local time, the earlier of the two.  Return 0, or -1
+ * if an input is invalid or a clock change skips that local time.
+ */
+int calendar_from_local(const struct calendar *cal,
+    const struct calendar_date *d, int32_t sec, int64_t *t);
+
+/**
  * calendar_end_of_day(cal, d, t):
  * Store in ${t} the last second (23:59:59 local) of the date ${d} in
  * ${cal}'s time zone: the latest Unix time whose local time is ${d}

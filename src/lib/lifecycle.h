@@ -13,7 +13,9 @@
  *   submitted --redirect--> redirected
  *   acknowledged|assigned --assign--> assigned           (re-assign allowed)
  *   acknowledged|assigned|replied --reply--> replied     (follow-ups allowed)
- *   acknowledged|assigned|replied|redirected --close--> closed (final)
+ *   replied|redirected --close--> closed                 (final; never
+ *                                    before a reply, whose deadline and
+ *                                    escalation would stop)
  *   draft|open: edit (new version), invite, sign, unsign keep the state
  *   acknowledged|assigned|replied: distribute keeps the state
  *   acknowledged|assigned|replied|closed: meeting requests keep the state

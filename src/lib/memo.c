@@ -20,7 +20,7 @@
 #define TAG_SIGNATURE "dissent/named-signature/v1"
 #define TAG_RECORD "dissent/signer-record/v1"
 #define TAG_SIGNER "dissent/signer-tag/v1"
-#define TAG_PACKAGE "dissent/memo-package/v1"
+#define TAG_PACKAGE "dissent/memo-package/v2"
 
 /* The version byte that starts an encoded content. */
 #define CONTENT_FORMAT 1
@@ -975,20 +975,24 @@ memo_signer_tag(uint8_t out[MEMO_HASH_BYTES], const uint8_t key[MEMO_KEY_BYTES],
 }
 
 /**
- * memo_package_hash(out, memo_id, version_hash, records, n):
- * The hash of what a submission froze: dhash("dissent/memo-package/v1", str
- * memo_id || version_hash || u32 n || each sealed record in the order
- * given).  Servers give records sorted by their duplicate tag.
+ * memo_package_hash(out, memo_id, version_hash, records, n, anon, m):
+ * The hash of what a submission froze: dhash("dissent/memo-package/v2",
+ * str memo_id || version_hash || u32 n || each of the ${n} sealed records
+ * ${records} in the order given || u32 m || var of each of the ${m}
+ * anonymous signatures ${anon} in the order given).  Servers give records
+ * sorted by their duplicate tag and anonymous signatures by their linking
+ * tag.  ${records} (or ${anon}) may be NULL when ${n} (or ${m}) is 0.
  */
 void
 memo_package_hash(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
     const uint8_t version_hash[MEMO_HASH_BYTES],
-    const uint8_t (*records)[MEMO_RECORD_SEALED_BYTES], size_t n)
+    const uint8_t (*records)[MEMO_RECORD_SEALED_BYTES], size_t n,
+    const struct memo_anon_ref *anon, size_t m)
 {
 	crypto_generichash_state st;
 	size_t i;
 
-	assert(n <= UINT32_MAX);
+	assert(n <= UINT32_MAX && m <= UINT32_MAX);
 	/* Hashed in parts, so any number of records needs no allocation. */
 	dh_init(&st, TAG_PACKAGE);
 	h_str(&st, memo_id);
@@ -996,5 +1000,10 @@ memo_package_hash(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
 	h_u32(&st, (uint32_t)n);
 	for (i = 0; i < n; i++)
 		h_fixed(&st, records[i], MEMO_RECORD_SEALED_BYTES);
+	h_u32(&st, (uint32_t)m);
+	for (i = 0; i < m; i++) {
+		assert(anon[i].len <= UINT32_MAX);
+		h_var(&st, anon[i].sig, anon[i].len);
+	}
 	h_final(&st, out);
 }

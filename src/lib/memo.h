@@ -294,14 +294,24 @@ void memo_signer_tag(uint8_t out[MEMO_HASH_BYTES],
     const uint8_t key[MEMO_KEY_BYTES], const char *memo_id,
     const char *signer_id);
 
+/* One anonymous co-signature (ring.h wire format) of a package. */
+struct memo_anon_ref {
+	const uint8_t *sig;
+	size_t len; /* below 2^32 */
+};
+
 /**
- * memo_package_hash(out, memo_id, version_hash, records, n):
- * The hash of what a submission froze: dhash("dissent/memo-package/v1", str
- * memo_id || version_hash || u32 n || each sealed record in the order
- * given).  Servers give records sorted by their duplicate tag.
+ * memo_package_hash(out, memo_id, version_hash, records, n, anon, m):
+ * The hash of what a submission froze: dhash("dissent/memo-package/v2",
+ * str memo_id || version_hash || u32 n || each of the ${n} sealed records
+ * ${records} in the order given || u32 m || var of each of the ${m}
+ * anonymous signatures ${anon} in the order given).  Servers give records
+ * sorted by their duplicate tag and anonymous signatures by their linking
+ * tag.  ${records} (or ${anon}) may be NULL when ${n} (or ${m}) is 0.
  */
 void memo_package_hash(uint8_t out[MEMO_HASH_BYTES], const char *memo_id,
     const uint8_t version_hash[MEMO_HASH_BYTES],
-    const uint8_t (*records)[MEMO_RECORD_SEALED_BYTES], size_t n);
+    const uint8_t (*records)[MEMO_RECORD_SEALED_BYTES], size_t n,
+    const struct memo_anon_ref *anon, size_t m);
 
 #endif /* !MEMO_H_ */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -34,11 +35,38 @@
  * even in the middle of a caller's transaction.
  */
 
+/* A caller of store_group_run() waiting in a group. */
+struct group_member {
+	int (*fn)(struct store *, void *);
+	void *arg;
+	int result;
+	int done;
+	struct group_member *next;
+};
+
 struct store {
 	const struct store_backend *be;
 	void *db;
 	pthread_mutex_t lock;
 	int in_txn;
+
+	/*
+	 * Group commit (store_group_run()): the open group's members, queued
+	 * under glock; "leader" is 1 while its first member collects more.
+	 * joined wakes the leader, done the members of finished groups.
+	 */
+	pthread_mutex_t glock;
+	pthread_cond_t joined;
+	pthread_cond_t done;
+	struct group_member *ghead;
+	struct group_member **gtail;
+	size_t gn;
+	uint64_t gjoins;
+	int leader;
+	unsigned int quiet_us, wait_us;
+	size_t max_members;
+	int (*commit_hook)(void *);
+	void *commit_hook_ctx;
 };
 
 /* Backends built into this binary. */
@@ -239,6 +267,49 @@ parse_url(const char *url, const char **path)
 	return (NULL);
 }
 
+/* Set up the group commit state of ${h}.  Return 0 or -1 (reported). */
+static int
+group_init(struct store *h)
+{
+	pthread_condattr_t attr;
+	int rc;
+
+	if (pthread_condattr_init(&attr) != 0)
+		goto err0;
+	rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	if (rc != 0 || pthread_mutex_init(&h->glock, NULL) != 0)
+		goto err1;
+	if (pthread_cond_init(&h->joined, &attr) != 0)
+		goto err2;
+	if (pthread_cond_init(&h->done, &attr) != 0)
+		goto err3;
+	(void)pthread_condattr_destroy(&attr);
+	h->gtail = &h->ghead;
+	h->quiet_us = STORE_GROUP_QUIET_US;
+	h->wait_us = STORE_GROUP_WAIT_US;
+	h->max_members = STORE_GROUP_MAX;
+	return (0);
+
+err3:
+	(void)pthread_cond_destroy(&h->joined);
+err2:
+	(void)pthread_mutex_destroy(&h->glock);
+err1:
+	(void)pthread_condattr_destroy(&attr);
+err0:
+	store_log("store_open: cannot create the group commit's lock");
+	return (-1);
+}
+
+static void
+group_destroy(struct store *h)
+{
+
+	(void)pthread_cond_destroy(&h->done);
+	(void)pthread_cond_destroy(&h->joined);
+	(void)pthread_mutex_destroy(&h->glock);
+}
+
 /**
  * store_open(s, url, now):
  * Open the store named by ${url} ("sqlite:PATH" or a plain PATH to a SQLite
@@ -289,11 +360,15 @@ store_open(struct store **s, const char *url, int64_t now)
 		goto err1;
 	}
 	h->be = be;
-	if (be->open(&h->db, path, now) != 0)
+	if (group_init(h) != 0)
 		goto err2;
+	if (be->open(&h->db, path, now) != 0)
+		goto err3;
 	*s = h;
 	return (0);
 
+err3:
+	group_destroy(h);
 err2:
 	(void)pthread_mutex_destroy(&h->lock);
 err1:
@@ -319,8 +394,187 @@ store_free(struct store *s)
 		unlock(s);
 	}
 	s->be->close(s->db);
+	group_destroy(s);
 	(void)pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+/* ${t} plus ${us} microseconds. */
+static struct timespec
+ts_add(struct timespec t, unsigned int us)
+{
+
+	t.tv_nsec += (long)(us % 1000000) * 1000;
+	t.tv_sec += (time_t)(us / 1000000) + t.tv_nsec / 1000000000;
+	t.tv_nsec %= 1000000000;
+	return (t);
+}
+
+/* 1 if ${a} is before ${b}. */
+static int
+ts_before(const struct timespec *a, const struct timespec *b)
+{
+
+	return (a->tv_sec < b->tv_sec ||
+		(a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec));
+}
+
+/*
+ * As the leader of the open group (glock held): wait until no one joined
+ * for the quiet time, the group is full, or the longest wait is over.
+ */
+static void
+group_collect(struct store *s)
+{
+	struct timespec now, end, quiet;
+	uint64_t seen;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	end = ts_add(now, s->wait_us);
+	while (s->gn < s->max_members) {
+		seen = s->gjoins;
+		quiet = ts_add(now, s->quiet_us);
+		if (ts_before(&end, &quiet))
+			quiet = end;
+		while (s->gjoins == seen && s->gn < s->max_members &&
+		       ts_before(&now, &quiet)) {
+			(void)pthread_cond_timedwait(
+			    &s->joined, &s->glock, &quiet);
+			(void)clock_gettime(CLOCK_MONOTONIC, &now);
+		}
+		if (s->gjoins == seen || !ts_before(&now, &end))
+			break;
+	}
+}
+
+/*
+ * Run the members of ${list} in one transaction, each in a savepoint of its
+ * own, and commit: set each one's result.
+ */
+static void
+group_execute(struct store *s, struct group_member *list)
+{
+	struct group_member *m;
+	int rc;
+
+	if (store_begin(s) != 0)
+		goto fail;
+	for (m = list; m != NULL; m = m->next) {
+		if (s->be->savepoint(s->db) != 0)
+			goto fail_txn;
+		rc = m->fn(s, m->arg);
+		if (rc == 0) {
+			if (s->be->savepoint_release(s->db) != 0)
+				goto fail_txn;
+			m->result = 0;
+		} else {
+			s->be->savepoint_rollback(s->db);
+			m->result = 1;
+		}
+		/* An error that lost the transaction lost the others' too. */
+		if (!s->be->txn_active(s->db)) {
+			store_log("store_group_run: the transaction was lost");
+			goto fail_txn;
+		}
+	}
+	if (s->commit_hook != NULL && s->commit_hook(s->commit_hook_ctx) != 0) {
+		store_log("store_group_run: commit refused");
+		goto fail_txn;
+	}
+	if (store_commit(s) != 0)
+		goto fail_txn;
+	return;
+
+fail_txn:
+	store_rollback(s);
+fail:
+	for (m = list; m != NULL; m = m->next)
+		m->result = -1;
+}
+
+/**
+ * store_group_run(s, fn, arg):
+ * Run ${fn}(${s}, ${arg}) in a write transaction shared with the calls of
+ * other threads made at about the same time (group commit: one commit, one
+ * sync to disk, for the whole group).  ${fn} runs in a savepoint of its own,
+ * possibly on another thread (the group's first caller), while the calling
+ * thread waits: it may call store functions on ${s} (not store_begin() or
+ * store_group_run()) and must neither reply to clients nor depend on the
+ * calling thread.  It returns 0 to keep its writes, or nonzero to undo
+ * them (only its own).  Return 0 once ${fn} returned 0 and the group's
+ * commit is on stable storage; 1 if ${fn} returned nonzero; -1 (reported)
+ * if the group could not begin or commit: nothing of ${fn}'s was kept.  The
+ * first caller of a group waits for others until none joined for
+ * STORE_GROUP_QUIET_US, STORE_GROUP_MAX joined, or STORE_GROUP_WAIT_US
+ * passed.  Other calls on ${s} wait while a group runs, as for any
+ * transaction.
+ */
+int
+store_group_run(struct store *s, int (*fn)(struct store *, void *), void *arg)
+{
+	struct group_member me, *list;
+
+	if (s == NULL || fn == NULL) {
+		store_log("store_group_run: no handle or function");
+		return (-1);
+	}
+	memset(&me, 0, sizeof(me));
+	me.fn = fn;
+	me.arg = arg;
+	(void)pthread_mutex_lock(&s->glock);
+	*s->gtail = &me;
+	s->gtail = &me.next;
+	s->gn++;
+	s->gjoins++;
+	if (s->leader) {
+		(void)pthread_cond_signal(&s->joined);
+		while (!me.done)
+			(void)pthread_cond_wait(&s->done, &s->glock);
+		(void)pthread_mutex_unlock(&s->glock);
+		return (me.result);
+	}
+	s->leader = 1;
+	group_collect(s);
+	/* Close the group: whoever joins now leads the next one. */
+	list = s->ghead;
+	s->ghead = NULL;
+	s->gtail = &s->ghead;
+	s->gn = 0;
+	s->leader = 0;
+	(void)pthread_mutex_unlock(&s->glock);
+
+	group_execute(s, list);
+
+	(void)pthread_mutex_lock(&s->glock);
+	for (; list != NULL; list = list->next)
+		list->done = 1;
+	(void)pthread_cond_broadcast(&s->done);
+	(void)pthread_mutex_unlock(&s->glock);
+	return (me.result);
+}
+
+/**
+ * store_group_tune(s, quiet_us, wait_us, max_members, commit_hook, ctx):
+ * Set ${s}'s group commit parameters (see store_group_run(); 0 keeps the
+ * current value), and a function called before each group commit that
+ * fails the commit, as a refusing disk would, if it returns nonzero (NULL:
+ * none).  For tests and measurements; call it before the handle is shared.
+ */
+void
+store_group_tune(struct store *s, unsigned int quiet_us, unsigned int wait_us,
+    size_t max_members, int (*commit_hook)(void *), void *ctx)
+{
+
+	(void)pthread_mutex_lock(&s->glock);
+	if (quiet_us != 0)
+		s->quiet_us = quiet_us;
+	if (wait_us != 0)
+		s->wait_us = wait_us;
+	if (max_members != 0)
+		s->max_members = max_members;
+	s->commit_hook = commit_hook;
+	s->commit_hook_ctx = ctx;
+	(void)pthread_mutex_unlock(&s->glock);
 }
 
 /**
@@ -2670,6 +2924,319 @@ store_notification_retry(struct store *s, int64_t id, int64_t next_at)
 	if (enter(s) != 0)
 		return (STORE_ERR);
 	rc = s->be->notification_retry(s->db, id, next_at);
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_memo_ring_pin(s, memo_id, tree_size, n):
+ * Pin the ring snapshot of ${memo_id} at the log size ${tree_size} (below
+ * STORE_LOG_SIZE_MAX): every member that is active, eligible, enrolled and
+ * of one of the memo's eligible organisations, with its current key epoch
+ * and keys.  Store their number in ${n}.  Call it inside the transaction
+ * that read ${tree_size}, so that the snapshot is the directory after
+ * that many log entries.  STORE_NOTFOUND if the memo does not exist;
+ * STORE_CONFLICT, with nothing written, if it has a snapshot already, more
+ * than STORE_RING_SNAPSHOT_MAX members qualify or two share a ring key.
+ */
+int
+store_memo_ring_pin(
+    struct store *s, const char *memo_id, uint64_t tree_size, size_t *n)
+{
+	int rc;
+
+	if (n == NULL)
+		return (invalid("store_memo_ring_pin", "output"));
+	*n = 0;
+	if (tree_size >= STORE_LOG_SIZE_MAX)
+		return (invalid("store_memo_ring_pin", "tree size"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->ring_pin(s->db, memo_id, tree_size, n));
+	unlock(s);
+	if (rc != STORE_OK)
+		*n = 0;
+	return (rc);
+}
+
+/**
+ * store_memo_ring_tree_size(s, memo_id, tree_size):
+ * Store the log size at which ${memo_id}'s ring snapshot was pinned in
+ * ${tree_size}; STORE_NOTFOUND if the memo does not exist or has none.
+ */
+int
+store_memo_ring_tree_size(
+    struct store *s, const char *memo_id, uint64_t *tree_size)
+{
+	int rc;
+
+	if (tree_size == NULL)
+		return (invalid("store_memo_ring_tree_size", "output"));
+	*tree_size = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->ring_tree_size(s->db, memo_id, tree_size);
+	unlock(s);
+	if (rc != STORE_OK)
+		*tree_size = 0;
+	return (rc);
+}
+
+/**
+ * store_memo_ring(s, memo_id, tree_size, ms, n):
+ * ${memo_id}'s ring snapshot: its log size into ${tree_size} and its
+ * members ordered by the bytes of their ring keys, in a malloc'd array
+ * (free()); STORE_NOTFOUND if the memo does not exist or has none.
+ */
+int
+store_memo_ring(struct store *s, const char *memo_id, uint64_t *tree_size,
+    struct store_ring_member **ms, size_t *n)
+{
+	int rc;
+
+	if (tree_size == NULL || ms == NULL || n == NULL)
+		return (invalid("store_memo_ring", "output"));
+	*tree_size = 0;
+	*ms = NULL;
+	*n = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->ring_list(s->db, memo_id, tree_size, ms, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		free(*ms);
+		*ms = NULL;
+		*n = 0;
+		*tree_size = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_memo_ring_holds(s, memo_id, keys, n):
+ * STORE_OK if each of the ${n} ring keys ${keys} is the ring key of a
+ * member of ${memo_id}'s ring snapshot, STORE_NOTFOUND if one is not (or
+ * there is no snapshot).
+ */
+int
+store_memo_ring_holds(struct store *s, const char *memo_id,
+    const uint8_t (*keys)[RING_PK_BYTES], size_t n)
+{
+	int rc;
+
+	if (keys == NULL && n > 0)
+		return (invalid("store_memo_ring_holds", "keys"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(s, s->be->ring_holds(s->db, memo_id, keys, n));
+	unlock(s);
+	return (rc);
+}
+
+/* 1 if ${a} is an anonymous signature the store can hold, else 0. */
+static int
+anon_ok(const struct store_anon_signature *a)
+{
+
+	return (a != NULL && a->version != 0 && a->ring != NULL &&
+		a->sig != NULL && a->nring >= RING_MIN &&
+		a->nring <= RING_N_LIMIT &&
+		a->siglen == RING_SIG_BYTES(a->nring));
+}
+
+/**
+ * store_anon_signature_put(s, memo_id, a):
+ * Record or replace (same tag) an anonymous signature.  STORE_NOTFOUND if
+ * the memo has no such version; STORE_CONFLICT if the tag is new and the
+ * memo already holds STORE_ANON_SIGNATURES_MAX anonymous signatures.
+ */
+int
+store_anon_signature_put(
+    struct store *s, const char *memo_id, const struct store_anon_signature *a)
+{
+	int rc;
+
+	if (!anon_ok(a))
+		return (invalid("store_anon_signature_put", "signature"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 1)) == STORE_OK)
+		rc = unit_end(s, s->be->anon_put(s->db, memo_id, a));
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_anon_signature_clear(a):
+ * Free the ring and signature of the anonymous signature ${a} read by
+ * store_anon_signature_get() and zero it.
+ */
+void
+store_anon_signature_clear(struct store_anon_signature *a)
+{
+
+	if (a == NULL)
+		return;
+	free(a->ring);
+	free(a->sig);
+	memset(a, 0, sizeof(*a));
+}
+
+/**
+ * store_anon_signature_get(s, memo_id, tag, a):
+ * Read the anonymous signature with ${tag} into ${a}, whose ring and
+ * signature are malloc'd (store_anon_signature_clear()); STORE_NOTFOUND.
+ */
+int
+store_anon_signature_get(struct store *s, const char *memo_id,
+    const uint8_t tag[RING_TAG_BYTES], struct store_anon_signature *a)
+{
+	int rc;
+
+	if (tag == NULL || a == NULL)
+		return (invalid("store_anon_signature_get", "argument"));
+	memset(a, 0, sizeof(*a));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->anon_get(s->db, memo_id, tag, a);
+	unlock(s);
+	if (rc != STORE_OK)
+		store_anon_signature_clear(a);
+	return (rc);
+}
+
+/**
+ * store_anon_signature_delete(s, memo_id, tag):
+ * Remove the anonymous signature with ${tag}; STORE_NOTFOUND if none.
+ */
+int
+store_anon_signature_delete(
+    struct store *s, const char *memo_id, const uint8_t tag[RING_TAG_BYTES])
+{
+	int rc;
+
+	if (tag == NULL)
+		return (invalid("store_anon_signature_delete", "tag"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_NOTFOUND);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->anon_delete(s->db, memo_id, tag);
+	unlock(s);
+	return (rc);
+}
+
+/**
+ * store_anon_signatures_free(as, n):
+ * Free the rings and signatures of the ${n} anonymous signatures ${as},
+ * then ${as}.  NULL is a no-op.
+ */
+void
+store_anon_signatures_free(struct store_anon_signature *as, size_t n)
+{
+	size_t i;
+
+	if (as == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(as[i].ring);
+		free(as[i].sig);
+	}
+	free(as);
+}
+
+/**
+ * store_anon_signature_page(s, memo_id, after, max, as, n):
+ * At most ${max} (1 to STORE_ANON_PAGE_MAX) of ${memo_id}'s anonymous
+ * signatures whose tag sorts after ${after} (NULL: from the first), by
+ * tag, in a malloc'd array (store_anon_signatures_free()).  A page of
+ * fewer than ${max} is the last.
+ */
+int
+store_anon_signature_page(struct store *s, const char *memo_id,
+    const uint8_t *after, size_t max, struct store_anon_signature **as,
+    size_t *n)
+{
+	int rc;
+
+	if (as == NULL || n == NULL)
+		return (invalid("store_anon_signature_page", "output"));
+	*as = NULL;
+	*n = 0;
+	if (max < 1 || max > STORE_ANON_PAGE_MAX)
+		return (invalid("store_anon_signature_page", "page size"));
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	if ((rc = unit_begin(s, 0)) == STORE_OK)
+		rc = unit_end(
+		    s, s->be->anon_page(s->db, memo_id, after, max, as, n));
+	unlock(s);
+	if (rc != STORE_OK) {
+		store_anon_signatures_free(*as, *n);
+		*as = NULL;
+		*n = 0;
+	}
+	return (rc);
+}
+
+/**
+ * store_anon_signature_count(s, memo_id, version, n):
+ * Count the anonymous signatures over ${version} (0: all).
+ */
+int
+store_anon_signature_count(
+    struct store *s, const char *memo_id, uint32_t version, uint32_t *n)
+{
+	int rc;
+
+	if (n == NULL)
+		return (invalid("store_anon_signature_count", "output"));
+	*n = 0;
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->anon_count(s->db, memo_id, version, n);
+	unlock(s);
+	if (rc != STORE_OK)
+		*n = 0;
+	return (rc);
+}
+
+/**
+ * store_anon_signature_prune(s, memo_id, version):
+ * Delete every anonymous signature of ${memo_id} over a version other than
+ * ${version}.
+ */
+int
+store_anon_signature_prune(
+    struct store *s, const char *memo_id, uint32_t version)
+{
+	int rc;
+
+	if (!memo_id_valid(memo_id))
+		return (STORE_OK);
+	if (enter(s) != 0)
+		return (STORE_ERR);
+	rc = s->be->anon_prune(s->db, memo_id, version);
 	unlock(s);
 	return (rc);
 }

@@ -9,6 +9,7 @@
 #include "keys.h"
 #include "memo.h"
 #include "merkle.h"
+#include "ring.h"
 
 /*
  * The storage interface.  Callers never see SQL: every query lives in a
@@ -177,6 +178,42 @@ int store_schema_latest(void);
 int store_begin(struct store *s) __attribute__((warn_unused_result));
 int store_commit(struct store *s) __attribute__((warn_unused_result));
 void store_rollback(struct store *s);
+
+/* Group commit: see store_group_run(). */
+#define STORE_GROUP_QUIET_US 200
+#define STORE_GROUP_WAIT_US 2000
+#define STORE_GROUP_MAX 64
+
+/**
+ * store_group_run(s, fn, arg):
+ * Run ${fn}(${s}, ${arg}) in a write transaction shared with the calls of
+ * other threads made at about the same time (group commit: one commit, one
+ * sync to disk, for the whole group).  ${fn} runs in a savepoint of its own,
+ * possibly on another thread (the group's first caller), while the calling
+ * thread waits: it may call store functions on ${s} (not store_begin() or
+ * store_group_run()) and must neither reply to clients nor depend on the
+ * calling thread.  It returns 0 to keep its writes, or nonzero to undo
+ * them (only its own).  Return 0 once ${fn} returned 0 and the group's
+ * commit is on stable storage; 1 if ${fn} returned nonzero; -1 (reported)
+ * if the group could not begin or commit: nothing of ${fn}'s was kept.  The
+ * first caller of a group waits for others until none joined for
+ * STORE_GROUP_QUIET_US, STORE_GROUP_MAX joined, or STORE_GROUP_WAIT_US
+ * passed.  Other calls on ${s} wait while a group runs, as for any
+ * transaction.
+ */
+int store_group_run(struct store *s, int (*fn)(struct store *, void *),
+    void *arg) __attribute__((warn_unused_result));
+
+/**
+ * store_group_tune(s, quiet_us, wait_us, max_members, commit_hook, ctx):
+ * Set ${s}'s group commit parameters (see store_group_run(); 0 keeps the
+ * current value), and a function called before each group commit that
+ * fails the commit, as a refusing disk would, if it returns nonzero (NULL:
+ * none).  For tests and measurements; call it before the handle is shared.
+ */
+void store_group_tune(struct store *s, unsigned int quiet_us,
+    unsigned int wait_us, size_t max_members, int (*commit_hook)(void *),
+    void *ctx);
 
 /**
  * store_meta_get(s, key, value, cap), store_meta_set(s, key, value):
@@ -865,5 +902,144 @@ int store_notification_done(struct store *s, int64_t id)
     __attribute__((warn_unused_result));
 int store_notification_retry(struct store *s, int64_t id, int64_t next_at)
     __attribute__((warn_unused_result));
+
+/*
+ * Anonymous co-signatures (migration 4).  A memo's ring snapshot is pinned
+ * when it is opened: the members then eligible to sign it, with the keys
+ * of their current epochs, and the log's size at that moment.  An
+ * anonymous signature row holds the linking tag, the version signed and
+ * its hash, the ring and the signature (ring.h), and nothing else: no
+ * member, no time, no address, and no rowid (rows are kept in tag order).
+ */
+#define STORE_RING_SNAPSHOT_MAX 65536  /* members of one ring snapshot */
+#define STORE_ANON_SIGNATURES_MAX 2000 /* anonymous signatures of a memo */
+#define STORE_ANON_PAGE_MAX 64         /* rows of one page */
+
+/* A member of a memo's ring snapshot. */
+struct store_ring_member {
+	char member_id[DIRECTORY_MEMBER_ID_LEN + 1];
+	uint32_t epoch;
+	struct keys_public keys;
+};
+
+/* An anonymous signature as stored. */
+struct store_anon_signature {
+	uint8_t tag[RING_TAG_BYTES];
+	uint32_t version;
+	uint8_t version_hash[MEMO_HASH_BYTES];
+	/* Malloc'd by reads (store_anon_signatures_free()); borrowed by
+	 * writes. */
+	uint8_t (*ring)[RING_PK_BYTES]; /* RING_MIN..RING_N_LIMIT keys */
+	size_t nring;
+	uint8_t *sig; /* RING_SIG_BYTES(nring) bytes */
+	size_t siglen;
+};
+
+/**
+ * store_memo_ring_pin(s, memo_id, tree_size, n):
+ * Pin the ring snapshot of ${memo_id} at the log size ${tree_size} (below
+ * STORE_LOG_SIZE_MAX): every member that is active, eligible, enrolled and
+ * of one of the memo's eligible organisations, with its current key epoch
+ * and keys.  Store their number in ${n}.  Call it inside the transaction
+ * that read ${tree_size}, so that the snapshot is the directory after
+ * that many log entries.  STORE_NOTFOUND if the memo does not exist;
+ * STORE_CONFLICT, with nothing written, if it has a snapshot already, more
+ * than STORE_RING_SNAPSHOT_MAX members qualify or two share a ring key.
+ */
+int store_memo_ring_pin(struct store *s, const char *memo_id,
+    uint64_t tree_size, size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_memo_ring_tree_size(s, memo_id, tree_size):
+ * Store the log size at which ${memo_id}'s ring snapshot was pinned in
+ * ${tree_size}; STORE_NOTFOUND if the memo does not exist or has none.
+ */
+int store_memo_ring_tree_size(struct store *s, const char *memo_id,
+    uint64_t *tree_size) __attribute__((warn_unused_result));
+
+/**
+ * store_memo_ring(s, memo_id, tree_size, ms, n):
+ * ${memo_id}'s ring snapshot: its log size into ${tree_size} and its
+ * members ordered by the bytes of their ring keys, in a malloc'd array
+ * (free()); STORE_NOTFOUND if the memo does not exist or has none.
+ */
+int store_memo_ring(struct store *s, const char *memo_id, uint64_t *tree_size,
+    struct store_ring_member **ms, size_t *n)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_memo_ring_holds(s, memo_id, keys, n):
+ * STORE_OK if each of the ${n} ring keys ${keys} is the ring key of a
+ * member of ${memo_id}'s ring snapshot, STORE_NOTFOUND if one is not (or
+ * there is no snapshot).
+ */
+int store_memo_ring_holds(struct store *s, const char *memo_id,
+    const uint8_t (*keys)[RING_PK_BYTES], size_t n)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_anon_signature_put(s, memo_id, a):
+ * Record or replace (same tag) an anonymous signature.  STORE_NOTFOUND if
+ * the memo has no such version; STORE_CONFLICT if the tag is new and the
+ * memo already holds STORE_ANON_SIGNATURES_MAX anonymous signatures.
+ */
+int store_anon_signature_put(struct store *s, const char *memo_id,
+    const struct store_anon_signature *a) __attribute__((warn_unused_result));
+
+/**
+ * store_anon_signature_get(s, memo_id, tag, a):
+ * Read the anonymous signature with ${tag} into ${a}, whose ring and
+ * signature are malloc'd (store_anon_signature_clear()); STORE_NOTFOUND.
+ */
+int store_anon_signature_get(struct store *s, const char *memo_id,
+    const uint8_t tag[RING_TAG_BYTES], struct store_anon_signature *a)
+    __attribute__((warn_unused_result));
+
+/**
+ * store_anon_signature_delete(s, memo_id, tag):
+ * Remove the anonymous signature with ${tag}; STORE_NOTFOUND if none.
+ */
+int store_anon_signature_delete(struct store *s, const char *memo_id,
+    const uint8_t tag[RING_TAG_BYTES]) __attribute__((warn_unused_result));
+
+/**
+ * store_anon_signature_page(s, memo_id, after, max, as, n):
+ * At most ${max} (1 to STORE_ANON_PAGE_MAX) of ${memo_id}'s anonymous
+ * signatures whose tag sorts after ${after} (NULL: from the first), by
+ * tag, in a malloc'd array (store_anon_signatures_free()).  A page of
+ * fewer than ${max} is the last.
+ */
+int store_anon_signature_page(struct store *s, const char *memo_id,
+    const uint8_t *after, size_t max, struct store_anon_signature **as,
+    size_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_anon_signature_count(s, memo_id, version, n):
+ * Count the anonymous signatures over ${version} (0: all).
+ */
+int store_anon_signature_count(struct store *s, const char *memo_id,
+    uint32_t version, uint32_t *n) __attribute__((warn_unused_result));
+
+/**
+ * store_anon_signature_prune(s, memo_id, version):
+ * Delete every anonymous signature of ${memo_id} over a version other than
+ * ${version}.
+ */
+int store_anon_signature_prune(struct store *s, const char *memo_id,
+    uint32_t version) __attribute__((warn_unused_result));
+
+/**
+ * store_anon_signatures_free(as, n):
+ * Free the rings and signatures of the ${n} anonymous signatures ${as},
+ * then ${as}.  NULL is a no-op.
+ */
+void store_anon_signatures_free(struct store_anon_signature *as, size_t n);
+
+/**
+ * store_anon_signature_clear(a):
+ * Free the ring and signature of the anonymous signature ${a} read by
+ * store_anon_signature_get() and zero it.
+ */
+void store_anon_signature_clear(struct store_anon_signature *a);
 
 #endif /* !STORE_H_ */

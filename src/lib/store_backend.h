@@ -240,6 +240,33 @@ struct store_backend {
 	    struct store_notification **nts, size_t *n);
 	int (*notification_done)(void *db, int64_t id);
 	int (*notification_retry)(void *db, int64_t id, int64_t next_at);
+
+	/*
+	 * Anonymous co-signatures.  store.c checked the tree size, ring sizes
+	 * and signature lengths; rings and signatures read are malloc'd.
+	 */
+	/* In a transaction. */
+	int (*ring_pin)(
+	    void *db, const char *memo_id, uint64_t tree_size, size_t *n);
+	int (*ring_tree_size)(void *db, const char *memo_id, uint64_t *size);
+	/* In a transaction. */
+	int (*ring_list)(void *db, const char *memo_id, uint64_t *tree_size,
+	    struct store_ring_member **ms, size_t *n);
+	/* In a transaction. */
+	int (*ring_holds)(void *db, const char *memo_id,
+	    const uint8_t (*keys)[RING_PK_BYTES], size_t n);
+	/* In a transaction. */
+	int (*anon_put)(void *db, const char *memo_id,
+	    const struct store_anon_signature *a);
+	int (*anon_get)(void *db, const char *memo_id, const uint8_t *tag,
+	    struct store_anon_signature *a);
+	int (*anon_delete)(void *db, const char *memo_id, const uint8_t *tag);
+	/* In a transaction; ${after} NULL or RING_TAG_BYTES bytes. */
+	int (*anon_page)(void *db, const char *memo_id, const uint8_t *after,
+	    size_t max, struct store_anon_signature **as, size_t *n);
+	int (*anon_count)(
+	    void *db, const char *memo_id, uint32_t version, uint32_t *n);
+	int (*anon_prune)(void *db, const char *memo_id, uint32_t version);
 };
 
 /* The SQLite backend (store_sqlite.c). */

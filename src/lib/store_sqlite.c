@@ -13,6 +13,7 @@
 #include "event.h"
 #include "lifecycle.h"
 #include "memo.h"
+#include "ring.h"
 #include "store.h"
 #include "store_backend.h"
 
@@ -404,10 +405,111 @@ static const char migration_3[] =
     ") STRICT;\n"
     "CREATE INDEX notifications_next ON notifications(next_at, id);\n";
 
+_Static_assert(RING_PK_BYTES == 32 && RING_TAG_BYTES == 32 &&
+		   RING_SCALAR_BYTES == 32 && RING_MIN == 2,
+    "migration 4: ring keys, tags, rings and signatures");
+
+/*
+ * Migration 4: anonymous co-signatures (store.h, "Anonymous
+ * co-signatures").
+ *
+ * memos.ring_tree_size is the log size at which the memo's ring snapshot
+ * was pinned, NULL for a memo without one (opened before this migration,
+ * or never opened).  memo_ring_members is the snapshot: directory data,
+ * the eligible members and the keys of their current epochs then.
+ *
+ * memo_anon_signatures holds what verifying an anonymous signature needs
+ * and nothing about who made it: the linking tag, the version and its
+ * hash, the ring (its keys concatenated) and the signature, whose length
+ * follows from the ring's (ring.h: 32 * (n + 2) bytes, n keys of 32).  No
+ * member, no time column, and no rowid (WITHOUT ROWID: rows are kept in
+ * tag order), so not even the order of arrival is kept.  Rings are at
+ * least RING_MIN keys; their maximum is a protocol limit that store.c
+ * enforces, as for boxes.
+ */
+static const char migration_4[] =
+    "ALTER TABLE memos ADD COLUMN ring_tree_size INTEGER\n"
+    "  CHECK (ring_tree_size IS NULL OR ring_tree_size >= 0);\n"
+    "CREATE TABLE memo_ring_members (\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  ring_pk BLOB NOT NULL CHECK (length(ring_pk) = 32),\n"
+    "  member_id TEXT NOT NULL,\n"
+    "  epoch INTEGER NOT NULL CHECK (epoch BETWEEN 1 AND 4294967295),\n"
+    "  sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),\n"
+    "  box_pk BLOB NOT NULL CHECK (length(box_pk) = 32),\n"
+    "  PRIMARY KEY (memo_id, ring_pk),\n"
+    "  UNIQUE (memo_id, member_id),\n"
+    "  FOREIGN KEY (member_id, epoch)\n"
+    "    REFERENCES key_history(member_id, epoch)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE TABLE memo_anon_signatures (\n"
+    "  memo_id TEXT NOT NULL,\n"
+    "  tag BLOB NOT NULL CHECK (length(tag) = 32),\n"
+    "  version INTEGER NOT NULL CHECK (version BETWEEN 1 AND 4294967295),\n"
+    "  version_hash BLOB NOT NULL CHECK (length(version_hash) = 32),\n"
+    "  ring BLOB NOT NULL\n"
+    "    CHECK (length(ring) >= 64 AND length(ring) % 32 = 0),\n"
+    "  signature BLOB NOT NULL\n"
+    "    CHECK (length(signature) = length(ring) + 64),\n"
+    "  PRIMARY KEY (memo_id, tag),\n"
+    "  FOREIGN KEY (memo_id, version)\n"
+    "    REFERENCES memo_versions(memo_id, version)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE INDEX memo_anon_signatures_version\n"
+    "  ON memo_anon_signatures(memo_id, version, tag);\n";
+
+/*
+ * Migration 5: counters, so that no request counts rows.  memo_counts holds
+ * per memo the number of its named signatures over each version (kind 1,
+ * sub = version), of its anonymous signatures over each version (kind 2,
+ * sub = version) and of its relations of each kind (kind 3, sub = the
+ * ACCESS_REL_* bit).  Triggers keep it in the statement (so in the
+ * transaction) of every insert, delete or change of those rows; the
+ * migration fills it from the rows present.  A counter that falls to 0
+ * stays as a row with n = 0.
+ */
+#define COUNTED(table, k, col)                                                 \
+	"CREATE TRIGGER " table "_count_insert AFTER INSERT ON " table         \
+	" BEGIN\n"                                                             \
+	"  INSERT INTO memo_counts (memo_id, kind, sub, n)\n"                  \
+	"  VALUES (new.memo_id, " k ", new." col ", 1)\n"                      \
+	"  ON CONFLICT (memo_id, kind, sub) DO UPDATE SET n = n + 1;\n"        \
+	"END;\n"                                                               \
+	"CREATE TRIGGER " table "_count_delete AFTER DELETE ON " table         \
+	" BEGIN\n"                                                             \
+	"  UPDATE memo_counts SET n = n - 1 WHERE memo_id = old.memo_id AND\n" \
+	"    kind = " k " AND sub = old." col ";\n"                            \
+	"END;\n"                                                               \
+	"CREATE TRIGGER " table "_count_update AFTER UPDATE OF memo_id, " col  \
+	" ON " table " WHEN old.memo_id IS NOT new.memo_id OR old." col        \
+	" IS NOT new." col " BEGIN\n"                                          \
+	"  UPDATE memo_counts SET n = n - 1 WHERE memo_id = old.memo_id AND\n" \
+	"    kind = " k " AND sub = old." col ";\n"                            \
+	"  INSERT INTO memo_counts (memo_id, kind, sub, n)\n"                  \
+	"  VALUES (new.memo_id, " k ", new." col ", 1)\n"                      \
+	"  ON CONFLICT (memo_id, kind, sub) DO UPDATE SET n = n + 1;\n"        \
+	"END;\n"                                                               \
+	"INSERT INTO memo_counts (memo_id, kind, sub, n)\n"                    \
+	"  SELECT memo_id, " k ", " col ", count(*) FROM " table               \
+	" GROUP BY memo_id, " col ";\n"
+static const char migration_5[] =
+    "CREATE TABLE memo_counts (\n"
+    "  memo_id TEXT NOT NULL REFERENCES memos(id),\n"
+    "  kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),\n"
+    "  sub INTEGER NOT NULL,\n"
+    "  n INTEGER NOT NULL CHECK (n >= 0),\n"
+    "  PRIMARY KEY (memo_id, kind, sub)\n"
+    ") STRICT, WITHOUT ROWID;\n" COUNTED("memo_signatures", "1", "version")
+	COUNTED("memo_anon_signatures", "2", "version")
+	    COUNTED("memo_members", "3", "rel");
+#undef COUNTED
+
 static const char *const migrations[] = {
     migration_1,
     migration_2,
     migration_3,
+    migration_4,
+    migration_5,
 };
 #define SCHEMA_LATEST ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -536,6 +638,22 @@ enum stmt {
 	ST_NOTIFY_DUE,
 	ST_NOTIFY_DELETE,
 	ST_NOTIFY_RETRY,
+	ST_RING_TREE_SIZE,
+	ST_RING_QUALIFY_COUNT,
+	ST_RING_PIN,
+	ST_RING_SET_SIZE,
+	ST_RING_COUNT,
+	ST_RING_LIST,
+	ST_RING_HAS,
+	ST_ANON_HAS,
+	ST_ANON_PUT,
+	ST_ANON_GET,
+	ST_ANON_DELETE,
+	ST_ANON_COUNT_ALL,
+	ST_ANON_COUNT_VERSION,
+	ST_ANON_PAGE_COUNT,
+	ST_ANON_PAGE,
+	ST_ANON_PRUNE,
 	ST_COUNT
 };
 
@@ -746,8 +864,8 @@ static const struct {
 	"SELECT 1 FROM memo_members WHERE memo_id = ?1 AND rel = ?2 AND "
 	"member_id = ?3"},
     [ST_REL_COUNT] = {"memo relation count",
-	"SELECT count(*) FROM (SELECT 1 FROM memo_members WHERE "
-	"memo_id = ?1 AND rel = ?2 LIMIT ?3)"},
+	"SELECT min(coalesce(sum(n), 0), ?3) FROM memo_counts WHERE "
+	"memo_id = ?1 AND kind = 3 AND sub = ?2"},
     [ST_REL_INSERT] = {"memo relation insert",
 	"INSERT INTO memo_members (memo_id, rel, member_id, by_member, "
 	"created_at) VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -800,10 +918,11 @@ static const struct {
     [ST_SIG_DELETE] = {"signature delete",
 	"DELETE FROM memo_signatures WHERE memo_id = ?1 AND tag = ?2"},
     [ST_SIG_COUNT_ALL] = {"signature count",
-	"SELECT count(*) FROM memo_signatures WHERE memo_id = ?1"},
+	"SELECT coalesce(sum(n), 0) FROM memo_counts WHERE memo_id = ?1 AND "
+	"kind = 1"},
     [ST_SIG_COUNT_VERSION] = {"signature count",
-	"SELECT count(*) FROM memo_signatures WHERE memo_id = ?1 AND "
-	"version = ?2"},
+	"SELECT coalesce(sum(n), 0) FROM memo_counts WHERE memo_id = ?1 AND "
+	"kind = 1 AND sub = ?2"},
     [ST_SIG_LIST_ALL] = {"signature list",
 	"SELECT tag, version, record FROM memo_signatures WHERE memo_id = ?1 "
 	"ORDER BY tag LIMIT ?2"},
@@ -907,6 +1026,61 @@ static const struct {
     [ST_NOTIFY_RETRY] = {"notification retry",
 	"UPDATE notifications SET attempts = min(attempts + 1, 4294967295), "
 	"next_at = ?2 WHERE id = ?1"},
+    [ST_RING_TREE_SIZE] = {"ring tree size",
+	"SELECT ring_tree_size FROM memos WHERE id = ?1"},
+    /* The members eligible for the memo ?1 (store_memo_ring_pin()). */
+    [ST_RING_QUALIFY_COUNT] = {"ring qualify count",
+	"SELECT count(*) FROM (SELECT 1 FROM memos d JOIN members m ON "
+	"instr(',' || d.eligible_orgs || ',', ',' || m.org_id || ',') > 0 "
+	"WHERE d.id = ?1 AND m.status = 1 AND m.eligible = 1 AND "
+	"m.key_epoch >= 1 LIMIT ?2)"},
+    [ST_RING_PIN] = {"ring pin",
+	"INSERT INTO memo_ring_members (memo_id, ring_pk, member_id, epoch, "
+	"sign_pk, box_pk) SELECT d.id, m.ring_pk, m.id, m.key_epoch, "
+	"m.sign_pk, m.box_pk FROM memos d JOIN members m ON "
+	"instr(',' || d.eligible_orgs || ',', ',' || m.org_id || ',') > 0 "
+	"WHERE d.id = ?1 AND m.status = 1 AND m.eligible = 1 AND "
+	"m.key_epoch >= 1"},
+    [ST_RING_SET_SIZE] = {"ring set tree size",
+	"UPDATE memos SET ring_tree_size = ?2 WHERE id = ?1 AND "
+	"ring_tree_size IS NULL"},
+    [ST_RING_COUNT] = {"ring count",
+	"SELECT count(*) FROM (SELECT 1 FROM memo_ring_members WHERE "
+	"memo_id = ?1 LIMIT ?2)"},
+    [ST_RING_LIST] = {"ring list",
+	"SELECT member_id, epoch, sign_pk, box_pk, ring_pk FROM "
+	"memo_ring_members WHERE memo_id = ?1 ORDER BY ring_pk LIMIT ?2"},
+    [ST_RING_HAS] = {"ring find",
+	"SELECT 1 FROM memo_ring_members WHERE memo_id = ?1 AND ring_pk = ?2"},
+    [ST_ANON_HAS] = {"anonymous signature find",
+	"SELECT 1 FROM memo_anon_signatures WHERE memo_id = ?1 AND tag = ?2"},
+    [ST_ANON_PUT] = {"anonymous signature put",
+	"INSERT INTO memo_anon_signatures (memo_id, tag, version, "
+	"version_hash, ring, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	"ON CONFLICT (memo_id, tag) DO UPDATE SET version = excluded.version, "
+	"version_hash = excluded.version_hash, ring = excluded.ring, "
+	"signature = excluded.signature"},
+    [ST_ANON_GET] = {"anonymous signature get",
+	"SELECT tag, version, version_hash, ring, signature FROM "
+	"memo_anon_signatures WHERE memo_id = ?1 AND tag = ?2"},
+    [ST_ANON_DELETE] = {"anonymous signature delete",
+	"DELETE FROM memo_anon_signatures WHERE memo_id = ?1 AND tag = ?2"},
+    [ST_ANON_COUNT_ALL] = {"anonymous signature count",
+	"SELECT coalesce(sum(n), 0) FROM memo_counts WHERE memo_id = ?1 AND "
+	"kind = 2"},
+    [ST_ANON_COUNT_VERSION] = {"anonymous signature count",
+	"SELECT coalesce(sum(n), 0) FROM memo_counts WHERE memo_id = ?1 AND "
+	"kind = 2 AND sub = ?2"},
+    [ST_ANON_PAGE_COUNT] = {"anonymous signature page count",
+	"SELECT count(*) FROM (SELECT 1 FROM memo_anon_signatures WHERE "
+	"memo_id = ?1 AND tag > ?3 LIMIT ?2)"},
+    [ST_ANON_PAGE] = {"anonymous signature page",
+	"SELECT tag, version, version_hash, ring, signature FROM "
+	"memo_anon_signatures WHERE memo_id = ?1 AND tag > ?3 ORDER BY tag "
+	"LIMIT ?2"},
+    [ST_ANON_PRUNE] = {"anonymous signature prune",
+	"DELETE FROM memo_anon_signatures WHERE memo_id = ?1 AND "
+	"version != ?2"},
 };
 
 /* A handle: the connection and its prepared statements. */
@@ -3949,6 +4123,319 @@ sq_notification_retry(void *db, int64_t id, int64_t next_at)
 	return (run_update(q, ST_NOTIFY_RETRY));
 }
 
+/* Read the ring tree size of memo ${memo_id}: NOTFOUND if no such memo. */
+static int
+ring_tree_size_get(
+    struct sq *q, const char *memo_id, int *pinned, uint64_t *size)
+{
+	enum stmt sid = ST_RING_TREE_SIZE;
+	int64_t v;
+	int rc;
+
+	*pinned = 0;
+	*size = 0;
+	if (bind_text(q->st[sid], 1, memo_id) != 0)
+		return (bind_failed(q, sid));
+	if ((rc = next_row(q, sid)) == STORE_OK &&
+	    sqlite3_column_type(q->st[sid], 0) != SQLITE_NULL) {
+		if (col_int(q, sid, 0, 0, INT64_MAX - 1, &v) != 0)
+			rc = STORE_ERR;
+		else {
+			*pinned = 1;
+			*size = (uint64_t)v;
+		}
+	}
+	finish(q, sid);
+	return (rc);
+}
+
+static int
+sq_ring_pin(void *db, const char *memo_id, uint64_t tree_size, size_t *n)
+{
+	struct sq *q = db;
+	uint64_t old;
+	size_t have;
+	int pinned, rc;
+
+	if ((rc = ring_tree_size_get(q, memo_id, &pinned, &old)) != STORE_OK)
+		return (rc);
+	if (pinned)
+		return (STORE_CONFLICT);
+	if ((rc = bind_key(q, ST_RING_QUALIFY_COUNT, memo_id,
+		 STORE_RING_SNAPSHOT_MAX + 1)) != STORE_OK ||
+	    (rc = count(q, ST_RING_QUALIFY_COUNT, &have)) != STORE_OK)
+		return (rc);
+	if (have > STORE_RING_SNAPSHOT_MAX)
+		return (STORE_CONFLICT);
+	if (bind_text(q->st[ST_RING_PIN], 1, memo_id) != 0)
+		return (bind_failed(q, ST_RING_PIN));
+	if ((rc = run(q, ST_RING_PIN)) != STORE_OK)
+		return (rc);
+	if (sqlite3_changes(q->db) < 0 ||
+	    (size_t)sqlite3_changes(q->db) != have) {
+		store_log("sqlite: ring pin: the snapshot changed while taken");
+		return (STORE_ERR);
+	}
+	if (bind_text(q->st[ST_RING_SET_SIZE], 1, memo_id) != 0 ||
+	    bind_int(q->st[ST_RING_SET_SIZE], 2, (int64_t)tree_size) != 0)
+		return (bind_failed(q, ST_RING_SET_SIZE));
+	if ((rc = run_update(q, ST_RING_SET_SIZE)) != STORE_OK)
+		return (rc == STORE_NOTFOUND ? STORE_CONFLICT : rc);
+	*n = have;
+	return (STORE_OK);
+}
+
+static int
+sq_ring_tree_size(void *db, const char *memo_id, uint64_t *size)
+{
+	int pinned, rc;
+
+	if ((rc = ring_tree_size_get(db, memo_id, &pinned, size)) != STORE_OK)
+		return (rc);
+	return (pinned ? STORE_OK : STORE_NOTFOUND);
+}
+
+/* Read the current row of ${sid} (member, epoch, sign, box, ring keys). */
+static int
+row_ring_member(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_ring_member *m = p;
+	int64_t epoch;
+
+	if (col_member(q, sid, 0, m->member_id, NULL) != 0 ||
+	    col_int(q, sid, 1, 1, UINT32_MAX, &epoch) != 0 ||
+	    col_blob(q, sid, 2, m->keys.sign_pk, sizeof(m->keys.sign_pk)) !=
+		0 ||
+	    col_blob(q, sid, 3, m->keys.box_pk, sizeof(m->keys.box_pk)) != 0 ||
+	    col_blob(q, sid, 4, m->keys.ring_pk, sizeof(m->keys.ring_pk)) != 0)
+		return (-1);
+	m->epoch = (uint32_t)epoch;
+	return (0);
+}
+
+static int
+sq_ring_list(void *db, const char *memo_id, uint64_t *tree_size,
+    struct store_ring_member **ms, size_t *n)
+{
+	int pinned, rc;
+
+	if ((rc = ring_tree_size_get(db, memo_id, &pinned, tree_size)) !=
+	    STORE_OK)
+		return (rc);
+	if (!pinned)
+		return (STORE_NOTFOUND);
+	return (list_by_key(db, ST_RING_COUNT, ST_RING_LIST, memo_id,
+	    STORE_RING_SNAPSHOT_MAX, sizeof(**ms), row_ring_member, NULL,
+	    (void **)ms, n));
+}
+
+static int
+sq_ring_holds(void *db, const char *memo_id,
+    const uint8_t (*keys)[RING_PK_BYTES], size_t n)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_RING_HAS;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+		    bind_blob(q->st[sid], 2, keys[i], RING_PK_BYTES) != 0)
+			return (bind_failed(q, sid));
+		rc = next_row(q, sid);
+		finish(q, sid);
+		if (rc != STORE_OK)
+			return (rc);
+	}
+	return (STORE_OK);
+}
+
+/* Count ${memo_id}'s anonymous signatures over ${version} (0: all). */
+static int
+anon_count(struct sq *q, const char *memo_id, uint32_t version, size_t *n)
+{
+	enum stmt sid =
+	    version == 0 ? ST_ANON_COUNT_ALL : ST_ANON_COUNT_VERSION;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    (version != 0 && bind_int(q->st[sid], 2, version) != 0))
+		return (bind_failed(q, sid));
+	return (count(q, sid, n));
+}
+
+static int
+sq_anon_put(void *db, const char *memo_id, const struct store_anon_signature *a)
+{
+	struct sq *q = db;
+	sqlite3_stmt *st = q->st[ST_ANON_PUT];
+	size_t have;
+	int rc;
+
+	/* A new tag must fit; replacing one (a re-signature) always does. */
+	if (bind_text(q->st[ST_ANON_HAS], 1, memo_id) != 0 ||
+	    bind_blob(q->st[ST_ANON_HAS], 2, a->tag, sizeof(a->tag)) != 0)
+		return (bind_failed(q, ST_ANON_HAS));
+	rc = next_row(q, ST_ANON_HAS);
+	finish(q, ST_ANON_HAS);
+	if (rc == STORE_NOTFOUND) {
+		if ((rc = anon_count(q, memo_id, 0, &have)) != STORE_OK)
+			return (rc);
+		if (have >= STORE_ANON_SIGNATURES_MAX)
+			return (STORE_CONFLICT);
+	} else if (rc != STORE_OK) {
+		return (rc);
+	}
+	if (bind_text(st, 1, memo_id) != 0 ||
+	    bind_blob(st, 2, a->tag, sizeof(a->tag)) != 0 ||
+	    bind_int(st, 3, a->version) != 0 ||
+	    bind_blob(st, 4, a->version_hash, sizeof(a->version_hash)) != 0 ||
+	    bind_blob(st, 5, a->ring, a->nring * RING_PK_BYTES) != 0 ||
+	    bind_blob(st, 6, a->sig, a->siglen) != 0)
+		return (bind_failed(q, ST_ANON_PUT));
+	return (run(q, ST_ANON_PUT));
+}
+
+/* Read the current row of ${sid} (tag, version, hash, ring, signature). */
+static int
+row_anon(struct sq *q, enum stmt sid, void *p)
+{
+	struct store_anon_signature *a = p;
+	uint8_t *ring;
+	size_t ringlen;
+	int64_t version;
+
+	memset(a, 0, sizeof(*a));
+	if (col_blob(q, sid, 0, a->tag, sizeof(a->tag)) != 0 ||
+	    col_int(q, sid, 1, 1, UINT32_MAX, &version) != 0 ||
+	    col_blob(q, sid, 2, a->version_hash, sizeof(a->version_hash)) !=
+		0 ||
+	    col_box(q, sid, 3, (size_t)RING_N_LIMIT * RING_PK_BYTES, &ring,
+		&ringlen) != 0)
+		return (-1);
+	a->ring = (uint8_t(*)[RING_PK_BYTES])ring;
+	a->nring = ringlen / RING_PK_BYTES;
+	a->version = (uint32_t)version;
+	if (ringlen % RING_PK_BYTES != 0 || a->nring < RING_MIN) {
+		free(ring);
+		memset(a, 0, sizeof(*a));
+		return (corrupt(sid, q->st[sid], 3));
+	}
+	if (col_box(q, sid, 4, RING_SIG_BYTES(a->nring), &a->sig, &a->siglen) !=
+		0 ||
+	    a->siglen != RING_SIG_BYTES(a->nring)) {
+		if (a->sig != NULL)
+			(void)corrupt(sid, q->st[sid], 4);
+		free(a->sig);
+		free(ring);
+		memset(a, 0, sizeof(*a));
+		return (-1);
+	}
+	return (0);
+}
+
+/* Free what row_anon() allocated. */
+static void
+drop_anon(void *p)
+{
+	struct store_anon_signature *a = p;
+
+	free(a->ring);
+	free(a->sig);
+	a->ring = NULL;
+	a->sig = NULL;
+}
+
+static int
+sq_anon_get(void *db, const char *memo_id, const uint8_t *tag,
+    struct store_anon_signature *a)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_ANON_GET;
+	int rc;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_blob(q->st[sid], 2, tag, RING_TAG_BYTES) != 0)
+		return (bind_failed(q, sid));
+	if ((rc = next_row(q, sid)) == STORE_OK && row_anon(q, sid, a) != 0)
+		rc = STORE_ERR;
+	finish(q, sid);
+	return (rc);
+}
+
+static int
+sq_anon_delete(void *db, const char *memo_id, const uint8_t *tag)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_ANON_DELETE;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_blob(q->st[sid], 2, tag, RING_TAG_BYTES) != 0)
+		return (bind_failed(q, sid));
+	return (run_update(q, sid));
+}
+
+/* Bind memo ?1, page size ?2 and the cursor ?3 (X'' sorts first). */
+static int
+bind_anon_page(struct sq *q, enum stmt sid, const char *memo_id,
+    const uint8_t *after, size_t max)
+{
+	static const uint8_t none[1];
+
+	if (bind_key(q, sid, memo_id, max) != STORE_OK)
+		return (STORE_ERR);
+	if (bind_blob(q->st[sid], 3, after != NULL ? after : none,
+		after != NULL ? RING_TAG_BYTES : 0) != 0)
+		return (bind_failed(q, sid));
+	return (STORE_OK);
+}
+
+static int
+sq_anon_page(void *db, const char *memo_id, const uint8_t *after, size_t max,
+    struct store_anon_signature **as, size_t *n)
+{
+	struct sq *q = db;
+	size_t total;
+	int rc;
+
+	if ((rc = bind_anon_page(q, ST_ANON_PAGE_COUNT, memo_id, after, max)) !=
+		STORE_OK ||
+	    (rc = count(q, ST_ANON_PAGE_COUNT, &total)) != STORE_OK)
+		return (rc);
+	if ((rc = bind_anon_page(q, ST_ANON_PAGE, memo_id, after, max)) !=
+	    STORE_OK)
+		return (rc);
+	return (read_rows(q, ST_ANON_PAGE, total, sizeof(**as), row_anon,
+	    drop_anon, (void **)as, n));
+}
+
+static int
+sq_anon_count(void *db, const char *memo_id, uint32_t version, uint32_t *n)
+{
+	size_t v;
+	int rc;
+
+	if ((rc = anon_count(db, memo_id, version, &v)) != STORE_OK)
+		return (rc);
+	if (v > UINT32_MAX) {
+		store_log("sqlite: anonymous signature count: too many rows");
+		return (STORE_ERR);
+	}
+	*n = (uint32_t)v;
+	return (STORE_OK);
+}
+
+static int
+sq_anon_prune(void *db, const char *memo_id, uint32_t version)
+{
+	struct sq *q = db;
+	enum stmt sid = ST_ANON_PRUNE;
+
+	if (bind_text(q->st[sid], 1, memo_id) != 0 ||
+	    bind_int(q->st[sid], 2, version) != 0)
+		return (bind_failed(q, sid));
+	return (run(q, sid));
+}
+
 const struct store_backend store_sqlite_backend = {
     .scheme = "sqlite",
     .schema_latest = SCHEMA_LATEST,
@@ -4043,4 +4530,14 @@ const struct store_backend store_sqlite_backend = {
     .notification_due = sq_notification_due,
     .notification_done = sq_notification_done,
     .notification_retry = sq_notification_retry,
+    .ring_pin = sq_ring_pin,
+    .ring_tree_size = sq_ring_tree_size,
+    .ring_list = sq_ring_list,
+    .ring_holds = sq_ring_holds,
+    .anon_put = sq_anon_put,
+    .anon_get = sq_anon_get,
+    .anon_delete = sq_anon_delete,
+    .anon_page = sq_anon_page,
+    .anon_count = sq_anon_count,
+    .anon_prune = sq_anon_prune,
 };

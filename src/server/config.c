@@ -92,6 +92,8 @@ static const struct key_def keys[] = {
     {"notify_digest", K_UINT, FIELD(notify_digest), 0, 1},
     {"scheduler_interval_ms", K_UINT, FIELD(scheduler_interval_ms),
 	CONFIG_SCHEDULER_MIN_MS, CONFIG_SCHEDULER_MAX_MS},
+    {"ring_max", K_UINT, FIELD(ring_max), 2, CONFIG_RING_MAX_LIMIT},
+    {"ring_min_warn", K_UINT, FIELD(ring_min_warn), 0, CONFIG_RING_MAX_LIMIT},
     {"test_clock_file", K_PATH_OPT, FIELD(test_clock_file), 0, 0},
     {"web_dir", K_PATH, FIELD(web_dir), 0, 0},
 };
@@ -156,6 +158,8 @@ config_defaults(struct config *c)
 	c->ntopics = i;
 	c->notify_digest = 0;
 	c->scheduler_interval_ms = 60000;
+	c->ring_max = CONFIG_RING_MAX_DEFAULT;
+	c->ring_min_warn = CONFIG_RING_MIN_WARN_DEFAULT;
 }
 
 /**
@@ -807,8 +811,8 @@ err0:
  * config_check(c, err, errcap):
  * Check what single keys cannot: a data directory is set, the TLS
  * certificate and key come together, the idle timeout is not longer than
- * the absolute one, SMTP has a sender address.  Return 0 or -1 with a
- * message in ${err}.
+ * the absolute one, SMTP has a sender address, ring_min_warn is not above
+ * ring_max.  Return 0 or -1 with a message in ${err}.
  */
 int
 config_check(const struct config *c, char *err, size_t errcap)
@@ -831,6 +835,11 @@ config_check(const struct config *c, char *err, size_t errcap)
 	}
 	if (c->smtp_url[0] != '\0' && c->smtp_from[0] == '\0') {
 		seterr(err, errcap, "smtp_url needs smtp_from");
+		return (-1);
+	}
+	/* Otherwise every anonymous signature would warn. */
+	if (c->ring_min_warn > c->ring_max) {
+		seterr(err, errcap, "ring_min_warn must not exceed ring_max");
 		return (-1);
 	}
 	return (0);

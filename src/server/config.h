@@ -39,6 +39,15 @@
 #define CONFIG_SCHEDULER_MIN_MS 100
 #define CONFIG_SCHEDULER_MAX_MS 86400000
 
+/*
+ * Bounds of ring_max: a ring of CONFIG_RING_MAX_LIMIT keys and its
+ * signature, in base64url, fit the 1 MiB body of the anonymous signature
+ * routes (HTTP_BODY_LARGE_MAX).
+ */
+#define CONFIG_RING_MAX_LIMIT 8192
+#define CONFIG_RING_MAX_DEFAULT 1024 /* RING_MAX_DEFAULT */
+#define CONFIG_RING_MIN_WARN_DEFAULT 50
+
 /* Where time zones are looked up. */
 #define CONFIG_ZONEINFO_DIR "/usr/share/zoneinfo"
 
@@ -97,6 +106,13 @@ struct config {
 	unsigned int notify_digest;       /* 1: one e-mail a day at most */
 	unsigned int scheduler_interval_ms;
 	/*
+	 * Anonymous co-signatures: the largest ring a signature may use
+	 * (RING_MIN..CONFIG_RING_MAX_LIMIT; larger eligible sets sign on a
+	 * random subset) and the anonymity set below which clients warn.
+	 */
+	unsigned int ring_max;
+	unsigned int ring_min_warn;
+	/*
 	 * The web application's directory (routes_web.h); empty: found next
 	 * to the binary.
 	 */
@@ -148,8 +164,8 @@ int config_parse_file(struct config *c, const char *path, char *err,
  * config_check(c, err, errcap):
  * Check what single keys cannot: a data directory is set, the TLS
  * certificate and key come together, the idle timeout is not longer than
- * the absolute one, SMTP has a sender address.  Return 0 or -1 with a
- * message in ${err}.
+ * the absolute one, SMTP has a sender address, ring_min_warn is not above
+ * ring_max.  Return 0 or -1 with a message in ${err}.
  */
 int config_check(const struct config *c, char *err, size_t errcap)
     __attribute__((warn_unused_result));

@@ -287,6 +287,35 @@ convert(const struct jsonin_field *f, json_t *v, unsigned char *out,
 		}
 		memcpy(out + f->count - 1, &i, sizeof(i));
 		break;
+	case JSONIN_B64S:
+		if (!json_is_array(v))
+			goto type;
+		if (json_array_size(v) < f->min ||
+		    json_array_size(v) > f->max) {
+			fail(e, JSONIN_INVALID_FIELD,
+			    "field \"%s\" must have %zu to %zu items", path,
+			    f->min, f->max);
+			return (-1);
+		}
+		len = f->size / f->max;
+		for (i = 0; i < json_array_size(v); i++) {
+			json_t *item = json_array_get(v, i);
+
+			if (!json_is_string(item) ||
+			    json_string_length(item) >= B64_ENCODED_LEN(len) ||
+			    memchr(json_string_value(item), '\0',
+				json_string_length(item)) != NULL ||
+			    b64_decode_exact(dst + i * len, len,
+				json_string_value(item)) != 0) {
+				fail(e, JSONIN_INVALID_FIELD,
+				    "field \"%s\" must hold base64url strings "
+				    "(no padding) of exactly %zu bytes",
+				    path, len);
+				return (-1);
+			}
+		}
+		memcpy(out + f->count - 1, &i, sizeof(i));
+		break;
 	}
 	return (0);
 
@@ -464,6 +493,13 @@ jsonin_spec_valid(const struct jsonin_spec *spec)
 			    f->count - 1 > spec->size ||
 			    sizeof(size_t) > spec->size - (f->count - 1) ||
 			    !jsonin_spec_valid(f->sub))
+				return (0);
+			break;
+		case JSONIN_B64S:
+			if (f->min > f->max || f->max == 0 ||
+			    f->size / f->max == 0 || f->size % f->max != 0 ||
+			    f->count == 0 || f->count - 1 > spec->size ||
+			    sizeof(size_t) > spec->size - (f->count - 1))
 				return (0);
 			break;
 		default:

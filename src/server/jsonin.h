@@ -30,9 +30,13 @@ enum jsonin_type {
 	JSONIN_B64,     /* uint8_t[min]: base64url of exactly min bytes */
 	JSONIN_STRINGS, /* struct jsonin_strings: min..max non-empty strings */
 	JSONIN_OBJECT,  /* a nested struct described by sub */
-	JSONIN_OBJECTS  /* an array of min..max objects described by sub,
+	JSONIN_OBJECTS, /* an array of min..max objects described by sub,
 			   into an array of max structs; the number of
 			   items goes to the size_t named by count */
+	JSONIN_B64S     /* an array of min..max base64url strings (no
+			   padding) of exactly size / max bytes each, into
+			   an array of max such; the number of items goes
+			   to the size_t named by count */
 };
 
 /* Field flags. */

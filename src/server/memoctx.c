@@ -145,6 +145,44 @@ memoctx_relate(
 }
 
 /**
+ * memoctx_same(s, mc):
+ * Inside the caller's transaction on ${s}, read the memo again: return
+ * STORE_OK with the fresh row in ${mc} if its state, current version and
+ * flags are those ${mc} was decided on, STORE_CONFLICT if they changed (a
+ * concurrent request won), or STORE_ERR.  Replies and logs nothing (for
+ * store_group_run() members, which run on another thread).
+ */
+int
+memoctx_same(struct store *s, struct memoctx *mc)
+{
+	struct store_memo cur;
+
+	if (store_memo_get(s, mc->memo.id, &cur) != STORE_OK)
+		return (STORE_ERR);
+	if (cur.state != mc->memo.state || cur.version != mc->memo.version ||
+	    cur.flags != mc->memo.flags)
+		return (STORE_CONFLICT);
+	mc->memo = cur;
+	return (STORE_OK);
+}
+
+/**
+ * memoctx_same_reply(ctx, rc):
+ * Reply for memoctx_same()'s answer ${rc} when it is not STORE_OK: 409
+ * conflict, or 500 after logging.
+ */
+void
+memoctx_same_reply(struct route_ctx *ctx, int rc)
+{
+
+	if (rc == STORE_CONFLICT)
+		http_reply_error(ctx->req, 409, "conflict",
+		    "the memo changed meanwhile; read it again and retry");
+	else
+		routes_internal(ctx, "memo recheck");
+}
+
+/**
  * memoctx_recheck(ctx, mc):
  * Inside the caller's transaction, read the memo again into ${mc}, or
  * reply 409 conflict if its state, current version or flags changed since
@@ -154,19 +192,12 @@ memoctx_relate(
 int
 memoctx_recheck(struct route_ctx *ctx, struct memoctx *mc)
 {
-	struct store_memo cur;
+	int rc;
 
-	if (store_memo_get(ctx->store, mc->memo.id, &cur) != STORE_OK) {
-		routes_internal(ctx, "memo recheck");
+	if ((rc = memoctx_same(ctx->store, mc)) != STORE_OK) {
+		memoctx_same_reply(ctx, rc);
 		return (-1);
 	}
-	if (cur.state != mc->memo.state || cur.version != mc->memo.version ||
-	    cur.flags != mc->memo.flags) {
-		http_reply_error(ctx->req, 409, "conflict",
-		    "the memo changed meanwhile; read it again and retry");
-		return (-1);
-	}
-	mc->memo = cur;
 	return (0);
 }
 
@@ -205,28 +236,36 @@ b64_json(const uint8_t *p, size_t n)
 
 /**
  * memoctx_counts_json(ctx, mc):
- * The "counts" object of ${mc} ({"named","named_stale","anonymous"}), or
- * NULL if the store fails or memory runs out (after logging).
+ * The "counts" object of ${mc} ({"named","named_stale","anonymous",
+ * "anonymous_stale"}: signatures over the current version and over earlier
+ * ones; after submission the frozen counts), or NULL if the store fails or
+ * memory runs out (after logging).
  */
 json_t *
 memoctx_counts_json(struct route_ctx *ctx, const struct memoctx *mc)
 {
 	const struct store_memo *m = &mc->memo;
-	uint32_t current, all;
+	uint32_t current, all, anon, anon_all;
 
 	if (mc->flags & ACCESS_MEMO_SUBMITTED)
-		return (json_pack("{s:I,s:I,s:I}", "named",
+		return (json_pack("{s:I,s:I,s:I,s:I}", "named",
 		    (json_int_t)m->named_count, "named_stale", (json_int_t)0,
-		    "anonymous", (json_int_t)m->anon_count));
+		    "anonymous", (json_int_t)m->anon_count, "anonymous_stale",
+		    (json_int_t)0));
 	if (store_signature_count(ctx->store, m->id, m->version, &current) !=
 		STORE_OK ||
-	    store_signature_count(ctx->store, m->id, 0, &all) != STORE_OK) {
+	    store_signature_count(ctx->store, m->id, 0, &all) != STORE_OK ||
+	    store_anon_signature_count(ctx->store, m->id, m->version, &anon) !=
+		STORE_OK ||
+	    store_anon_signature_count(ctx->store, m->id, 0, &anon_all) !=
+		STORE_OK) {
 		fail(ctx, "signature count");
 		return (NULL);
 	}
-	return (json_pack("{s:I,s:I,s:I}", "named", (json_int_t)current,
+	return (json_pack("{s:I,s:I,s:I,s:I}", "named", (json_int_t)current,
 	    "named_stale", (json_int_t)(all >= current ? all - current : 0),
-	    "anonymous", (json_int_t)m->anon_count));
+	    "anonymous", (json_int_t)anon, "anonymous_stale",
+	    (json_int_t)(anon_all >= anon ? anon_all - anon : 0)));
 }
 
 /* The array of the names of ${rel}'s personal relations, or NULL. */

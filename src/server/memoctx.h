@@ -52,6 +52,24 @@ int memoctx_relate(struct route_ctx *ctx, const struct store_memo *m,
     struct memoctx *mc) __attribute__((warn_unused_result));
 
 /**
+ * memoctx_same(s, mc):
+ * Inside the caller's transaction on ${s}, read the memo again: return
+ * STORE_OK with the fresh row in ${mc} if its state, current version and
+ * flags are those ${mc} was decided on, STORE_CONFLICT if they changed (a
+ * concurrent request won), or STORE_ERR.  Replies and logs nothing (for
+ * store_group_run() members, which run on another thread).
+ */
+int memoctx_same(struct store *s, struct memoctx *mc)
+    __attribute__((warn_unused_result));
+
+/**
+ * memoctx_same_reply(ctx, rc):
+ * Reply for memoctx_same()'s answer ${rc} when it is not STORE_OK: 409
+ * conflict, or 500 after logging.
+ */
+void memoctx_same_reply(struct route_ctx *ctx, int rc);
+
+/**
  * memoctx_recheck(ctx, mc):
  * Inside the caller's transaction, read the memo again into ${mc}, or
  * reply 409 conflict if its state, current version or flags changed since
@@ -80,8 +98,10 @@ json_t *memoctx_json(struct route_ctx *ctx, const struct memoctx *mc);
 
 /**
  * memoctx_counts_json(ctx, mc):
- * The "counts" object of ${mc} ({"named","named_stale","anonymous"}), or
- * NULL if the store fails or memory runs out (after logging).
+ * The "counts" object of ${mc} ({"named","named_stale","anonymous",
+ * "anonymous_stale"}: signatures over the current version and over earlier
+ * ones; after submission the frozen counts), or NULL if the store fails or
+ * memory runs out (after logging).
  */
 json_t *memoctx_counts_json(struct route_ctx *ctx, const struct memoctx *mc);
 

@@ -1,9 +1,13 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -37,6 +41,7 @@ struct notify {
 	pthread_cond_t cond;
 	int running;
 	int stop;
+	int tls_required; /* notify_smtp_tls_required() of smtp_url */
 };
 
 /* An upload in progress: what curl reads the message from. */
@@ -46,24 +51,13 @@ struct upload {
 	size_t off;
 };
 
-/* The fixed sentence of each kind; nothing else varies in a message. */
-static const char *
-sentence(int kind)
-{
-
-	switch (kind) {
-	case NOTIFY_REPLY:
-		return ("There is a new reply in the dissent channel.");
-	case NOTIFY_ESCALATION:
-		return ("A deadline in the dissent channel has been missed.");
-	case NOTIFY_COMPLAINT:
-		return ("There is a new item for auditors in the dissent "
-			"channel.");
-	case NOTIFY_NEW_ITEM:
-	default:
-		return ("You have a new item in the dissent channel.");
-	}
-}
+/*
+ * The one sentence of every e-mail, whatever its kind and however many
+ * items a digest holds: a sentence per kind would tell whoever handles
+ * the mail who drafts (replies), who directs (escalations) and who audits
+ * (complaints).
+ */
+#define SENTENCE "You have a new item in the dissent channel"
 
 /* The webhook event name of each kind. */
 static const char *
@@ -169,6 +163,7 @@ notify_new(struct notify **np, struct store *s, const struct config *cfg,
 	n->now_fn = now_fn;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		goto err1;
+	n->tls_required = notify_smtp_tls_required(cfg->smtp_url);
 	*np = n;
 	return (0);
 
@@ -237,15 +232,15 @@ log_failure(const char *what, CURLcode rc, long status)
 }
 
 /*
- * Write the e-mail to ${to} with the sentence of ${kind} (or, if ${count}
- * > 1, the digest sentence) into ${buf}.  Return its length, or 0.
+ * Write the e-mail to ${to} into ${buf}: the one sentence, with the link.
+ * Return its length, or 0.
  */
 static size_t
-format_message(const struct notify *n, char *buf, size_t cap, const char *to,
-    int kind, size_t count, int64_t now)
+format_message(
+    const struct notify *n, char *buf, size_t cap, const char *to, int64_t now)
 {
-	char date[64], idhex[33], digest[96];
-	const char *domain, *text;
+	char date[64], idhex[33];
+	const char *domain;
 	uint8_t idbytes[16];
 	struct tm tm;
 	time_t t = (time_t)now;
@@ -263,14 +258,6 @@ format_message(const struct notify *n, char *buf, size_t cap, const char *to,
 		domain++;
 	else
 		return (0);
-	if (count > 1) {
-		if (snprintf(digest, sizeof(digest),
-			"You have %zu new items in the dissent channel.",
-			count) >= (int)sizeof(digest))
-			return (0);
-		text = digest;
-	} else
-		text = sentence(kind);
 	len = snprintf(buf, cap,
 	    "From: <%s>\r\n"
 	    "To: <%s>\r\n"
@@ -282,20 +269,66 @@ format_message(const struct notify *n, char *buf, size_t cap, const char *to,
 	    "Content-Transfer-Encoding: 7bit\r\n"
 	    "Auto-Submitted: auto-generated\r\n"
 	    "\r\n"
-	    "%s\r\n"
-	    "%s%s%s",
-	    n->cfg.smtp_from, to, date, idhex, domain, text,
-	    n->cfg.public_url[0] != '\0' ? "\r\n" : "", n->cfg.public_url,
-	    n->cfg.public_url[0] != '\0' ? "\r\n" : "");
+	    "%s%s%s\r\n",
+	    n->cfg.smtp_from, to, date, idhex, domain, SENTENCE,
+	    n->cfg.public_url[0] != '\0' ? ": " : ".", n->cfg.public_url);
 	if (len < 0 || (size_t)len >= cap)
 		return (0);
 	return ((size_t)len);
 }
 
+/* 1 if ${host} (as curl gives it: IPv6 in brackets) is a loopback one. */
+static int
+loopback_host(const char *host)
+{
+	char v6[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t len = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return (1);
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return ((ntohl(a4.s_addr) >> 24) == 127);
+	if (len > 2 && len - 2 < sizeof(v6) && host[0] == '[' &&
+	    host[len - 1] == ']') {
+		memcpy(v6, host + 1, len - 2);
+		v6[len - 2] = '\0';
+		if (inet_pton(AF_INET6, v6, &a6) == 1)
+			return (IN6_IS_ADDR_LOOPBACK(&a6));
+	}
+	return (0);
+}
+
+/**
+ * notify_smtp_tls_required(url):
+ * Return 0 if the SMTP server of ${url} is on the loopback interface
+ * (host "localhost", 127.0.0.0/8 or [::1]), where plain SMTP is allowed,
+ * else 1: every other server must speak TLS (smtps://, or STARTTLS, which
+ * a message is then never sent without).  A URL that does not parse
+ * requires TLS.
+ */
+int
+notify_smtp_tls_required(const char *url)
+{
+	char *host = NULL;
+	CURLU *u;
+	int ret = 1;
+
+	if ((u = curl_url()) == NULL)
+		return (1);
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    loopback_host(host))
+		ret = 0;
+	curl_free(host);
+	curl_url_cleanup(u);
+	return (ret);
+}
+
 /* Send one e-mail to ${to}.  Return 0, or -1 (logged). */
 static int
-send_mail(
-    const struct notify *n, const char *to, int kind, size_t count, int64_t now)
+send_mail(const struct notify *n, const char *to, int64_t now)
 {
 	char msg[NOTIFY_MESSAGE_MAX], from[CONFIG_MAIL_MAX + 3];
 	struct curl_slist *rcpt = NULL;
@@ -304,8 +337,7 @@ send_mail(
 	CURL *c;
 	int ret = -1;
 
-	if ((u.len = format_message(
-		 n, msg, sizeof(msg), to, kind, count, now)) == 0)
+	if ((u.len = format_message(n, msg, sizeof(msg), to, now)) == 0)
 		goto err0;
 	u.buf = msg;
 	u.off = 0;
@@ -322,9 +354,13 @@ send_mail(
 	    curl_easy_setopt(c, CURLOPT_READDATA, &u) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_INFILESIZE, (long)u.len) != CURLE_OK ||
-	    /* Upgrade to TLS where the server offers it (smtps: always). */
-	    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY) !=
-		CURLE_OK)
+	    /*
+	     * TLS (smtps://, or STARTTLS) or nothing, but on loopback, where
+	     * nothing travels over a network.
+	     */
+	    curl_easy_setopt(c, CURLOPT_USE_SSL,
+		n->tls_required ? (long)CURLUSESSL_ALL
+				: (long)CURLUSESSL_TRY) != CURLE_OK)
 		goto err2;
 	if ((rc = curl_easy_perform(c)) != CURLE_OK)
 		goto err2;
@@ -483,7 +519,7 @@ handle_member(struct notify *n, struct store_notification *nts, size_t nnt,
 	struct sent_mark *last;
 	char to[CONFIG_MAIL_MAX + 1];
 	size_t group[NOTIFY_BATCH], ngroup = 0, i;
-	int rc, kind, failure = 0, sent = 0;
+	int rc, failure = 0, sent = 0;
 
 	/* Every due notification of this recipient goes together. */
 	for (i = first; i < nnt; i++) {
@@ -528,8 +564,7 @@ handle_member(struct notify *n, struct store_notification *nts, size_t nnt,
 				return (-1);
 		return (0);
 	}
-	kind = nt->kind;
-	if (send_mail(n, to, kind, ngroup, now) != 0)
+	if (send_mail(n, to, now) != 0)
 		failure = 1;
 	else {
 		sent = 1;

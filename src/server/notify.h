@@ -11,9 +11,12 @@
  * free by construction.  A route queues a notification inside its own store
  * transaction (notify_queue()), so it is sent if and only if the change
  * commits; a background thread (notify_start()) sends what is due, retries
- * failures with a growing delay, and never blocks a request.  A message says
- * only "you have a new item in the dissent channel" and the instance's URL:
- * the kind below chooses a fixed sentence, never a title, a name or an id.
+ * failures with a growing delay, and never blocks a request.  Every e-mail
+ * says the same: "You have a new item in the dissent channel: " and the
+ * instance's URL, whatever its kind, so that whoever handles the mail
+ * cannot tell a drafter from a director or an auditor; never a title, a
+ * name or an id.  The kinds below stay inside the server (and name the
+ * webhook's events).
  */
 #define NOTIFY_NEW_ITEM 1   /* an invitation, a memo in the inbox, ... */
 #define NOTIFY_REPLY 2      /* a reply to a memo one drafted or signed */
@@ -87,6 +90,16 @@ int notify_run_once(struct notify *n, size_t *nsent)
  */
 int notify_address(const struct config *cfg, const char *handle, char *out,
     size_t cap) __attribute__((warn_unused_result));
+
+/**
+ * notify_smtp_tls_required(url):
+ * Return 0 if the SMTP server of ${url} is on the loopback interface
+ * (host "localhost", 127.0.0.0/8 or [::1]), where plain SMTP is allowed,
+ * else 1: every other server must speak TLS (smtps://, or STARTTLS, which
+ * a message is then never sent without).  A URL that does not parse
+ * requires TLS.
+ */
+int notify_smtp_tls_required(const char *url);
 
 /**
  * notify_retry_delay(attempts):

@@ -109,9 +109,11 @@ const struct jsonin_spec routes_empty_spec = {NULL, 0, sizeof(struct empty_in)};
 
 /*
  * The table (docs/API.md, "Endpoints").  Order matters only where
- * patterns overlap, and none do: literal segments never collide with ids.
+ * patterns overlap: ".../signatures/mine" comes before the
+ * ".../signatures/{tag}" it would also match; elsewhere literal segments
+ * never collide with ids.
  */
-/* Routes whose body carries memo ciphertext. */
+/* Routes whose body carries memo ciphertext or a ring signature. */
 #define L ROUTE_LARGE_BODY
 
 const struct route routes_table[] = {
@@ -198,6 +200,18 @@ const struct route routes_table[] = {
 	&routes_signatures_add_spec, routes_signatures_add},
     {ROUTER_DELETE, "/api/v1/memos/{id}/signatures/mine", ACCESS_CONTENT, 0,
 	&routes_empty_spec, routes_signatures_remove},
+    /* After ".../mine", which no tag (43 characters) can be. */
+    {ROUTER_DELETE, "/api/v1/memos/{id}/signatures/{tag}", ACCESS_CONTENT, 0,
+	&routes_empty_spec, routes_signatures_strike},
+    {ROUTER_GET, "/api/v1/memos/{id}/ring", ACCESS_CONTENT, 0, NULL,
+	routes_anon_ring},
+    {ROUTER_GET, "/api/v1/memos/{id}/anonymous-signatures", ACCESS_CONTENT, Q,
+	NULL, routes_anon_list},
+    /* Anonymous: public, refusing sessions (routes_anon.c). */
+    {ROUTER_POST, "/api/v1/memos/{id}/anonymous-signatures", P, RL | L,
+	&routes_anon_add_spec, routes_anon_add},
+    {ROUTER_POST, "/api/v1/memos/{id}/anonymous-signatures/withdraw", P, RL | L,
+	&routes_anon_withdraw_spec, routes_anon_withdraw},
     {ROUTER_POST, "/api/v1/memos/{id}/submit", ACCESS_CONTENT, 0,
 	&routes_memos_submit_spec, routes_memos_submit},
     {ROUTER_GET, "/api/v1/memos/{id}/receipt", ACCESS_CONTENT, 0, NULL,

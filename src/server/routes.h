@@ -501,7 +501,8 @@ void routes_memos_grants(struct route_ctx *ctx);
 
 /**
  * routes_memos_open(ctx):
- * POST /api/v1/memos/{id}/open: open a draft for signatures.
+ * POST /api/v1/memos/{id}/open: open a draft for signatures, pinning its
+ * ring snapshot for anonymous ones.
  */
 void routes_memos_open(struct route_ctx *ctx);
 
@@ -557,6 +558,47 @@ void routes_invitations_create(struct route_ctx *ctx);
  */
 void routes_invitations_list(struct route_ctx *ctx);
 
+/*
+ * Anonymous co-signatures (routes_anon.c; docs/API.md, "Anonymous
+ * signatures").
+ */
+extern const struct jsonin_spec routes_anon_add_spec;
+extern const struct jsonin_spec routes_anon_withdraw_spec;
+
+/**
+ * routes_anon_ring(ctx):
+ * GET /api/v1/memos/{id}/ring: the memo's ring snapshot (its log size and
+ * members, by ring key) with the configured ring maximum and warning
+ * threshold.
+ */
+void routes_anon_ring(struct route_ctx *ctx);
+
+/**
+ * routes_anon_add(ctx):
+ * POST /api/v1/memos/{id}/anonymous-signatures: an anonymous signature
+ * over the current version, sent without a session, on a ring of the
+ * memo's snapshot; one per linking tag, replacing one over an earlier
+ * version.
+ */
+void routes_anon_add(struct route_ctx *ctx);
+
+/**
+ * routes_anon_withdraw(ctx):
+ * POST /api/v1/memos/{id}/anonymous-signatures/withdraw: withdraw the
+ * anonymous signature whose linking tag the posted withdrawal carries,
+ * made over the same ring, sent without a session.
+ */
+void routes_anon_withdraw(struct route_ctx *ctx);
+
+/**
+ * routes_anon_list(ctx):
+ * GET /api/v1/memos/{id}/anonymous-signatures[?after=TAG]: the snapshot's
+ * log size and the memo's anonymous signatures by tag (after submission,
+ * the frozen ones), as many as fit one reply; "next" names the tag to ask
+ * for the rest after.
+ */
+void routes_anon_list(struct route_ctx *ctx);
+
 /* Named signatures (routes_signatures.c; docs/API.md, "Signatures"). */
 extern const struct jsonin_spec routes_signatures_add_spec;
 
@@ -576,9 +618,18 @@ void routes_signatures_add(struct route_ctx *ctx);
 void routes_signatures_remove(struct route_ctx *ctx);
 
 /**
+ * routes_signatures_strike(ctx):
+ * DELETE /api/v1/memos/{id}/signatures/{tag}: a drafter strikes the named
+ * signature whose tag is given (base64url), before submission: the way
+ * to remove a record that does not verify.
+ */
+void routes_signatures_strike(struct route_ctx *ctx);
+
+/**
  * routes_signatures_list(ctx):
  * GET /api/v1/memos/{id}/signatures: the counts, and to those who may see
- * signers the sealed records ordered by tag (after recording the access).
+ * signers the sealed records ordered by tag, each with its tag for the
+ * drafters (after recording the access).
  */
 void routes_signatures_list(struct route_ctx *ctx);
 

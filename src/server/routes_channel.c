@@ -200,35 +200,62 @@ routes_channel_role_members(struct route_ctx *ctx, unsigned int role,
 	return (0);
 }
 
+/* Order member ids. */
+static int
+by_member_id(const void *a, const void *b)
+{
+
+	return (strcmp(a, b));
+}
+
 /*
- * Inside the caller's transaction, queue a notification of ${kind} for
- * every member holding the stored relation ${rel} (ACCESS_REL_* bits) on
- * ${memo_id}.  Return 0, or -1.
+ * Inside the caller's transaction, queue one notification of ${kind} for
+ * every member holding any of the stored relations ${rel} (ACCESS_REL_*
+ * bits) on ${memo_id}: once each, however many of them it holds.  Return
+ * 0, or -1.
  */
 static int
 notify_related(
     struct route_ctx *ctx, const char *memo_id, unsigned int rel, int kind)
 {
+	char(*all)[DIRECTORY_MEMBER_ID_LEN + 1] = NULL;
+	char(*grown)[DIRECTORY_MEMBER_ID_LEN + 1];
 	char(*ids)[DIRECTORY_MEMBER_ID_LEN + 1];
 	unsigned int bit;
-	size_t n, i;
+	size_t n, i, nall = 0;
+	int rc = -1;
 
 	for (bit = 1; bit <= ACCESS_REL_PRINCIPAL; bit <<= 1) {
 		if ((rel & bit) == 0)
 			continue;
 		if (store_memo_related(ctx->store, memo_id, bit, &ids, &n) !=
 		    STORE_OK)
-			return (-1);
-		for (i = 0; i < n; i++) {
-			if (notify_queue(ctx->store, ids[i], kind, ctx->now) !=
-			    0) {
+			goto done;
+		if (n > 0) {
+			if (n > SIZE_MAX / sizeof(*all) - nall ||
+			    (grown = realloc(all, (nall + n) * sizeof(*all))) ==
+				NULL) {
 				free(ids);
-				return (-1);
+				goto done;
 			}
+			all = grown;
+			memcpy(all + nall, ids, n * sizeof(*all));
+			nall += n;
 		}
 		free(ids);
 	}
-	return (0);
+	if (nall > 1)
+		qsort(all, nall, sizeof(*all), by_member_id);
+	for (i = 0; i < nall; i++) {
+		if (i > 0 && strcmp(all[i], all[i - 1]) == 0)
+			continue;
+		if (notify_queue(ctx->store, all[i], kind, ctx->now) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	free(all);
+	return (rc);
 }
 
 /* Start ${ev} as an event of ${type} about ${memo_id} (or none: NULL). */
@@ -1085,12 +1112,15 @@ add_note(struct route_ctx *ctx, enum access_op op, enum memo_action action,
 			mc.memo.replied_at = ctx->now;
 	}
 	/*
-	 * The drafters learn that there is an answer.  The signers are not
-	 * known to the server (their records are sealed to the roster key),
-	 * so it cannot tell them; they read the answer with the memo key.
+	 * The drafters and every invitee learn that there is an answer.  The
+	 * signers are not known to the server (their records are sealed to
+	 * the roster key), but each was invited: telling all invitees alike
+	 * reaches them without saying who signed.  They read the answer with
+	 * the memo key.
 	 */
 	if (notify_related(ctx, mc.memo.id,
-		ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER, NOTIFY_REPLY) != 0) {
+		ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER | ACCESS_REL_INVITEE,
+		NOTIFY_REPLY) != 0) {
 		(void)tx_fail(ctx, "notify");
 		goto done;
 	}

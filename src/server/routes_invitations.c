@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "memo.h"
 #include "memoctx.h"
 #include "notify.h"
@@ -123,10 +125,45 @@ invitee_acceptable(struct route_ctx *ctx, const char *id, int signer,
 	return (0);
 }
 
+/*
+ * Inside the caller's transaction: record the released grant ${sealed}
+ * (${len} bytes) of ${purpose} on ${memo_id} to ${member} unless one
+ * exists, which an invitation never replaces.  Return 0 or -1.
+ */
+static int
+grant_if_missing(struct route_ctx *ctx, const char *memo_id, const char *member,
+    const char *purpose, const uint8_t *sealed, size_t len)
+{
+	struct store_grant g;
+	int rc;
+
+	rc = store_grant_get(ctx->store, memo_id, member, purpose, &g);
+	sodium_memzero(&g, sizeof(g));
+	if (rc == STORE_OK)
+		return (0);
+	if (rc != STORE_NOTFOUND)
+		return (-1);
+	return (memoctx_grant(ctx, memo_id, member, purpose, sealed, len));
+}
+
+/* Reply 201 with the Invitation of ${m} to ${memo_id}. */
+static void
+reply_invitation(
+    struct route_ctx *ctx, const char *memo_id, const char *m, int signer)
+{
+
+	(void)http_reply_json(ctx->req, 201,
+	    json_pack("{s:{s:s,s:s,s:s}}", "invitation", "memo", memo_id,
+		"member", m, "as", signer ? "signer" : "codrafter"));
+}
+
 /**
  * routes_invitations_create(ctx):
  * POST /api/v1/memos/{id}/invitations: invite a member to sign or to
- * co-draft, recording their relation and grants and notifying them.
+ * co-draft, recording their relation and grants and notifying them.  A
+ * member who drafts, co-drafts or was invited already keeps their grants:
+ * only an invitee invited again as a co-drafter (by a drafter) changes,
+ * gaining the relation and a roster grant if they had none.
  */
 void
 routes_invitations_create(struct route_ctx *ctx)
@@ -187,8 +224,25 @@ routes_invitations_create(struct route_ctx *ctx)
 	if (store_memo_relations(ctx->store, mc.memo.id, m.id, &rel) !=
 	    STORE_OK)
 		goto fail;
+	/*
+	 * Nothing to add for a member who drafts, or who was invited and is
+	 * not being made a co-drafter.  A drafter is told so; a signer who
+	 * may invite gets the answer of any invitation, which therefore does
+	 * not tell who drafts or who was invited.
+	 */
+	if ((rel & (ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER)) ||
+	    ((rel & ACCESS_REL_INVITEE) && signer)) {
+		store_rollback(ctx->store);
+		if (mc.rel & (ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER))
+			http_reply_error(ctx->req, 409, "already_invited",
+			    "the member already drafts this memo or was "
+			    "invited to it; their grants stay as they are");
+		else
+			reply_invitation(ctx, mc.memo.id, m.id, signer);
+		goto done;
+	}
 	/* A new co-drafter is one more author (statistics suppress by it). */
-	if (!signer && !(rel & (ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER))) {
+	if (!signer) {
 		mc.memo.authors++;
 		if (store_memo_update(ctx->store, &mc.memo) != STORE_OK)
 			goto fail;
@@ -196,25 +250,26 @@ routes_invitations_create(struct route_ctx *ctx)
 	if (store_memo_relate(ctx->store, mc.memo.id, m.id,
 		signer ? ACCESS_REL_INVITEE : ACCESS_REL_CODRAFTER, ctx->me->id,
 		ctx->now) != STORE_OK ||
-	    memoctx_grant(ctx, mc.memo.id, m.id, MEMO_GRANT_KEY, key, keylen) !=
-		0 ||
-	    (rosterlen > 0 && memoctx_grant(ctx, mc.memo.id, m.id,
+	    grant_if_missing(
+		ctx, mc.memo.id, m.id, MEMO_GRANT_KEY, key, keylen) != 0 ||
+	    (rosterlen > 0 && grant_if_missing(ctx, mc.memo.id, m.id,
 				  MEMO_GRANT_ROSTER, roster, rosterlen) != 0) ||
 	    notify_queue(ctx->store, m.id, NOTIFY_NEW_ITEM, ctx->now) != 0)
 		goto fail;
 	if (store_commit(ctx->store) != 0) {
 		store_rollback(ctx->store);
 		routes_internal(ctx, "commit");
-		return;
+		goto done;
 	}
-	(void)http_reply_json(ctx->req, 201,
-	    json_pack("{s:{s:s,s:s,s:s}}", "invitation", "memo", mc.memo.id,
-		"member", m.id, "as", signer ? "signer" : "codrafter"));
-	return;
+	reply_invitation(ctx, mc.memo.id, m.id, signer);
+	goto done;
 
 fail:
 	store_rollback(ctx->store);
 	routes_internal(ctx, "invitation");
+done:
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(roster, sizeof(roster));
 }
 
 /**

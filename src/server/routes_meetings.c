@@ -327,6 +327,7 @@ load_managed(
     struct route_ctx *ctx, struct store_meeting *mt, struct memoctx *mc)
 {
 	const char *s = ctx->params[0];
+	struct store_memo memo;
 	enum memo_state next;
 	int64_t id = 0;
 	size_t len, i;
@@ -347,6 +348,17 @@ load_managed(
 		routes_internal(ctx, "meeting lookup");
 		return (-1);
 	}
+	/*
+	 * Whoever may not see the memo is told what a meeting that does not
+	 * exist tells: nothing else differs between the two.
+	 */
+	if ((rc = store_memo_get(ctx->store, mt->memo_id, &memo)) != STORE_OK ||
+	    memoctx_relate(ctx, &memo, mc) != 0) {
+		routes_internal(ctx, "meeting's memo");
+		return (-1);
+	}
+	if (!access_memo_allowed(ACCESS_OP_META, mc->rel, mc->flags))
+		goto notfound;
 	if (memoctx_load(ctx, mt->memo_id, ACCESS_OP_MEETING_MANAGE, mc) != 0)
 		return (-1);
 	/* Another principal of the memo manages only their own meetings. */

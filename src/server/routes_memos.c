@@ -6,6 +6,7 @@
 
 #include "b64.h"
 #include "event.h"
+#include "log.h"
 #include "memo.h"
 #include "memoctx.h"
 #include "notify.h"
@@ -332,6 +333,12 @@ routes_memos_create(struct route_ctx *ctx)
 		    "field \"id\" must be \"d_\" and 24 lowercase hex digits");
 		return;
 	}
+	/* Records sealed to a weak key would be open to anyone. */
+	if (keys_box_pk_check(in->roster_pk) != 0) {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "field \"roster_pk\" is not a valid X25519 public key");
+		return;
+	}
 	if (labels_acceptable(ctx, in->topic, in->marking) != 0 ||
 	    eligible_orgs(ctx, &in->eligible_orgs, &mc.memo) != 0 ||
 	    memoctx_sealed(ctx, "grants.key", in->grants.key, key, &keylen) !=
@@ -518,8 +525,9 @@ done:
 
 /**
  * routes_memos_versions(ctx):
- * GET /api/v1/memos/{id}/versions: every version's number, hash, author
- * and time, oldest first.
+ * GET /api/v1/memos/{id}/versions: every version's number, hash and time,
+ * oldest first, and its author to the drafters (to anyone else the author
+ * would name a drafter).
  */
 void
 routes_memos_versions(struct route_ctx *ctx)
@@ -529,6 +537,7 @@ routes_memos_versions(struct route_ctx *ctx)
 	struct memoctx mc;
 	json_t *arr, *o;
 	size_t n = 0, i;
+	int drafting;
 
 	if (memoctx_load(ctx, ctx->params[0], ACCESS_OP_META, &mc) != 0)
 		return;
@@ -538,11 +547,18 @@ routes_memos_versions(struct route_ctx *ctx)
 	}
 	if ((arr = json_array()) == NULL)
 		goto fail;
+	drafting = (mc.rel & (ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER)) != 0;
 	for (i = 0; i < n; i++) {
 		routes_b64(hash, sizeof(hash), vs[i].hash, sizeof(vs[i].hash));
-		o = json_pack("{s:I,s:s,s:s,s:I}", "version",
-		    (json_int_t)vs[i].version, "hash", hash, "author",
-		    vs[i].author, "created_at", (json_int_t)vs[i].created_at);
+		o = json_pack("{s:I,s:s,s:I}", "version",
+		    (json_int_t)vs[i].version, "hash", hash, "created_at",
+		    (json_int_t)vs[i].created_at);
+		if (o != NULL && drafting &&
+		    json_object_set_new(
+			o, "author", json_string(vs[i].author)) != 0) {
+			json_decref(o);
+			goto fail;
+		}
 		if (json_array_append_new(arr, o) != 0)
 			goto fail;
 	}
@@ -753,14 +769,16 @@ done:
 }
 
 /*
- * Set ${mc}'s state to ${next} (and its flags to ${flags}) in one
- * transaction that first checks nothing changed since it was loaded; then
- * reply 200 with the memo.
+ * Set ${mc}'s flags to ${flags} in one transaction that first checks
+ * nothing changed since it was loaded, then reply 200 with the memo.  Who
+ * signed while names were hidden signed under that promise: names are not
+ * shown while a named signature (current or stale) exists (409
+ * signatures_exist).
  */
 static void
-change_memo(struct route_ctx *ctx, struct memoctx *mc, enum memo_state next,
-    unsigned int flags)
+change_settings(struct route_ctx *ctx, struct memoctx *mc, unsigned int flags)
 {
+	uint32_t nsigs;
 	int rc;
 
 	if (store_begin(ctx->store) != 0) {
@@ -771,7 +789,22 @@ change_memo(struct route_ctx *ctx, struct memoctx *mc, enum memo_state next,
 		store_rollback(ctx->store);
 		return;
 	}
-	mc->memo.state = next;
+	if ((flags & ACCESS_MEMO_SHOW_SIGNERS) &&
+	    !(mc->memo.flags & ACCESS_MEMO_SHOW_SIGNERS)) {
+		if (store_signature_count(ctx->store, mc->memo.id, 0, &nsigs) !=
+		    STORE_OK) {
+			store_rollback(ctx->store);
+			routes_internal(ctx, "signature count");
+			return;
+		}
+		if (nsigs > 0) {
+			store_rollback(ctx->store);
+			http_reply_error(ctx->req, 409, "signatures_exist",
+			    "names cannot be shown to signers once someone "
+			    "signed while they were hidden");
+			return;
+		}
+	}
 	mc->memo.flags = flags;
 	if ((rc = store_memo_update(ctx->store, &mc->memo)) != STORE_OK) {
 		store_rollback(ctx->store);
@@ -783,20 +816,72 @@ change_memo(struct route_ctx *ctx, struct memoctx *mc, enum memo_state next,
 	memoctx_reply(ctx, 200, mc, UINT64_MAX);
 }
 
+/*
+ * Inside the caller's transaction: pin ${m}'s ring snapshot at the log's
+ * current size (store_memo_ring_pin()).  Every directory change appends
+ * its log event in the transaction that makes it, so the snapshot is the
+ * directory after that many entries.  Return 0 or -1.
+ */
+static int
+pin_ring(struct route_ctx *ctx, const struct store_memo *m)
+{
+	struct log_field f[1];
+	uint64_t size;
+	size_t n;
+	int rc;
+
+	if (store_log_size(ctx->store, &size) != STORE_OK)
+		return (-1);
+	if ((rc = store_memo_ring_pin(ctx->store, m->id, size, &n)) ==
+	    STORE_CONFLICT) {
+		/* The memo takes named signatures only: say so, not why. */
+		f[0] = LOG_INT("limit", STORE_RING_SNAPSHOT_MAX);
+		log_fields(LOG_WARN,
+		    "memo opened without a ring snapshot: too many eligible "
+		    "members, or two share a ring key",
+		    f, 1);
+		return (0);
+	}
+	return (rc == STORE_OK ? 0 : -1);
+}
+
 /**
  * routes_memos_open(ctx):
- * POST /api/v1/memos/{id}/open: open a draft for signatures.
+ * POST /api/v1/memos/{id}/open: open a draft for signatures, pinning its
+ * ring snapshot for anonymous ones.
  */
 void
 routes_memos_open(struct route_ctx *ctx)
 {
 	struct memoctx mc;
 	enum memo_state next;
+	int rc;
 
 	if (memoctx_load(ctx, ctx->params[0], ACCESS_OP_OPEN, &mc) != 0 ||
 	    memoctx_transition(ctx, &mc, MEMO_ACT_OPEN, &next) != 0)
 		return;
-	change_memo(ctx, &mc, next, mc.memo.flags);
+	if (store_begin(ctx->store) != 0) {
+		routes_internal(ctx, "begin");
+		return;
+	}
+	if (memoctx_recheck(ctx, &mc) != 0) {
+		store_rollback(ctx->store);
+		return;
+	}
+	mc.memo.state = next;
+	if ((rc = store_memo_update(ctx->store, &mc.memo)) != STORE_OK) {
+		store_rollback(ctx->store);
+		routes_store_error(ctx, rc, "memo update");
+		return;
+	}
+	if (pin_ring(ctx, &mc.memo) != 0) {
+		store_rollback(ctx->store);
+		routes_internal(ctx, "ring snapshot");
+		return;
+	}
+	if (commit(ctx) != 0)
+		return;
+	memoctx_reply(ctx, 200, &mc, UINT64_MAX);
 }
 
 /**
@@ -828,20 +913,73 @@ routes_memos_settings(struct route_ctx *ctx)
 		flags |= ACCESS_MEMO_SHOW_SIGNERS;
 	if (in->signers_may_invite)
 		flags |= ACCESS_MEMO_SIGNERS_INVITE;
-	change_memo(ctx, &mc, (enum memo_state)mc.memo.state, flags);
+	change_settings(ctx, &mc, flags);
 }
 
 /*
- * Inside the caller's transaction: delete the signatures of ${m} over
- * earlier versions, then freeze its count and package hash over the
- * current ones.  Return 0 or -1.
+ * Inside the caller's transaction: the anonymous signatures of ${m} over
+ * its current version (the others deleted), by tag, into ${as} (malloc'd,
+ * store_anon_signatures_free()) and ${n}.  Return 0 or -1.
+ */
+static int
+current_anon(struct route_ctx *ctx, const struct store_memo *m,
+    struct store_anon_signature **as, size_t *n)
+{
+	struct store_anon_signature *page = NULL, *grown;
+	const uint8_t *after = NULL;
+	size_t np, have = 0, cap = 0;
+
+	*as = NULL;
+	*n = 0;
+	if (store_anon_signature_prune(ctx->store, m->id, m->version) !=
+	    STORE_OK)
+		return (-1);
+	do {
+		if (store_anon_signature_page(ctx->store, m->id, after,
+			STORE_ANON_PAGE_MAX, &page, &np) != STORE_OK)
+			goto fail;
+		if (np > 0 && have + np > cap) {
+			cap = have + np > STORE_ANON_SIGNATURES_MAX
+				  ? have + np
+				  : STORE_ANON_SIGNATURES_MAX;
+			if ((grown = realloc(*as, cap * sizeof(**as))) ==
+			    NULL) {
+				store_anon_signatures_free(page, np);
+				goto fail;
+			}
+			*as = grown;
+		}
+		/* The rows move; the page's array goes. */
+		if (np > 0)
+			memcpy(*as + have, page, np * sizeof(*page));
+		free(page);
+		have += np;
+		*n = have;
+		if (have > 0)
+			after = (*as)[have - 1].tag;
+	} while (np == STORE_ANON_PAGE_MAX);
+	return (0);
+
+fail:
+	store_anon_signatures_free(*as, have);
+	*as = NULL;
+	*n = 0;
+	return (-1);
+}
+
+/*
+ * Inside the caller's transaction: delete the named and anonymous
+ * signatures of ${m} over earlier versions, then freeze their counts and
+ * the package hash over the current ones.  Return 0 or -1.
  */
 static int
 freeze_signatures(struct route_ctx *ctx, struct store_memo *m)
 {
 	uint8_t(*records)[MEMO_RECORD_SEALED_BYTES] = NULL;
 	struct store_signature *sigs = NULL;
-	size_t n = 0, i, k;
+	struct store_anon_signature *as = NULL;
+	struct memo_anon_ref *refs = NULL;
+	size_t n = 0, na = 0, i, k;
 	int ret = -1;
 
 	if (store_signature_list(ctx->store, m->id, 0, &sigs, &n) != STORE_OK)
@@ -860,12 +998,23 @@ freeze_signatures(struct route_ctx *ctx, struct store_memo *m)
 		}
 		memcpy(records[k++], sigs[i].record, MEMO_RECORD_SEALED_BYTES);
 	}
+	if (current_anon(ctx, m, &as, &na) != 0 || na > UINT32_MAX)
+		goto done;
+	if (na > 0 && (refs = calloc(na, sizeof(*refs))) == NULL)
+		goto done;
+	for (i = 0; i < na; i++) {
+		refs[i].sig = as[i].sig;
+		refs[i].len = as[i].siglen;
+	}
 	memo_package_hash(m->package_hash, m->id, m->version_hash,
-	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])records, k);
+	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])records, k, refs, na);
 	m->named_count = (uint32_t)k;
+	m->anon_count = (uint32_t)na;
 	ret = 0;
 
 done:
+	free(refs);
+	store_anon_signatures_free(as, na);
 	free(records);
 	free(sigs);
 	return (ret);
@@ -1039,19 +1188,77 @@ routes_memos_withdraw(struct route_ctx *ctx)
 	memoctx_reply(ctx, 200, &mc, index);
 }
 
+/* Compare two member ids (qsort(), bsearch()). */
+static int
+member_id_cmp(const void *a, const void *b)
+{
+
+	return (strcmp((const char *)a, (const char *)b));
+}
+
+/*
+ * The members of ${memo_id}'s drafting side (drafters, co-drafters and
+ * invitees: every signer is one of them), sorted, into a malloc'd ${ids}
+ * of ${n}.  Return 0 or -1.
+ */
+static int
+drafting_side(struct route_ctx *ctx, const char *memo_id,
+    char (**ids)[DIRECTORY_MEMBER_ID_LEN + 1], size_t *n)
+{
+	static const unsigned int rels[] = {
+	    ACCESS_REL_DRAFTER, ACCESS_REL_CODRAFTER, ACCESS_REL_INVITEE};
+	char(*part)[DIRECTORY_MEMBER_ID_LEN + 1] = NULL;
+	char(*all)[DIRECTORY_MEMBER_ID_LEN + 1] = NULL;
+	char(*grown)[DIRECTORY_MEMBER_ID_LEN + 1];
+	size_t np, i;
+
+	*ids = NULL;
+	*n = 0;
+	for (i = 0; i < sizeof(rels) / sizeof(rels[0]); i++) {
+		if (store_memo_related(
+			ctx->store, memo_id, rels[i], &part, &np) != STORE_OK)
+			goto fail;
+		if (np > 0) {
+			if (np > SIZE_MAX / sizeof(*all) - *n ||
+			    (grown = realloc(all, (*n + np) * sizeof(*all))) ==
+				NULL)
+				goto fail;
+			all = grown;
+			memcpy(all + *n, part, np * sizeof(*all));
+			*n += np;
+		}
+		free(part);
+		part = NULL;
+	}
+	if (*n > 0)
+		qsort(all, *n, sizeof(*all), member_id_cmp);
+	*ids = all;
+	return (0);
+
+fail:
+	free(part);
+	free(all);
+	*n = 0;
+	return (-1);
+}
+
 /**
  * routes_memos_accesses(ctx):
  * GET /api/v1/memos/{id}/accesses: every recorded grant and access of the
- * memo, with the nonces that open their log commitments.
+ * memo, with the nonces that open their log commitments; to a caller who
+ * is not a drafter (an auditor), those of the drafting side without
+ * member or nonce, which would name a drafter or a signer.
  */
 void
 routes_memos_accesses(struct route_ctx *ctx)
 {
 	char nonce[B64_ENCODED_LEN(EVENT_NONCE_BYTES)];
 	struct store_access *as = NULL;
+	char(*side)[DIRECTORY_MEMBER_ID_LEN + 1] = NULL;
 	struct memoctx mc;
-	json_t *arr, *o;
-	size_t n = 0, i;
+	json_t *arr = NULL, *o;
+	size_t n = 0, nside = 0, i;
+	int withheld;
 
 	if (memoctx_load(ctx, ctx->params[0], ACCESS_OP_ACCESSES, &mc) != 0)
 		return;
@@ -1059,23 +1266,32 @@ routes_memos_accesses(struct route_ctx *ctx)
 		routes_internal(ctx, "access list");
 		return;
 	}
+	if (!(mc.rel & (ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER)) &&
+	    drafting_side(ctx, mc.memo.id, &side, &nside) != 0)
+		goto fail;
 	if ((arr = json_array()) == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {
+		withheld =
+		    nside > 0 && bsearch(as[i].member_id, side, nside,
+				     sizeof(*side), member_id_cmp) != NULL;
 		routes_b64(
 		    nonce, sizeof(nonce), as[i].nonce, sizeof(as[i].nonce));
-		o = json_pack("{s:s,s:s,s:I,s:s,s:I}", "member",
-		    as[i].member_id, "kind",
+		o = json_pack("{s:s?,s:s,s:I,s:s?,s:I}", "member",
+		    withheld ? NULL : as[i].member_id, "kind",
 		    as[i].kind >= 0 &&
 			    (size_t)as[i].kind <
 				sizeof(access_kinds) / sizeof(access_kinds[0])
 			? access_kinds[as[i].kind]
 			: "unknown",
-		    "at", (json_int_t)as[i].at, "nonce", nonce, "log_index",
+		    "at", (json_int_t)as[i].at, "nonce",
+		    withheld ? NULL : nonce, "log_index",
 		    (json_int_t)as[i].log_index);
 		if (json_array_append_new(arr, o) != 0)
 			goto fail;
 	}
+	sodium_memzero(nonce, sizeof(nonce));
+	free(side);
 	free(as);
 	(void)http_reply_json(
 	    ctx->req, 200, json_pack("{s:o}", "accesses", arr));
@@ -1083,6 +1299,7 @@ routes_memos_accesses(struct route_ctx *ctx)
 
 fail:
 	json_decref(arr);
+	free(side);
 	free(as);
-	routes_internal(ctx, "out of memory");
+	routes_internal(ctx, "access list");
 }

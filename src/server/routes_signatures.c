@@ -62,18 +62,16 @@ const struct jsonin_spec routes_signatures_add_spec =
     JSONIN_SPEC(struct sign_in, sign_fields);
 
 /* Reply ${status} with {"counts": ...} of the memo ${mc} as it is now. */
+/*
+ * Reply ${status} with the counts of ${mc}'s memo, whose row was read
+ * inside the transaction that just committed (a signature changes no memo
+ * row, so it is not read again).
+ */
 static void
 reply_counts(struct route_ctx *ctx, unsigned int status, struct memoctx *mc)
 {
-	char id[MEMO_ID_LEN + 1];
 	json_t *c;
 
-	/* The id is copied out: the store fills the memo from the start. */
-	memcpy(id, mc->memo.id, sizeof(id));
-	if (store_memo_get(ctx->store, id, &mc->memo) != STORE_OK) {
-		routes_internal(ctx, "memo reload");
-		return;
-	}
 	if ((c = memoctx_counts_json(ctx, mc)) == NULL) {
 		routes_internal(ctx, "counts");
 		return;
@@ -107,12 +105,52 @@ caller_may_sign(struct route_ctx *ctx, const struct store_memo *memo)
  * the current version, verified against the directory; one per member,
  * replacing one over an earlier version.
  */
+/* What a signature's group member found. */
+enum sign_outcome { SIGN_STORED, SIGN_CHANGED, SIGN_ALREADY, SIGN_FAILED };
+
+struct sign_member {
+	struct memoctx *mc;
+	const struct store_signature *sig;
+	enum sign_outcome outcome;
+};
+
+/*
+ * A store_group_run() member (possibly on another thread): re-read the
+ * memo inside the transaction, refuse a second signature over the same
+ * version, store the signature.  Return 0 to keep it, 1 to undo.
+ */
+static int
+sign_member(struct store *s, void *p)
+{
+	struct sign_member *m = p;
+	struct store_signature cur;
+	int rc;
+
+	if ((rc = memoctx_same(s, m->mc)) != STORE_OK) {
+		m->outcome = rc == STORE_CONFLICT ? SIGN_CHANGED : SIGN_FAILED;
+		return (1);
+	}
+	rc = store_signature_get(s, m->mc->memo.id, m->sig->tag, &cur);
+	if (rc == STORE_OK && cur.version == m->mc->memo.version) {
+		m->outcome = SIGN_ALREADY;
+		return (1);
+	}
+	if ((rc != STORE_OK && rc != STORE_NOTFOUND) ||
+	    store_signature_put(s, m->mc->memo.id, m->sig) != STORE_OK) {
+		m->outcome = SIGN_FAILED;
+		return (1);
+	}
+	m->outcome = SIGN_STORED;
+	return (0);
+}
+
 void
 routes_signatures_add(struct route_ctx *ctx)
 {
 	const struct sign_in *in = ctx->body;
-	struct store_signature cur, sig;
+	struct store_signature sig;
 	struct memo_signature s;
+	struct sign_member member;
 	struct memoctx mc;
 	enum memo_state next;
 	int rc;
@@ -161,33 +199,34 @@ routes_signatures_add(struct route_ctx *ctx)
 	sig.version = mc.memo.version;
 	memcpy(sig.record, in->record, sizeof(sig.record));
 
-	if (store_begin(ctx->store) != 0) {
-		routes_internal(ctx, "begin");
-		goto done;
-	}
-	if (memoctx_recheck(ctx, &mc) != 0) {
-		store_rollback(ctx->store);
-		goto done;
-	}
-	rc = store_signature_get(ctx->store, mc.memo.id, sig.tag, &cur);
-	if (rc == STORE_OK && cur.version == mc.memo.version) {
-		store_rollback(ctx->store);
-		http_reply_error(ctx->req, 409, "already_signed",
-		    "you have already signed the current version");
-		goto done;
-	}
-	if ((rc != STORE_OK && rc != STORE_NOTFOUND) ||
-	    store_signature_put(ctx->store, mc.memo.id, &sig) != STORE_OK) {
-		store_rollback(ctx->store);
-		routes_internal(ctx, "signature");
-		goto done;
-	}
-	if (store_commit(ctx->store) != 0) {
-		store_rollback(ctx->store);
+	/*
+	 * Group commit: concurrent signatures share one transaction and one
+	 * sync to disk; nothing is answered before that commit is durable.
+	 */
+	member.mc = &mc;
+	member.sig = &sig;
+	member.outcome = SIGN_FAILED;
+	if ((rc = store_group_run(ctx->store, sign_member, &member)) < 0) {
 		routes_internal(ctx, "commit");
 		goto done;
 	}
-	reply_counts(ctx, 201, &mc);
+	if (rc == 0) {
+		reply_counts(ctx, 201, &mc);
+		goto done;
+	}
+	switch (member.outcome) {
+	case SIGN_CHANGED:
+		memoctx_same_reply(ctx, STORE_CONFLICT);
+		break;
+	case SIGN_ALREADY:
+		http_reply_error(ctx->req, 409, "already_signed",
+		    "you have already signed the current version");
+		break;
+	case SIGN_STORED:
+	case SIGN_FAILED:
+		routes_internal(ctx, "signature");
+		break;
+	}
 
 done:
 	sodium_memzero(&s, sizeof(s));
@@ -237,18 +276,69 @@ routes_signatures_remove(struct route_ctx *ctx)
 }
 
 /**
+ * routes_signatures_strike(ctx):
+ * DELETE /api/v1/memos/{id}/signatures/{tag}: a drafter strikes the named
+ * signature whose tag is given (base64url), before submission: the way
+ * to remove a record that does not verify.
+ */
+void
+routes_signatures_strike(struct route_ctx *ctx)
+{
+	uint8_t tag[MEMO_HASH_BYTES];
+	struct memoctx mc;
+	enum memo_state next;
+	int rc;
+
+	if (memoctx_load(ctx, ctx->params[0], ACCESS_OP_EDIT, &mc) != 0 ||
+	    memoctx_transition(ctx, &mc, MEMO_ACT_UNSIGN, &next) != 0)
+		return;
+	if (b64_decode_exact(tag, sizeof(tag), ctx->params[1]) != 0) {
+		http_reply_error(
+		    ctx->req, 404, "not_found", "no such signature");
+		return;
+	}
+	if (store_begin(ctx->store) != 0) {
+		routes_internal(ctx, "begin");
+		return;
+	}
+	if (memoctx_recheck(ctx, &mc) != 0) {
+		store_rollback(ctx->store);
+		return;
+	}
+	if ((rc = store_signature_delete(ctx->store, mc.memo.id, tag)) !=
+	    STORE_OK) {
+		store_rollback(ctx->store);
+		if (rc == STORE_NOTFOUND)
+			http_reply_error(
+			    ctx->req, 404, "not_found", "no such signature");
+		else
+			routes_internal(ctx, "signature delete");
+		return;
+	}
+	if (store_commit(ctx->store) != 0) {
+		store_rollback(ctx->store);
+		routes_internal(ctx, "commit");
+		return;
+	}
+	reply_counts(ctx, 200, &mc);
+}
+
+/**
  * routes_signatures_list(ctx):
  * GET /api/v1/memos/{id}/signatures: the counts, and to those who may see
- * signers the sealed records ordered by tag (after recording the access).
+ * signers the sealed records ordered by tag, each with its tag for the
+ * drafters (after recording the access).
  */
 void
 routes_signatures_list(struct route_ctx *ctx)
 {
 	char rec[B64_ENCODED_LEN(MEMO_RECORD_SEALED_BYTES)];
+	char tag[B64_ENCODED_LEN(MEMO_HASH_BYTES)];
 	struct store_signature *sigs = NULL;
 	struct memoctx mc;
 	json_t *counts = NULL, *records = NULL, *o;
 	size_t n = 0, i;
+	int drafting;
 
 	if (memoctx_load(ctx, ctx->params[0], ACCESS_OP_META, &mc) != 0)
 		return;
@@ -266,11 +356,19 @@ routes_signatures_list(struct route_ctx *ctx)
 		STORE_OK ||
 	    (records = json_array()) == NULL)
 		goto fail;
+	/* A drafter strikes a record by its tag (one that does not open). */
+	drafting = (mc.rel & (ACCESS_REL_DRAFTER | ACCESS_REL_CODRAFTER)) != 0;
 	for (i = 0; i < n; i++) {
 		routes_b64(
 		    rec, sizeof(rec), sigs[i].record, sizeof(sigs[i].record));
+		routes_b64(tag, sizeof(tag), sigs[i].tag, sizeof(sigs[i].tag));
 		o = json_pack("{s:I,s:s}", "version",
 		    (json_int_t)sigs[i].version, "record", rec);
+		if (o != NULL && drafting &&
+		    json_object_set_new(o, "tag", json_string(tag)) != 0) {
+			json_decref(o);
+			goto fail;
+		}
 		if (json_array_append_new(records, o) != 0)
 			goto fail;
 	}

@@ -106,6 +106,31 @@ as carol memo unsign "$ID" >/dev/null
 as carol memo sign "$ID" --yes >/dev/null
 ok "signers re-sign the new version; each record verifies; other signers see a count"
 
+# The server cannot open signer records: one that is junk is listed apart
+# and not counted (--strict refuses it), and a drafter strikes it.
+sqlite3 -cmd ".timeout 5000" "$T_DATA/dissent.db" "UPDATE memo_signatures SET record = randomblob(304)
+	WHERE memo_id = '$ID' AND tag = (SELECT min(tag) FROM memo_signatures WHERE memo_id = '$ID')"
+as alice memo signers "$ID" --json >"$T_DIR/signers-bad.json" ||
+	fail "one junk record fails memo signers"
+grep -q '"verified":2' "$T_DIR/signers-bad.json" || fail "verified: $(cat "$T_DIR/signers-bad.json")"
+grep -q '"bad_records":\[{"index":[0-9]*,"tag":"[A-Za-z0-9_-]\{43\}","reason":"it does not open' \
+	"$T_DIR/signers-bad.json" || fail "bad records: $(cat "$T_DIR/signers-bad.json")"
+as alice memo signers "$ID" | grep -q "^1 signer record does not verify" || fail "no flag in the listing"
+expect_exit 9 as alice memo signers "$ID" --strict
+BAD_TAG=$(json_str "$T_DIR/signers-bad.json" tag)
+expect_exit 4 as bob memo strike "$ID" "$BAD_TAG" --yes
+as alice memo strike "$ID" "$BAD_TAG" --yes | grep -q "it has 2 named signatures" ||
+	fail "strike"
+expect_exit 5 as alice memo strike "$ID" "$BAD_TAG" --yes
+as alice memo signers "$ID" --json >"$T_DIR/signers3.json"
+grep -q '"bad_records":\[\]' "$T_DIR/signers3.json" || fail "still bad: $(cat "$T_DIR/signers3.json")"
+for who in alice bob carol; do
+	grep -q "\"handle\":\"$who\"" "$T_DIR/signers3.json" ||
+		as "$who" memo sign "$ID" --yes >/dev/null
+done
+as alice memo signers "$ID" --strict --json | grep -q '"verified":3' || fail "not re-signed"
+ok "a junk signer record is flagged, not counted, refused with --strict and struck by a drafter"
+
 as alice memo submit "$ID" --yes --receipt-out "$T_DIR/receipt.json" >"$T_DIR/submit.txt"
 grep -q "^Signatures  *3 named, 0 anonymous" "$T_DIR/submit.txt" ||
 	fail "submit: $(cat "$T_DIR/submit.txt")"
@@ -217,6 +242,18 @@ grep -q "$COMPLAINT_MARK" "$T_DIR/complaints.txt" || fail "auditor: $(cat "$T_DI
 expect_exit 4 as bob complaint list
 as coord stats >/dev/null
 ok "a reprisal complaint reaches the auditors only; statistics are served"
+
+# A server that lists a member the log does not show as an auditor gets no
+# complaint sealed to them.
+sqlite3 -cmd ".timeout 5000" "$T_DATA/dissent.db" "UPDATE members SET roles = roles | 16 WHERE handle = 'dave'"
+N_COMPLAINTS=$(as aud complaint list --json | grep -o '"id":' | wc -l)
+expect_exit 9 as bob complaint file --file "$T_DIR/complaint.txt"
+grep -q "does not show that member as an active auditor" "$T_DIR/last.err" ||
+	fail "complaint message: $(cat "$T_DIR/last.err")"
+sqlite3 -cmd ".timeout 5000" "$T_DATA/dissent.db" "UPDATE members SET roles = roles & ~16 WHERE handle = 'dave'"
+[ "$(as aud complaint list --json | grep -o '"id":' | wc -l)" -eq "$N_COMPLAINTS" ] ||
+	fail "a complaint was filed"
+ok "a complaint is sealed only to members the log shows as auditors (exit 9 otherwise)"
 
 # A server that swaps a key in its database is caught before anything is
 # signed or sealed to it.  The server restarts on the same port, so the

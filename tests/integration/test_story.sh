@@ -2,9 +2,13 @@
 # The whole story of issue 3 against a real dissentd with the real CLI:
 # members of two organisations draft a memo (a drafter of the channel's own
 # organisation, state, with a co-drafter from usaid), invite and gather 100
-# named signatures from members generated here; an edit after 10 signatures
-# makes them stale and they sign again; the memo is submitted with a receipt
-# verified offline, acknowledged on time, assigned, distributed to the
+# signatures from members generated here, 70 by name and 30 anonymously
+# (issue 5: linkable ring signatures over the memo's eligible set, checked
+# against the log); an edit after 10 signatures makes them stale and they
+# sign again; double signing is refused; the memo is submitted with a
+# receipt carrying both counts, `dissent memo verify` re-verifies every
+# signature as the drafter and as an auditor, and the receipt is
+# verified offline; it is acknowledged on time, assigned, distributed to the
 # standard list, and answered by its assignee with a reply the signers read.
 # A second memo, from usaid, is acknowledged late by the test clock (the
 # scheduler marks it, logs deadline_missed and e-mails the director), goes
@@ -100,6 +104,10 @@ missed_event() {
 		has "\"index\":$idx,\"type\":\"deadline_missed\""
 }
 
+# What every e-mail says, whatever it is about (an invitation, a reply, a
+# missed deadline): only how many arrive tells them apart.
+MAIL_SENTENCE='You have a new item in the dissent channel'
+
 # mails_at_least N ADDR SENTENCE: N messages or more to ADDR say SENTENCE.
 mails_at_least() {
 	[ "$(mails_to "$2" "$3")" -ge "$1" ]
@@ -118,6 +126,9 @@ mails_to() {
 
 START=$SECONDS
 N_SIGNERS=100
+# The last N_ANON signers sign anonymously, the others by name.
+N_ANON=30
+N_NAMED=$((N_SIGNERS - N_ANON))
 TOK=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 TITLE_MARK="TITLEMARK$TOK"
 BODY_MARK="BODYMARK$TOK"
@@ -274,20 +285,27 @@ ok "an edit after 10 signatures makes them stale: named 0, stale 10"
 run_parallel 4 sign "${FIRST10[@]}"
 as sd memo status "$M1" --json | has '"counts":{"named":10,"named_stale":0,' ||
 	fail "the 10 did not re-sign"
-run_parallel 4 sign "${SIGNERS[@]:10}"
+anon_sign() {
+	as "$1" memo sign "$M1" --anonymous --yes >/dev/null
+}
+run_parallel 4 sign "${SIGNERS[@]:10:N_NAMED-10}"
+run_parallel 4 anon_sign "${SIGNERS[@]:N_NAMED}"
 expect_exit 6 as s050 memo sign "$M1" --yes
+expect_exit 6 as s080 memo sign "$M1" --anonymous --yes
+as sd memo status "$M1" --json | has "\"counts\":{\"named\":$N_NAMED,\"named_stale\":0,\"anonymous\":$N_ANON,\"anonymous_stale\":0}" ||
+	fail "counts: $(as sd memo status "$M1" --json | grep -o '"counts":{[^}]*}')"
 as ud memo signers "$M1" --json >"$T_DIR/signers.json"
-[ "$(grep -o '"current":true' "$T_DIR/signers.json" | wc -l)" -eq "$N_SIGNERS" ] ||
+[ "$(grep -o '"current":true' "$T_DIR/signers.json" | wc -l)" -eq "$N_NAMED" ] ||
 	fail "signers: $(grep -o '"counts":{[^}]*}' "$T_DIR/signers.json")"
 grep -q '"current":false' "$T_DIR/signers.json" && fail "a stale signature remains"
-for who in s001 s002 s099 s100; do
+for who in s001 s002 s069 s070; do
 	grep -q "\"handle\":\"$who\",\"name\":\"${NAME_OF[$who]}\"" "$T_DIR/signers.json" ||
 		fail "$who is not among the verified signers"
 done
 as decoy memo show "$M1" | has "$EDIT_MARK" || fail "the decoy cannot read"
 as s003 memo signers "$M1" | has "the names are not shown to you" ||
 	fail "a signer sees the names"
-ok "the 10 sign again and 90 more join: $N_SIGNERS named signatures, each verified by the co-drafter ($((SECONDS - START)) s)"
+ok "the 10 sign again and 90 more join: $N_NAMED named signatures, each verified by the co-drafter, and $N_ANON anonymous ones; signing twice is refused ($((SECONDS - START)) s)"
 
 # The second memo, from usaid, with two signers.
 printf '%s: Staffing\n' "$TITLE2_MARK" >"$T_DIR/title2.txt"
@@ -311,7 +329,7 @@ for who in sd ud ud2 coord asg sec dep uhead decoy s001 s002 s005 s057 s100; do
 done
 
 as sd memo submit "$M1" --yes --receipt-out "$T_DIR/receipt.json" >"$T_DIR/submit.txt"
-grep -q "^Signatures  *$N_SIGNERS named, 0 anonymous" "$T_DIR/submit.txt" ||
+grep -q "^Signatures  *$N_NAMED named, $N_ANON anonymous" "$T_DIR/submit.txt" ||
 	fail "submit: $(cat "$T_DIR/submit.txt")"
 KEY=$(curl -sS "$T_URL/api/v1/instance" | grep -o '"server_sign_pk":"[^"]*"' | cut -d'"' -f4)
 mkdir -m 0700 "$T_DIR/home-offline"
@@ -319,13 +337,19 @@ DISSENT_HOME="$T_DIR/home-offline" "$DISSENT" receipt verify "$T_DIR/receipt.jso
 	--server-key "$KEY" --json >"$T_DIR/verify.json"
 grep -q '"ok":true' "$T_DIR/verify.json" || fail "offline verify: $(cat "$T_DIR/verify.json")"
 grep -q "\"memo\":\"$M1\"" "$T_DIR/verify.json" || fail "receipt memo"
-grep -q "\"named\":$N_SIGNERS," "$T_DIR/verify.json" || fail "receipt counts"
+grep -q "\"named\":$N_NAMED,\"anonymous\":$N_ANON," "$T_DIR/verify.json" || fail "receipt counts"
 grep -q "\"time\":$T0," "$T_DIR/verify.json" || fail "receipt time"
 as sd memo status "$M1" --json >"$T_DIR/st3.json"
 grep -q "\"due\":{\"ack\":$ACK_DUE," "$T_DIR/st3.json" ||
 	fail "ack due: $(grep -o '"due":{[^}]*}' "$T_DIR/st3.json")"
 expect_exit 6 as s005 memo unsign "$M1"
-ok "submission freezes $N_SIGNERS signatures; the receipt verifies offline; ack due $(TZ=America/New_York date -d "@$ACK_DUE" '+%F %T %Z')"
+as sd memo verify "$M1" --json >"$T_DIR/memo-verify.json" ||
+	fail "memo verify: $(cat "$T_DIR/memo-verify.json")"
+grep -q "\"anonymous\":{\"current\":$N_ANON,\"stale\":0},\"named\":{\"records\":\"verified\",\"current\":$N_NAMED," \
+	"$T_DIR/memo-verify.json" || fail "memo verify: $(cat "$T_DIR/memo-verify.json")"
+grep -q '"package":"matches the submission receipt"' "$T_DIR/memo-verify.json" ||
+	fail "memo verify: $(cat "$T_DIR/memo-verify.json")"
+ok "submission freezes $N_NAMED named and $N_ANON anonymous signatures, re-verified by memo verify; the receipt verifies offline; ack due $(TZ=America/New_York date -d "@$ACK_DUE" '+%F %T %Z')"
 
 
 as ud2 memo submit "$M2" --yes >/dev/null
@@ -360,9 +384,9 @@ grep -q '"status":"pending"' "$T_DIR/dist1.json" && fail "a pending distribution
 grep -q "${ID_OF[uhead]}" "$T_DIR/dist1.json" && fail "usaid's head got a state memo"
 as sec memo show "$M1" | has "$EDIT_MARK" || fail "sec cannot read"
 as dep memo signers "$M1" --json | grep -o '"current":true' | wc -l >"$T_DIR/dep-n"
-[ "$(cat "$T_DIR/dep-n")" -eq "$N_SIGNERS" ] || fail "dep sees $(cat "$T_DIR/dep-n") signers"
+[ "$(cat "$T_DIR/dep-n")" -eq "$N_NAMED" ] || fail "dep sees $(cat "$T_DIR/dep-n") signers"
 expect_exit 5 as uhead memo show "$M1"
-ok "assigned; distributed in one action to the standard list, who read it and its $N_SIGNERS signers"
+ok "assigned; distributed in one action to the standard list, who read it and its $N_NAMED named signers"
 
 printf 'The channel replies: %s.\n' "$REPLY_MARK" >"$T_DIR/reply.txt"
 as asg channel reply "$M1" --file "$T_DIR/reply.txt" >/dev/null
@@ -379,12 +403,14 @@ clock_set "$T_LATE"
 for who in ud2 coord aud uhead sd; do
 	login "$who"
 done
+as aud memo verify "$M1" | has "^OK: memo $M1 verifies" ||
+	fail "the auditor cannot verify memo 1"
 wait_for 20 missed_has ud2 "$M2" ack || fail "memo 2's ack is not marked missed"
 as ud2 memo status "$M2" | has "^Ack due .*(MISSED)" || fail "status shows no MISSED"
 as ud2 memo status "$M2" --json | has '"missed":\["ack"\]' || fail "more than ack missed"
 missed_event "$M2" 1 "$ACK_DUE" || fail "no deadline_missed event for memo 2's acknowledgement"
 missed_has sd "$M1" ack && fail "memo 1 marked missed"
-wait_for 20 mails_at_least 1 dir@state.example 'A deadline in the dissent channel has been missed.' ||
+wait_for 20 mails_at_least 1 dir@state.example "$MAIL_SENTENCE" ||
 	fail "no escalation e-mail to the director"
 as coord channel inbox | has "^$M2 .*OVERDUE" || fail "inbox shows no OVERDUE"
 ok "past its due date, memo 2 is marked missed, logged, and escalated to the director by e-mail"
@@ -411,9 +437,31 @@ done
 wait_for 20 missed_has ud2 "$M2" reply || fail "memo 2's reply is not marked missed"
 missed_event "$M2" 2 "$REPLY_DUE2" || fail "no deadline_missed event for memo 2's reply"
 as sd memo status "$M1" --json | has '"missed":\[\]' || fail "memo 1 marked missed"
-wait_for 20 mails_at_least 2 dir@state.example 'A deadline in the dissent channel has been missed.' ||
+wait_for 20 mails_at_least 2 dir@state.example "$MAIL_SENTENCE" ||
 	fail "no second escalation e-mail to the director"
 ok "memo 2's missed reply deadline is logged and escalated to the director again"
+
+# Issue 4: the auditor reproduces every deadline outcome from the log alone,
+# with the server's own calendar code, and finds nothing to object to.
+as aud audit --json >"$T_DIR/audit.json" || fail "dissent audit exited $?"
+node -e '
+const a = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const c = a.compliance, want = {
+  [process.argv[2]]: {acknowledgement: "on_time", reply: "on_time"},
+  [process.argv[3]]: {acknowledgement: "late", reply: "overdue"},
+};
+if (a.memo_compliance !== "consistent" || c.finding_count !== 0)
+  throw new Error("audit: " + a.memo_compliance + ", findings " + JSON.stringify(c.findings));
+for (const [id, w] of Object.entries(want)) {
+  const m = c.memos.find((x) => x.memo_id === id);
+  if (!m) throw new Error("audit: no memo " + id);
+  for (const k of Object.keys(w))
+    if (m[k].status !== w[k])
+      throw new Error("audit: " + id + " " + k + " is " + m[k].status + ", not " + w[k]);
+}
+if (c.missed_logged !== 2) throw new Error("audit: missed_logged " + c.missed_logged);
+' "$T_DIR/audit.json" "$M1" "$M2" || fail "the audit does not reproduce the story's deadlines"
+ok "the auditor's dissent audit reproduces every deadline outcome from the log alone"
 
 # Every notification is sent (the queue is empty), and what reached the
 # sink says nothing: no title, text, memo id, name or member id.
@@ -422,15 +470,15 @@ queue_empty() {
 }
 wait_for 60 queue_empty ||
 	fail "notifications still queued"
-[ "$(mails_to s001@state.example 'You have a new item in the dissent channel.')" -ge 1 ] ||
+[ "$(mails_to s001@state.example "$MAIL_SENTENCE")" -ge 1 ] ||
 	fail "no invitation e-mail to s001"
 # The server does not know the signers, so the reply's e-mail goes to the
-# drafters only.
+# drafters (and invitees), in the same words as every other e-mail.
 for who in sd ud; do
-	[ "$(mails_to $who@state.example 'There is a new reply in the dissent channel.')" -ge 1 ] ||
+	[ "$(mails_to $who@state.example "$MAIL_SENTENCE")" -ge 1 ] ||
 		fail "no reply e-mail to $who"
 done
-[ "$(mails_to uhead@state.example 'You have a new item in the dissent channel.')" -ge 1 ] ||
+[ "$(mails_to uhead@state.example "$MAIL_SENTENCE")" -ge 1 ] ||
 	fail "no distribution e-mail to usaid's head"
 : >"$T_DIR/secrets"
 for m in "$TITLE_MARK" "$BODY_MARK" "$EDIT_MARK" "$REPLY_MARK" "$TITLE2_MARK" \
@@ -548,6 +596,8 @@ for t in $TABLES; do
 	members | custody | login_state | key_history | enrollment_codes | \
 		sessions | log_key_events | notifications)
 		continue ;; # the directory and its mail queue
+	memo_ring_members)
+		continue ;; # the eligible set at opening, checked below
 	memo_members | memo_grants | memo_accesses | log_entries)
 		continue ;; # checked precisely below
 	esac
@@ -565,8 +615,18 @@ done
 [ "$(sql "SELECT count(*) FROM memo_grants WHERE purpose != 'memo-key' AND
 	recipient IN (SELECT id FROM t_signers)")" -eq 0 ] ||
 	fail "a signer holds a roster key"
-[ "$(sql "SELECT count(*) FROM memo_signatures WHERE memo_id = '$M1'")" -eq "$N_SIGNERS" ] ||
-	fail "not $N_SIGNERS signature rows"
+[ "$(sql "SELECT count(*) FROM memo_signatures WHERE memo_id = '$M1'")" -eq "$N_NAMED" ] ||
+	fail "not $N_NAMED signature rows"
+[ "$(sql "SELECT count(*) FROM memo_anon_signatures WHERE memo_id = '$M1'")" -eq "$N_ANON" ] ||
+	fail "not $N_ANON anonymous signature rows"
+# The ring snapshot is the directory's eligible set when the memo opened:
+# every signer, named or anonymous, and every other eligible member of
+# state and usaid (the decoy among them), whoever signed.
+[ "$(sql "SELECT count(*) FROM memo_ring_members WHERE memo_id = '$M1' AND
+	member_id IN (SELECT id FROM t_signers)")" -eq "$N_SIGNERS" ] ||
+	fail "the ring snapshot is not the eligible set"
+[ "$(sql "SELECT count(*) FROM memo_ring_members WHERE memo_id = '$M1' AND
+	member_id = '${ID_OF[decoy]}'")" -eq 1 ] || fail "the decoy is not in the ring"
 sql "SELECT DISTINCT idx FROM log_entries JOIN t_signers ON
 	instr(event, CAST(t_signers.id AS BLOB)) > 0 ORDER BY idx" >"$T_DIR/log-idx"
 [ "$(wc -l <"$T_DIR/log-idx")" -eq $((2 * N_SIGNERS)) ] ||
@@ -575,7 +635,7 @@ while read -r idx; do
 	grep -q -E "^$idx (member_created|member_enrolled)$" "$T_DIR/log-types" ||
 		fail "log entry $idx ($(grep "^$idx " "$T_DIR/log-types")) holds a signer's id"
 done <"$T_DIR/log-idx"
-ok "signer ids are only in the directory, its log events and the documented invitation and access metadata"
+ok "signer ids are only in the directory, its log events, the eligible set and the documented invitation and access metadata"
 
 # profile MEMBER: what memo_members, memo_grants and memo_accesses show of
 # MEMBER for memo 1: relations, grant purposes, kinds of access.
@@ -587,11 +647,14 @@ profile() {
 		WHERE memo_id = '$M1' AND member_id = '$1' ORDER BY 1, 2"
 }
 profile "${ID_OF[decoy]}" >"$T_DIR/profile-decoy"
-profile "${ID_OF[s100]}" >"$T_DIR/profile-s100"
 grep -q '^rel|4$' "$T_DIR/profile-decoy" || fail "no invitee relation for the decoy"
-cmp -s "$T_DIR/profile-decoy" "$T_DIR/profile-s100" ||
-	fail "a signer's metadata differs from an invitee's who did not sign: $(diff "$T_DIR/profile-decoy" "$T_DIR/profile-s100" | tr '\n' ' ')"
-ok "that metadata is the same for a signer and for an invitee who never signed ($(tr '\n' ' ' <"$T_DIR/profile-s100"))"
+# s001 signed by name, s100 anonymously.
+for who in s001 s100; do
+	profile "${ID_OF[$who]}" >"$T_DIR/profile-$who"
+	cmp -s "$T_DIR/profile-decoy" "$T_DIR/profile-$who" ||
+		fail "$who's metadata differs from an invitee's who did not sign: $(diff "$T_DIR/profile-decoy" "$T_DIR/profile-$who" | tr '\n' ' ')"
+done
+ok "that metadata is the same for a named signer, an anonymous one and an invitee who never signed ($(tr '\n' ' ' <"$T_DIR/profile-s100"))"
 
 echo "# the story took $((SECONDS - START)) s"
 t_finish

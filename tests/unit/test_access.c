@@ -143,7 +143,7 @@ static const struct {
     {ACCESS_OP_SIGNERS, /*      */ "YYVV.Y.S...."},
     {ACCESS_OP_SUBMIT, /*       */ "YY.........."},
     {ACCESS_OP_WITHDRAW, /*     */ "YY.........."},
-    {ACCESS_OP_ACCESSES, /*     */ "YY........Y."},
+    {ACCESS_OP_ACCESSES, /*     */ "YY........S."},
     {ACCESS_OP_ACKNOWLEDGE, /*  */ ".......S...."},
     {ACCESS_OP_APPROVE, /*      */ "........S..."},
     {ACCESS_OP_REPLY, /*        */ "....S..S...."},
@@ -379,6 +379,24 @@ test_memo_director_and_auditor_read_no_content_without_a_relation(void **state)
 }
 
 static void
+test_memo_auditor_invitee_reads_no_accesses_before_submission(void **state)
+{
+	unsigned int rel = ACCESS_REL_MEMBER | ACCESS_REL_AUDITOR |
+			   ACCESS_REL_INVITEE | ACCESS_REL_SIGNER;
+
+	(void)state;
+	/* Related to a draft as a signer, the auditor is only a signer ... */
+	assert_int_equal(
+	    access_memo_allowed(ACCESS_OP_ACCESSES, rel,
+		ACCESS_MEMO_SHOW_SIGNERS | ACCESS_MEMO_SIGNERS_INVITE),
+	    0);
+	/* ... and reads the access records once the memo is submitted. */
+	assert_int_equal(
+	    access_memo_allowed(ACCESS_OP_ACCESSES, rel, ACCESS_MEMO_SUBMITTED),
+	    1);
+}
+
+static void
 test_memo_channel_sees_nothing_before_submission(void **state)
 {
 	unsigned int rel =
@@ -477,6 +495,8 @@ main(void)
 		test_memo_assignee_reads_content_but_never_signers),
 	    cmocka_unit_test(
 		test_memo_director_and_auditor_read_no_content_without_a_relation),
+	    cmocka_unit_test(
+		test_memo_auditor_invitee_reads_no_accesses_before_submission),
 	    cmocka_unit_test(test_memo_channel_sees_nothing_before_submission),
 	    cmocka_unit_test(test_rel_roles_maps_every_valid_role_set),
 	    cmocka_unit_test(test_op_names),

@@ -950,6 +950,121 @@ test_local_date_refuses_out_of_range_times(void **state)
 	calendar_free(cal);
 }
 
+/* The Unix time of local y-m-d h:mi:s in ${cal}, asserting success. */
+static int64_t
+from_local(
+    const struct calendar *cal, int y, int m, int d, int h, int mi, int s)
+{
+	struct calendar_date cd = date(y, m, d);
+	int64_t t;
+
+	assert_int_equal(
+	    calendar_from_local(cal, &cd, h * 3600 + mi * 60 + s, &t), 0);
+	return (t);
+}
+
+static void
+test_local_time_gives_the_date_and_time_of_day_in_the_zone(void **state)
+{
+	struct calendar_date d;
+	struct calendar *cal;
+	int32_t sec;
+
+	(void)state;
+	assert_non_null(cal = calendar_new("America/New_York", NULL, 0));
+	/* A deadline at the end of a winter day: 04:59:59 UTC next day. */
+	assert_int_equal(
+	    calendar_local_time(cal, utc(2026, 12, 3, 4, 59, 59), &d, &sec), 0);
+	assert_int_equal(d.year, 2026);
+	assert_int_equal(d.month, 12);
+	assert_int_equal(d.day, 2);
+	assert_int_equal(sec, 86399);
+	/* Summer: UTC-4. */
+	assert_int_equal(
+	    calendar_local_time(cal, utc(2026, 7, 1, 16, 0, 0), &d, &sec), 0);
+	assert_int_equal(d.day, 1);
+	assert_int_equal(sec, 12 * 3600);
+	assert_int_equal(calendar_local_time(cal, 0, &d, &sec), -1);
+	calendar_free(cal);
+}
+
+static void
+test_from_local_inverts_local_time_across_the_year(void **state)
+{
+	struct calendar *cal;
+
+	(void)state;
+	assert_non_null(cal = calendar_new("America/New_York", NULL, 0));
+	assert_int_equal(from_local(cal, 2026, 12, 2, 23, 59, 59),
+	    utc(2026, 12, 3, 4, 59, 59));
+	assert_int_equal(
+	    from_local(cal, 2026, 7, 1, 12, 0, 0), utc(2026, 7, 1, 16, 0, 0));
+	assert_int_equal(
+	    from_local(cal, 2026, 3, 8, 3, 0, 0), utc(2026, 3, 8, 7, 0, 0));
+	calendar_free(cal);
+	assert_non_null(cal = calendar_new("UTC", NULL, 0));
+	assert_int_equal(
+	    from_local(cal, 1970, 1, 1, 0, 0, 0), utc(1970, 1, 1, 0, 0, 0));
+	assert_int_equal(from_local(cal, 9999, 12, 31, 23, 59, 59),
+	    utc(9999, 12, 31, 23, 59, 59));
+	calendar_free(cal);
+}
+
+static void
+test_from_local_refuses_a_time_the_clock_change_skips(void **state)
+{
+	struct calendar_date d = date(2026, 3, 8);
+	struct calendar *cal;
+	int64_t t = 42;
+
+	(void)state;
+	assert_non_null(cal = calendar_new("America/New_York", NULL, 0));
+	/* 02:00 to 02:59:59 do not exist on 2026-03-08 in New York. */
+	assert_int_equal(calendar_from_local(cal, &d, 2 * 3600 + 1800, &t), -1);
+	assert_int_equal(calendar_from_local(cal, &d, 2 * 3600, &t), -1);
+	assert_int_equal(t, 42);
+	assert_int_equal(
+	    from_local(cal, 2026, 3, 8, 1, 59, 59), utc(2026, 3, 8, 6, 59, 59));
+	calendar_free(cal);
+}
+
+static void
+test_from_local_takes_the_earlier_of_a_repeated_time(void **state)
+{
+	struct calendar *cal;
+
+	(void)state;
+	assert_non_null(cal = calendar_new("America/New_York", NULL, 0));
+	/* 01:30 happens twice on 2026-11-01: first in EDT (UTC-4). */
+	assert_int_equal(
+	    from_local(cal, 2026, 11, 1, 1, 30, 0), utc(2026, 11, 1, 5, 30, 0));
+	assert_int_equal(
+	    from_local(cal, 2026, 11, 1, 2, 0, 0), utc(2026, 11, 1, 7, 0, 0));
+	calendar_free(cal);
+}
+
+static void
+test_from_local_refuses_invalid_inputs(void **state)
+{
+	struct calendar_date d = date(2026, 2, 29), ok = date(2026, 2, 28);
+	struct calendar_date old = date(1969, 12, 31);
+	struct calendar *cal;
+	int64_t t;
+
+	(void)state;
+	assert_non_null(cal = calendar_new("UTC", NULL, 0));
+	assert_int_equal(calendar_from_local(cal, &d, 0, &t), -1);
+	assert_int_equal(calendar_from_local(cal, &old, 0, &t), -1);
+	assert_int_equal(calendar_from_local(cal, &ok, -1, &t), -1);
+	assert_int_equal(calendar_from_local(cal, &ok, 86400, &t), -1);
+	assert_int_equal(calendar_from_local(NULL, &ok, 0, &t), -1);
+	assert_int_equal(calendar_from_local(cal, NULL, 0, &t), -1);
+	assert_int_equal(calendar_from_local(cal, &ok, 0, NULL), -1);
+	assert_int_equal(calendar_from_local(cal, &ok, 86399, &t), 0);
+	assert_int_equal(t, utc(2026, 2, 28, 23, 59, 59));
+	calendar_free(cal);
+}
+
 static void
 test_free_null_is_a_no_op(void **state)
 {
@@ -1012,6 +1127,15 @@ main(void)
 	    cmocka_unit_test(test_add_days_and_months_end_on_the_local_date),
 	    cmocka_unit_test(test_additions_refuse_zero_huge_and_out_of_range),
 	    cmocka_unit_test(test_local_date_refuses_out_of_range_times),
+	    cmocka_unit_test(
+		test_local_time_gives_the_date_and_time_of_day_in_the_zone),
+	    cmocka_unit_test(
+		test_from_local_inverts_local_time_across_the_year),
+	    cmocka_unit_test(
+		test_from_local_refuses_a_time_the_clock_change_skips),
+	    cmocka_unit_test(
+		test_from_local_takes_the_earlier_of_a_repeated_time),
+	    cmocka_unit_test(test_from_local_refuses_invalid_inputs),
 	    cmocka_unit_test(test_free_null_is_a_no_op),
 	};
 

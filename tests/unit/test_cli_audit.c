@@ -809,6 +809,24 @@ test_refuses_memo_events_the_lifecycle_forbids(void **state)
 }
 
 static void
+test_refuses_closing_before_a_reply(void **state)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct audit *a = with_submitted_memo();
+
+	(void)state;
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_ACKNOWLEDGED, 1, 0));
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_CLOSED, 2, 0),
+	    "close while acknowledged");
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_ASSIGNED, 2, 1));
+	assert_refused(a, buf, memo_event(buf, EVENT_MEMO_CLOSED, 3, 0),
+	    "close while assigned");
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_REPLIED, 3, 1));
+	append_ok(a, buf, memo_event(buf, EVENT_MEMO_CLOSED, 4, 0));
+	audit_free(a);
+}
+
+static void
 test_refuses_a_submission_after_a_draft_was_withdrawn(void **state)
 {
 	uint8_t buf[EVENT_MAX_BYTES];
@@ -918,6 +936,7 @@ main(void)
 	    cmocka_unit_test(test_accepts_a_memo_s_lawful_life),
 	    cmocka_unit_test(test_refuses_memo_events_before_the_submission),
 	    cmocka_unit_test(test_refuses_memo_events_the_lifecycle_forbids),
+	    cmocka_unit_test(test_refuses_closing_before_a_reply),
 	    cmocka_unit_test(
 		test_refuses_a_submission_after_a_draft_was_withdrawn),
 	    cmocka_unit_test(test_refuses_an_answer_before_the_submission),

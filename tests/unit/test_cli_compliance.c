@@ -447,26 +447,23 @@ test_withdrawn_memo_owes_nothing_unless_past_due(void **state)
 }
 
 static void
-test_closed_without_reply_after_due_is_missed(void **state)
+test_closed_after_a_late_reply_keeps_its_deadlines(void **state)
 {
 	struct world *w = state_dissent();
 	struct audit_memo_report r;
 
 	(void)state;
+	/* Closing needs a reply (no closing away a reply deadline). */
 	submit(w, 1, SD_SUBMIT);
 	act(w, EVENT_MEMO_ACKNOWLEDGED, 1, SD_ACK);
 	missed(w, 1, DEADLINE_REPLY, SD_REPLY_DUE, SD_REPLY_DUE + 5);
+	act(w, EVENT_MEMO_REPLIED, 1, SD_REPLY_DUE + 3600);
 	act(w, EVENT_MEMO_CLOSED, 1, SD_REPLY_DUE + 86400);
 	report(w, 1, SD_ESC + 86400, &r);
-	assert_deadline(&r.d[REPLY], AUDIT_DUE_MISSED, AUDIT_FINDING_NONE);
-	/* Closed before the escalation point: escalation no longer owed. */
-	assert_deadline(&r.d[ESC], AUDIT_DUE_NONE, AUDIT_FINDING_NONE);
-	/* Closed early without a reply: nothing missed. */
-	submit(w, 2, SD_SUBMIT);
-	act(w, EVENT_MEMO_ACKNOWLEDGED, 2, SD_ACK);
-	act(w, EVENT_MEMO_CLOSED, 2, SD_ACK + 3600);
-	report(w, 2, SD_ESC + 86400, &r);
-	assert_deadline(&r.d[REPLY], AUDIT_DUE_NONE, AUDIT_FINDING_NONE);
+	assert_int_equal(r.state, MEMO_STATE_CLOSED);
+	assert_deadline(&r.d[REPLY], AUDIT_DUE_LATE, AUDIT_FINDING_NONE);
+	/* Replied before the escalation point. */
+	assert_deadline(&r.d[ESC], AUDIT_DUE_ON_TIME, AUDIT_FINDING_NONE);
 	world_free(w);
 }
 
@@ -862,7 +859,8 @@ main(void)
 	    cmocka_unit_test(test_redirected_memo_owes_no_reply),
 	    cmocka_unit_test(test_redirected_late_misses_the_acknowledgement),
 	    cmocka_unit_test(test_withdrawn_memo_owes_nothing_unless_past_due),
-	    cmocka_unit_test(test_closed_without_reply_after_due_is_missed),
+	    cmocka_unit_test(
+		test_closed_after_a_late_reply_keeps_its_deadlines),
 	    cmocka_unit_test(test_event_for_a_deadline_not_missed_is_a_finding),
 	    cmocka_unit_test(test_event_with_another_due_time_is_a_finding),
 	    cmocka_unit_test(test_event_logged_twice_is_a_finding),

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "b64.h"
+#include "deadline.h"
 #include "directory.h"
 #include "event.h"
 #include "jsonmem.h"
@@ -279,6 +280,268 @@ test_event_text_describes_the_fields(void **state)
 	assert_string_equal(text, "org state");
 }
 
+#define MEMO "d_00112233445566778899aabb"
+#define MEMBER2 "m_fedcba9876543210fedcba98"
+
+/* A memo or channel event of ${type} with every field set. */
+static struct event
+full_event(uint16_t type)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.version = EVENT_FORMAT_VERSION;
+	ev.type = type;
+	ev.time = 1764400000;
+	memcpy(ev.memo_id, MEMO, sizeof(MEMO));
+	memcpy(ev.member_id, MEMBER, sizeof(MEMBER));
+	memcpy(ev.member2_id, MEMBER2, sizeof(MEMBER2));
+	memcpy(ev.org_id, "state", 6);
+	memcpy(ev.topic, "policy", 7);
+	ev.memo_version = 2;
+	ev.named = 10;
+	ev.anonymous = 3;
+	ev.n = 1;
+	ev.kind = 1;
+	ev.at = 1764737999; /* 2025-12-03 04:59:59 UTC */
+	memset(ev.hash, 0x1a, sizeof(ev.hash));
+	memset(ev.package_hash, 0x2b, sizeof(ev.package_hash));
+	memset(ev.commit, 0x3c, sizeof(ev.commit));
+	memset(ev.keys_hash, 0x4d, sizeof(ev.keys_hash));
+	ev.roles = ROLE_MEMBER;
+	ev.eligible = 1;
+	ev.epoch = 2;
+	return (ev);
+}
+
+/* ${ev} as a log entry carries it: encoded, then decoded strictly. */
+static struct event
+as_logged(const struct event *ev)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct event back;
+	size_t len;
+
+	assert_int_equal(event_encode(buf, sizeof(buf), &len, ev), 0);
+	assert_int_equal(event_decode(&back, buf, len), 0);
+	return (back);
+}
+
+/* The string ${key} of ${j}, asserting it is one. */
+static const char *
+jstr(const json_t *j, const char *key)
+{
+	json_t *v = json_object_get(j, key);
+
+	assert_true(json_is_string(v));
+	return (json_string_value(v));
+}
+
+static void
+test_event_json_has_the_fields_of_a_submission(void **state)
+{
+	struct event ev = full_event(EVENT_MEMO_SUBMITTED);
+	json_t *j;
+
+	(void)state;
+	ev = as_logged(&ev);
+	assert_non_null(j = logwire_event_json(7, &ev));
+	assert_string_equal(jstr(j, "type"), "memo_submitted");
+	assert_string_equal(jstr(j, "memo_id"), MEMO);
+	assert_int_equal(
+	    json_integer_value(json_object_get(j, "memo_version")), 2);
+	assert_string_equal(
+	    jstr(j, "hash"), "GhoaGhoaGhoaGhoaGhoaGhoaGhoaGhoaGhoaGhoaGho");
+	assert_int_equal(json_integer_value(json_object_get(j, "named")), 10);
+	assert_int_equal(
+	    json_integer_value(json_object_get(j, "anonymous")), 3);
+	assert_string_equal(jstr(j, "package_hash"),
+	    "KysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKys");
+	assert_string_equal(jstr(j, "topic"), "policy");
+	assert_string_equal(jstr(j, "org_id"), "state");
+	/* Only the fields the type carries. */
+	assert_null(json_object_get(j, "member_id"));
+	assert_null(json_object_get(j, "commit"));
+	assert_null(json_object_get(j, "kind"));
+	assert_int_equal(json_object_size(j), 11);
+	json_decref(j);
+}
+
+static void
+test_event_json_names_kinds_and_gives_times_and_commitments(void **state)
+{
+	struct event ev;
+	json_t *j;
+
+	(void)state;
+	ev = full_event(EVENT_DEADLINE_MISSED);
+	ev.kind = DEADLINE_REPLY;
+	ev = as_logged(&ev);
+	assert_non_null(j = logwire_event_json(8, &ev));
+	assert_string_equal(jstr(j, "kind"), "reply");
+	assert_int_equal(
+	    json_integer_value(json_object_get(j, "at")), 1764737999);
+	assert_string_equal(jstr(j, "memo_id"), MEMO);
+	json_decref(j);
+
+	ev = full_event(EVENT_GRANT_CREATED);
+	ev.kind = EVENT_GRANT_ROSTER;
+	ev = as_logged(&ev);
+	assert_non_null(j = logwire_event_json(9, &ev));
+	assert_string_equal(jstr(j, "kind"), "memo-roster");
+	assert_string_equal(
+	    jstr(j, "commit"), "PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw");
+	json_decref(j);
+
+	ev = full_event(EVENT_MEMO_DISTRIBUTED);
+	ev = as_logged(&ev);
+	assert_non_null(j = logwire_event_json(10, &ev));
+	assert_string_equal(jstr(j, "member_id"), MEMBER);
+	assert_string_equal(jstr(j, "member2_id"), MEMBER2);
+	json_decref(j);
+	ev.member2_id[0] = '\0';
+	assert_non_null(j = logwire_event_json(10, &ev));
+	assert_true(json_is_null(json_object_get(j, "member2_id")));
+	json_decref(j);
+}
+
+/* Every type, and how many keys its JSON has: 3 common ones + its fields. */
+static const struct {
+	uint16_t type;
+	size_t nkeys;
+} every_type[] = {
+    {EVENT_ORG_CREATED, 4},
+    {EVENT_MEMBER_CREATED, 7},
+    {EVENT_MEMBER_ENROLLED, 6},
+    {EVENT_KEYS_ROTATED, 6},
+    {EVENT_MEMBER_SUSPENDED, 4},
+    {EVENT_MEMBER_REINSTATED, 4},
+    {EVENT_ROLES_CHANGED, 5},
+    {EVENT_ELIGIBILITY_CHANGED, 5},
+    {EVENT_MEMO_SUBMITTED, 11},
+    {EVENT_MEMO_WITHDRAWN, 4},
+    {EVENT_MEMO_ACKNOWLEDGED, 4},
+    {EVENT_MEMO_REDIRECTED, 5},
+    {EVENT_MEMO_ASSIGNED, 5},
+    {EVENT_MEMO_DISTRIBUTED, 6},
+    {EVENT_GRANT_CREATED, 6},
+    {EVENT_CONTENT_ACCESSED, 6},
+    {EVENT_MEMO_REPLIED, 6},
+    {EVENT_MEMO_CLOSED, 4},
+    {EVENT_MEETING_REQUESTED, 5},
+    {EVENT_MEETING_SCHEDULED, 6},
+    {EVENT_MEETING_HELD, 7},
+    {EVENT_COMPLAINT_FILED, 4},
+    {EVENT_DEADLINE_MISSED, 6},
+    {EVENT_CHANNEL_KEY_CREATED, 5},
+    {EVENT_CHANNEL_KEY_GRANTED, 4},
+};
+
+static void
+test_event_json_and_text_cover_every_type(void **state)
+{
+	char text[LOGWIRE_EVENT_TEXT_MAX], dump[1024];
+	struct event ev;
+	json_t *j;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(every_type) / sizeof(every_type[0]); i++) {
+		ev = full_event(every_type[i].type);
+		ev = as_logged(&ev);
+		assert_non_null(j = logwire_event_json(i, &ev));
+		len = json_dumpb(j, dump, sizeof(dump) - 1, JSON_COMPACT);
+		assert_true(len > 0 && len < sizeof(dump));
+		dump[len] = '\0';
+		if (json_object_size(j) != every_type[i].nkeys)
+			fprintf(stderr, "%s\n", dump);
+		assert_int_equal(json_object_size(j), every_type[i].nkeys);
+		assert_string_equal(jstr(j, "type"), event_type_name(ev.type));
+		assert_null(strstr(dump, "unknown"));
+		json_decref(j);
+		logwire_event_text(text, &ev);
+		assert_true(strlen(text) > 0);
+		assert_null(strstr(text, "unknown"));
+	}
+}
+
+static void
+test_event_text_describes_memo_events(void **state)
+{
+	char text[LOGWIRE_EVENT_TEXT_MAX];
+	struct event ev;
+
+	(void)state;
+	ev = full_event(EVENT_MEMO_SUBMITTED);
+	ev = as_logged(&ev);
+	logwire_event_text(text, &ev);
+	assert_string_equal(text,
+	    MEMO " version 2 hash 1a1a1a1a1a1a1a1a named 10 anonymous 3 "
+		 "package 2b2b2b2b2b2b2b2b topic policy org state");
+	ev = full_event(EVENT_DEADLINE_MISSED);
+	ev.kind = DEADLINE_ACK;
+	logwire_event_text(text, &ev);
+	assert_string_equal(text, MEMO " ack due 2025-12-03 04:59:59 UTC");
+	ev = full_event(EVENT_CONTENT_ACCESSED);
+	ev.kind = EVENT_ACCESS_SIGNERS;
+	logwire_event_text(text, &ev);
+	assert_string_equal(text, MEMO " kind signers commit 3c3c3c3c3c3c3c3c");
+	ev = full_event(EVENT_MEMO_DISTRIBUTED);
+	logwire_event_text(text, &ev);
+	assert_string_equal(
+	    text, MEMO " principal " MEMBER " approved by " MEMBER2);
+	ev.member2_id[0] = '\0';
+	logwire_event_text(text, &ev);
+	assert_string_equal(text,
+	    MEMO " principal " MEMBER " approved by none (standard list)");
+	ev = full_event(EVENT_MEETING_HELD);
+	ev.kind = EVENT_MEETING_OUTCOME_DECLINED;
+	memset(ev.hash, 0, sizeof(ev.hash));
+	logwire_event_text(text, &ev);
+	assert_string_equal(
+	    text, MEMO " principal " MEMBER " outcome declined note none");
+	ev = full_event(EVENT_MEMO_REPLIED);
+	logwire_event_text(text, &ev);
+	assert_string_equal(text, MEMO " reply 1 hash 1a1a1a1a1a1a1a1a");
+	ev = full_event(EVENT_CHANNEL_KEY_CREATED);
+	logwire_event_text(text, &ev);
+	assert_string_equal(text, MEMBER " key 4d4d4d4d4d4d4d4d");
+	ev = full_event(EVENT_MEMO_CLOSED);
+	logwire_event_text(text, &ev);
+	assert_string_equal(text, MEMO);
+}
+
+static void
+test_kind_names_cover_every_kind_and_refuse_others(void **state)
+{
+
+	(void)state;
+	assert_string_equal(
+	    logwire_kind_name(EVENT_GRANT_CREATED, EVENT_GRANT_KEY),
+	    "memo-key");
+	assert_string_equal(
+	    logwire_kind_name(EVENT_CONTENT_ACCESSED, EVENT_ACCESS_KEY), "key");
+	assert_string_equal(
+	    logwire_kind_name(EVENT_CONTENT_ACCESSED, EVENT_ACCESS_CONTENT),
+	    "content");
+	assert_string_equal(
+	    logwire_kind_name(EVENT_CONTENT_ACCESSED, EVENT_ACCESS_REPLIES),
+	    "replies");
+	assert_string_equal(
+	    logwire_kind_name(EVENT_MEETING_HELD, EVENT_MEETING_OUTCOME_HELD),
+	    "held");
+	assert_string_equal(
+	    logwire_kind_name(EVENT_DEADLINE_MISSED, DEADLINE_ESCALATION),
+	    "escalation");
+	assert_null(logwire_kind_name(EVENT_GRANT_CREATED, 0));
+	assert_null(logwire_kind_name(EVENT_GRANT_CREATED, 3));
+	assert_null(logwire_kind_name(EVENT_CONTENT_ACCESSED, 5));
+	assert_null(logwire_kind_name(EVENT_MEETING_HELD, 3));
+	assert_null(logwire_kind_name(EVENT_DEADLINE_MISSED, 4));
+	assert_null(logwire_kind_name(EVENT_MEMO_CLOSED, 1));
+	assert_null(logwire_kind_name(EVENT_MEMBER_CREATED, 1));
+}
+
 int
 main(void)
 {
@@ -293,6 +556,13 @@ main(void)
 	    cmocka_unit_test(test_entry_refuses_oversized_or_malformed_events),
 	    cmocka_unit_test(test_event_json_has_the_fields_of_its_type),
 	    cmocka_unit_test(test_event_text_describes_the_fields),
+	    cmocka_unit_test(test_event_json_has_the_fields_of_a_submission),
+	    cmocka_unit_test(
+		test_event_json_names_kinds_and_gives_times_and_commitments),
+	    cmocka_unit_test(test_event_json_and_text_cover_every_type),
+	    cmocka_unit_test(test_event_text_describes_memo_events),
+	    cmocka_unit_test(
+		test_kind_names_cover_every_kind_and_refuse_others),
 	};
 
 	if (sodium_init() < 0)

@@ -27,6 +27,7 @@
 #include "memowire.h"
 #include "merkle.h"
 #include "merkle_mem.h"
+#include "ring.h"
 #include "treehead.h"
 #include "wire.h"
 
@@ -391,6 +392,35 @@ test_grants_open_refuses_channel_grants_under_a_wrong_channel_pk(void **state)
 }
 
 /* The roster public key the drafter of the test memo chose. */
+static void
+test_roster_check_accepts_the_memo_s_own_roster_key(void **state)
+{
+	uint8_t pk[MEMO_ROSTER_PK_BYTES], sk[MEMO_ROSTER_SK_BYTES];
+
+	(void)state;
+	memo_roster_keypair(pk, sk);
+	assert_int_equal(memowire_roster_check(sk, pk), 0);
+	sodium_memzero(sk, sizeof(sk));
+}
+
+static void
+test_roster_check_refuses_a_key_that_is_not_the_memo_s(void **state)
+{
+	uint8_t pk[MEMO_ROSTER_PK_BYTES], sk[MEMO_ROSTER_SK_BYTES];
+	uint8_t pk2[MEMO_ROSTER_PK_BYTES], sk2[MEMO_ROSTER_SK_BYTES];
+	static const uint8_t zero[MEMO_ROSTER_PK_BYTES];
+
+	(void)state;
+	memo_roster_keypair(pk, sk);
+	memo_roster_keypair(pk2, sk2);
+	/* A grant of someone else's (or a junk) key would lock records. */
+	assert_int_equal(memowire_roster_check(sk2, pk), MEMOWIRE_EINTEGRITY);
+	assert_int_equal(memowire_roster_check(sk, pk2), MEMOWIRE_EINTEGRITY);
+	assert_int_equal(memowire_roster_check(sk, zero), MEMOWIRE_EINTEGRITY);
+	sodium_memzero(sk, sizeof(sk));
+	sodium_memzero(sk2, sizeof(sk2));
+}
+
 static const uint8_t RPK[MEMO_ROSTER_PK_BYTES] = {0x5a, 0x5a, 0x5a, 0x5a};
 
 /* Seal ${c} as version ${v} after ${prev} with the roster key RPK:
@@ -814,16 +844,124 @@ test_records_package_is_the_package_hash(void **state)
 			    "record", b64j(recs[0], sizeof(recs[0])), "version",
 			    1, "record", b64j(recs[1], sizeof(recs[1]))));
 	assert_int_equal(memowire_records_package(a, MEMO, h, arr), 0);
-	memo_package_hash(
-	    b, MEMO, h, (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])recs, 2);
+	memo_package_hash(b, MEMO, h,
+	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])recs, 2, NULL, 0);
 	assert_memory_equal(a, b, 32);
 	/* Another order is another package. */
 	memo_package_hash(b, MEMO, h,
-	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES]) & recs[1], 1);
+	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES]) & recs[1], 1, NULL, 0);
 	assert_memory_not_equal(a, b, 32);
 	json_object_set_new(json_array_get(arr, 1), "record", json_string("x"));
 	assert_int_equal(memowire_records_package(a, MEMO, h, arr), -1);
 	json_decref(arr);
+}
+
+/* A ring signature by member ${who} of a ring of two on ${MEMO}, as JSON. */
+static json_t *
+anon_entry(int who, uint8_t sig[RING_SIG_BYTES(2)])
+{
+	uint8_t ring[2][RING_PK_BYTES], seed[KEYS_SEED_BYTES];
+	uint8_t binding[RING_BINDING_BYTES], vh[32], rseed[RING_SEED_BYTES];
+	uint8_t tag[RING_TAG_BYTES];
+	struct keys_secret ks[2], t;
+	size_t i, n;
+	json_t *o;
+
+	for (i = 0; i < 2; i++) {
+		memset(seed, (int)(0x61 + i), sizeof(seed));
+		assert_int_equal(keys_derive(&ks[i], seed), 0);
+	}
+	/* The ring is sorted by key. */
+	if (memcmp(ks[0].pub.ring_pk, ks[1].pub.ring_pk, RING_PK_BYTES) > 0) {
+		t = ks[0];
+		ks[0] = ks[1];
+		ks[1] = t;
+	}
+	for (i = 0; i < 2; i++)
+		memcpy(ring[i], ks[i].pub.ring_pk, RING_PK_BYTES);
+	memset(vh, 4, sizeof(vh));
+	memset(rseed, 0x70 + who, sizeof(rseed));
+	ring_binding_version(binding, vh);
+	assert_int_equal(
+	    ring_sign_with_seed(sig, RING_SIG_BYTES(2),
+		(const uint8_t(*)[RING_PK_BYTES])ring, 2, (size_t)who,
+		ks[who].ring_sk, MEMO, binding, 7, rseed),
+	    0);
+	assert_int_equal(ring_sig_parse(sig, RING_SIG_BYTES(2), 2, &n, tag), 0);
+	assert_non_null(
+	    o = json_pack("{s:i,s:o,s:[o,o],s:o,s:o}", "version", 1,
+		"version_hash", b64j(vh, sizeof(vh)), "ring",
+		b64j(ring[0], RING_PK_BYTES), b64j(ring[1], RING_PK_BYTES),
+		"signature", b64j(sig, RING_SIG_BYTES(2)), "tag",
+		b64j(tag, sizeof(tag))));
+	keys_wipe(&ks[0]);
+	keys_wipe(&ks[1]);
+	return (o);
+}
+
+static void
+test_package_covers_records_and_anonymous_signatures(void **state)
+{
+	uint8_t h[32], recs[1][MEMO_RECORD_SEALED_BYTES], a[32], b[32];
+	uint8_t sigs[2][RING_SIG_BYTES(2)];
+	struct memo_anon_ref refs[2] = {
+	    {sigs[0], sizeof(sigs[0])}, {sigs[1], sizeof(sigs[1])}};
+	json_t *records, *anon;
+
+	(void)state;
+	memset(h, 4, sizeof(h));
+	randombytes_buf(recs, sizeof(recs));
+	assert_non_null(records = json_pack("[{s:i,s:o}]", "version", 1,
+			    "record", b64j(recs[0], sizeof(recs[0]))));
+	assert_non_null(anon = json_array());
+	assert_int_equal(
+	    json_array_append_new(anon, anon_entry(0, sigs[0])), 0);
+	assert_int_equal(
+	    json_array_append_new(anon, anon_entry(1, sigs[1])), 0);
+	assert_int_equal(memowire_package(a, MEMO, h, records, anon), 0);
+	memo_package_hash(b, MEMO, h,
+	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])recs, 1, refs, 2);
+	assert_memory_equal(a, b, 32);
+	/* Without them, or through the records-only call, it differs. */
+	assert_int_equal(memowire_package(b, MEMO, h, records, NULL), 0);
+	assert_memory_not_equal(a, b, 32);
+	assert_int_equal(memowire_records_package(a, MEMO, h, records), 0);
+	assert_memory_equal(a, b, 32);
+	json_decref(anon);
+	json_decref(records);
+}
+
+static void
+test_package_refuses_a_malformed_anonymous_signature(void **state)
+{
+	uint8_t h[32], out[32], sig[RING_SIG_BYTES(2)],
+	    other[RING_SIG_BYTES(2)];
+	json_t *records, *anon, *e;
+
+	(void)state;
+	memset(h, 4, sizeof(h));
+	assert_non_null(records = json_array());
+	/* A "tag" other than the one the signature carries. */
+	assert_non_null(anon = json_array());
+	assert_int_equal(
+	    json_array_append_new(anon, e = anon_entry(0, sig)), 0);
+	json_decref(anon_entry(1, other));
+	json_object_set_new(e, "tag",
+	    b64j(other + RING_SIG_BYTES(2) - RING_TAG_BYTES, RING_TAG_BYTES));
+	assert_int_equal(memowire_package(out, MEMO, h, records, anon), -1);
+	/* A signature that is no ring signature (a scalar above L). */
+	json_object_set_new(e, "tag",
+	    b64j(sig + RING_SIG_BYTES(2) - RING_TAG_BYTES, RING_TAG_BYTES));
+	assert_int_equal(memowire_package(out, MEMO, h, records, anon), 0);
+	memset(sig, 0xff, 32);
+	json_object_set_new(e, "signature", b64j(sig, sizeof(sig)));
+	assert_int_equal(memowire_package(out, MEMO, h, records, anon), -1);
+	/* Not base64url, and not an array. */
+	json_object_set_new(e, "signature", json_string("!"));
+	assert_int_equal(memowire_package(out, MEMO, h, records, anon), -1);
+	assert_int_equal(memowire_package(out, MEMO, h, records, e), -1);
+	json_decref(anon);
+	json_decref(records);
 }
 
 static void
@@ -1302,6 +1440,10 @@ main(void)
 		test_grants_open_refuses_a_channel_key_of_another_instance),
 	    cmocka_unit_test(
 		test_grants_open_refuses_channel_grants_under_a_wrong_channel_pk),
+	    cmocka_unit_test(
+		test_roster_check_accepts_the_memo_s_own_roster_key),
+	    cmocka_unit_test(
+		test_roster_check_refuses_a_key_that_is_not_the_memo_s),
 	    cmocka_unit_test(test_version_round_trips_and_its_hash_checks),
 	    cmocka_unit_test(test_version_open_refuses_a_tampered_box),
 	    cmocka_unit_test(
@@ -1323,6 +1465,10 @@ main(void)
 	    cmocka_unit_test(
 		test_record_verify_refuses_another_version_or_memo),
 	    cmocka_unit_test(test_records_package_is_the_package_hash),
+	    cmocka_unit_test(
+		test_package_covers_records_and_anonymous_signatures),
+	    cmocka_unit_test(
+		test_package_refuses_a_malformed_anonymous_signature),
 	    cmocka_unit_test(test_complaint_round_trips_and_refuses_tampering),
 	    cmocka_unit_test(test_receipt_verifies_offline),
 	    cmocka_unit_test(test_receipt_refuses_a_tampered_event_byte),

@@ -38,9 +38,9 @@ static const int want[NSTATES][NACTIONS] = {
     /* DR */ {OP, DR, DR, DR, DR, SU, WD, NO, NO, NO, NO, NO, NO, NO},
     /* OP */ {NO, OP, OP, OP, OP, SU, WD, NO, NO, NO, NO, NO, NO, NO},
     /* SU */ {NO, NO, NO, NO, NO, NO, WD, AK, RD, NO, NO, NO, NO, NO},
-    /* AK */ {NO, NO, NO, NO, NO, NO, NO, NO, NO, AS, AK, RP, CL, AK},
+    /* AK */ {NO, NO, NO, NO, NO, NO, NO, NO, NO, AS, AK, RP, NO, AK},
     /* RD */ {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, CL, NO},
-    /* AS */ {NO, NO, NO, NO, NO, NO, NO, NO, NO, AS, AS, RP, CL, AS},
+    /* AS */ {NO, NO, NO, NO, NO, NO, NO, NO, NO, AS, AS, RP, NO, AS},
     /* RP */ {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, RP, RP, CL, RP},
     /* CL */ {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, CL},
     /* WD */ {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
@@ -79,7 +79,7 @@ test_every_state_and_action_follows_the_table(void **state)
 		}
 	}
 	/* The table above is not empty by accident. */
-	assert_int_equal(legal, 32);
+	assert_int_equal(legal, 30);
 }
 
 static void

@@ -1397,13 +1397,19 @@ static void
 test_memo_package_hash_has_documented_layout(void **state)
 {
 	static uint8_t rec[3][MEMO_RECORD_SEALED_BYTES];
-	static uint8_t m[4 + MEMO_ID_LEN + 32 + 4 + sizeof(rec)];
+	static uint8_t sig0[128], sig1[160];
+	static uint8_t m[4 + MEMO_ID_LEN + 32 + 4 + sizeof(rec) + 4 + 4 +
+			 sizeof(sig0) + 4 + sizeof(sig1)];
+	struct memo_anon_ref anon[2] = {
+	    {sig0, sizeof(sig0)}, {sig1, sizeof(sig1)}};
 	uint8_t vh[32], h[32], want[32];
 	struct binenc e;
 	size_t len, i;
 
 	(void)state;
 	randombytes_buf(rec, sizeof(rec));
+	randombytes_buf(sig0, sizeof(sig0));
+	randombytes_buf(sig1, sizeof(sig1));
 	memset(vh, 0x33, sizeof(vh));
 	binenc_init(&e, m, sizeof(m));
 	binenc_str(&e, MEMO);
@@ -1411,9 +1417,37 @@ test_memo_package_hash_has_documented_layout(void **state)
 	binenc_u32(&e, 3);
 	for (i = 0; i < 3; i++)
 		binenc_fixed(&e, rec[i], sizeof(rec[i]));
+	binenc_u32(&e, 2);
+	binenc_var(&e, sig0, sizeof(sig0));
+	binenc_var(&e, sig1, sizeof(sig1));
 	assert_int_equal(binenc_finish(&e, &len), 0);
-	assert_int_equal(dhash(want, "dissent/memo-package/v1", m, len), 0);
-	memo_package_hash(h, MEMO, vh, (record *)rec, 3);
+	assert_int_equal(len, sizeof(m));
+	assert_int_equal(dhash(want, "dissent/memo-package/v2", m, len), 0);
+	memo_package_hash(h, MEMO, vh, (record *)rec, 3, anon, 2);
+	assert_memory_equal(h, want, 32);
+}
+
+static void
+test_memo_package_hash_without_anonymous_signatures_counts_zero(void **state)
+{
+	static uint8_t rec[1][MEMO_RECORD_SEALED_BYTES];
+	static uint8_t m[4 + MEMO_ID_LEN + 32 + 4 + sizeof(rec) + 4];
+	uint8_t vh[32], h[32], want[32];
+	struct binenc e;
+	size_t len;
+
+	(void)state;
+	randombytes_buf(rec, sizeof(rec));
+	memset(vh, 0x44, sizeof(vh));
+	binenc_init(&e, m, sizeof(m));
+	binenc_str(&e, MEMO);
+	binenc_fixed(&e, vh, sizeof(vh));
+	binenc_u32(&e, 1);
+	binenc_fixed(&e, rec[0], sizeof(rec[0]));
+	binenc_u32(&e, 0);
+	assert_int_equal(binenc_finish(&e, &len), 0);
+	assert_int_equal(dhash(want, "dissent/memo-package/v2", m, len), 0);
+	memo_package_hash(h, MEMO, vh, (record *)rec, 1, NULL, 0);
 	assert_memory_equal(h, want, 32);
 }
 
@@ -1422,24 +1456,38 @@ test_memo_package_hash_depends_on_order_and_every_input(void **state)
 {
 	static uint8_t rec[2][MEMO_RECORD_SEALED_BYTES];
 	static uint8_t swapped[2][MEMO_RECORD_SEALED_BYTES];
-	uint8_t vh[32], vh2[32], h[6][32];
+	static uint8_t sig0[128], sig1[128], sig2[160];
+	struct memo_anon_ref anon[2] = {
+	    {sig0, sizeof(sig0)}, {sig1, sizeof(sig1)}};
+	struct memo_anon_ref anon_swapped[2] = {
+	    {sig1, sizeof(sig1)}, {sig0, sizeof(sig0)}};
+	struct memo_anon_ref anon_other[2] = {
+	    {sig0, sizeof(sig0)}, {sig2, sizeof(sig2)}};
+	uint8_t vh[32], vh2[32], h[10][32];
 	size_t i, j;
 
 	(void)state;
 	randombytes_buf(rec, sizeof(rec));
+	randombytes_buf(sig0, sizeof(sig0));
+	randombytes_buf(sig1, sizeof(sig1));
+	randombytes_buf(sig2, sizeof(sig2));
 	memcpy(swapped[0], rec[1], sizeof(rec[1]));
 	memcpy(swapped[1], rec[0], sizeof(rec[0]));
 	memset(vh, 0x33, sizeof(vh));
 	memcpy(vh2, vh, sizeof(vh));
 	vh2[0] ^= 1;
-	memo_package_hash(h[0], MEMO, vh, (record *)rec, 2);
-	memo_package_hash(h[1], MEMO, vh, (record *)swapped, 2);
-	memo_package_hash(h[2], MEMO2, vh, (record *)rec, 2);
-	memo_package_hash(h[3], MEMO, vh2, (record *)rec, 2);
-	memo_package_hash(h[4], MEMO, vh, (record *)rec, 1);
-	memo_package_hash(h[5], MEMO, vh, NULL, 0);
-	for (i = 0; i < 6; i++)
-		for (j = i + 1; j < 6; j++)
+	memo_package_hash(h[0], MEMO, vh, (record *)rec, 2, NULL, 0);
+	memo_package_hash(h[1], MEMO, vh, (record *)swapped, 2, NULL, 0);
+	memo_package_hash(h[2], MEMO2, vh, (record *)rec, 2, NULL, 0);
+	memo_package_hash(h[3], MEMO, vh2, (record *)rec, 2, NULL, 0);
+	memo_package_hash(h[4], MEMO, vh, (record *)rec, 1, NULL, 0);
+	memo_package_hash(h[5], MEMO, vh, NULL, 0, NULL, 0);
+	memo_package_hash(h[6], MEMO, vh, (record *)rec, 2, anon, 2);
+	memo_package_hash(h[7], MEMO, vh, (record *)rec, 2, anon_swapped, 2);
+	memo_package_hash(h[8], MEMO, vh, (record *)rec, 2, anon, 1);
+	memo_package_hash(h[9], MEMO, vh, (record *)rec, 2, anon_other, 2);
+	for (i = 0; i < 10; i++)
+		for (j = i + 1; j < 10; j++)
 			assert_memory_not_equal(h[i], h[j], 32);
 }
 
@@ -1509,6 +1557,8 @@ main(void)
 	    cmocka_unit_test(
 		test_memo_signer_tag_differs_per_memo_signer_and_key),
 	    cmocka_unit_test(test_memo_package_hash_has_documented_layout),
+	    cmocka_unit_test(
+		test_memo_package_hash_without_anonymous_signatures_counts_zero),
 	    cmocka_unit_test(
 		test_memo_package_hash_depends_on_order_and_every_input),
 	};

@@ -2347,6 +2347,7 @@ raw_exec(const char *sql)
 
 	snprintf(path, sizeof(path), "%s/dissent.db", w.dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_busy_timeout(db, 5000), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
@@ -2430,6 +2431,8 @@ test_a_database_from_before_the_log_gets_its_directory_logged(void **state)
 	w.sv = NULL;
 	raw_exec("DROP TABLE log_key_events; DROP TABLE log_heads; "
 		 "DROP TABLE log_nodes; DROP TABLE log_entries; "
+		 "DROP TABLE memo_counts; DROP TABLE memo_anon_signatures; "
+		 "DROP TABLE memo_ring_members; "
 		 "DROP TABLE notifications; DROP TABLE channel_grants; "
 		 "DROP TABLE channel_key; DROP TABLE complaint_readers; "
 		 "DROP TABLE complaints; DROP TABLE meetings; "

@@ -719,6 +719,7 @@ queued(const struct member *m, int kind)
 
 	snprintf(dbpath, sizeof(dbpath), "%s/dissent.db", w.dir);
 	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_busy_timeout(db, 5000), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 			     "SELECT count(*) FROM notifications WHERE "
 			     "recipient = ?1 AND kind = ?2",
@@ -762,6 +763,42 @@ log_events(struct event **evs)
 	}
 	reply_free(&r);
 	return (n);
+}
+
+/* ${by} invites ${who} to memo ${m} as ${as} ("signer", "codrafter"). */
+static void
+invite(const struct member *by, const struct memo *m, const struct member *who,
+    const char *as)
+{
+	json_t *grants;
+
+	grants = json_pack("{s:o}", "key",
+	    sealed(m->key, MEMO_GRANT_KEY, m->id, who->ks.pub.box_pk));
+	if (strcmp(as, "codrafter") == 0)
+		json_object_set_new(grants, "roster",
+		    sealed(m->roster_sk, MEMO_GRANT_ROSTER, m->id,
+			who->ks.pub.box_pk));
+	call_expect("POST", path("/api/v1/memos/%s/invitations", m->id),
+	    by->token,
+	    json_pack(
+		"{s:s,s:s,s:o}", "member", who->id, "as", as, "grants", grants),
+	    201);
+}
+
+/*
+ * A memo by the drafter with the outsider as co-drafter and invited to
+ * sign, and the unrelated member invited to sign, submitted.
+ */
+static void
+memo_with_invitees(struct memo *m)
+{
+
+	create_memo(&w.drafter, m, "policy");
+	/* An invitee may become a co-drafter (never the other way). */
+	invite(&w.drafter, m, &w.outsider, "signer");
+	invite(&w.drafter, m, &w.outsider, "codrafter");
+	invite(&w.drafter, m, &w.unrelated, "signer");
+	submit_memo(&w.drafter, m);
 }
 
 static void
@@ -1079,6 +1116,53 @@ test_unsubmitted_memo_is_invisible_to_the_channel(void **state)
 }
 
 static void
+test_reply_notifies_drafters_and_every_invitee_once(void **state)
+{
+	struct reply r;
+	struct memo m;
+
+	(void)state;
+	channel_key();
+	memo_with_invitees(&m);
+	ack(&m);
+	assign(&r, &m, &w.colleague);
+	expect_status(&r, 200);
+	reply_free(&r);
+	assert_int_equal(queued(&w.unrelated, NOTIFY_REPLY), 0);
+	call(&r, "POST", path("/api/v1/memos/%s/replies", m.id),
+	    w.colleague.token,
+	    note_body(&m, MEMO_REPLY_KIND_REPLY, 1, "Our answer."));
+	expect_status(&r, 200);
+	reply_free(&r);
+	/* The signers are among the invitees: all hear of it, alike. */
+	assert_int_equal(queued(&w.drafter, NOTIFY_REPLY), 1);
+	assert_int_equal(queued(&w.unrelated, NOTIFY_REPLY), 1);
+	/* Co-drafter and invitee both: one notification. */
+	assert_int_equal(queued(&w.outsider, NOTIFY_REPLY), 1);
+	assert_int_equal(queued(&w.colleague, NOTIFY_REPLY), 0);
+	assert_int_equal(queued(&w.coord, NOTIFY_REPLY), 0);
+}
+
+static void
+test_redirect_notifies_drafters_and_every_invitee_once(void **state)
+{
+	struct reply r;
+	struct memo m;
+
+	(void)state;
+	channel_key();
+	memo_with_invitees(&m);
+	call(&r, "POST", path("/api/v1/memos/%s/redirect", m.id), w.coord.token,
+	    note_body(&m, MEMO_REPLY_KIND_REDIRECT, 1, "Go to the IG."));
+	expect_status(&r, 200);
+	reply_free(&r);
+	assert_int_equal(queued(&w.drafter, NOTIFY_REPLY), 1);
+	assert_int_equal(queued(&w.unrelated, NOTIFY_REPLY), 1);
+	assert_int_equal(queued(&w.outsider, NOTIFY_REPLY), 1);
+	assert_int_equal(queued(&w.coord, NOTIFY_REPLY), 0);
+}
+
+static void
 test_redirect_leaves_a_note_and_only_before_ack(void **state)
 {
 	struct event ev;
@@ -1391,11 +1475,18 @@ test_close_then_reply_is_refused(void **state)
 	ack(&m);
 	memo_action(&r, &w.director, &m, "close");
 	expect_error(&r, 403, "forbidden");
+	/* Not before a reply: the reply deadline keeps running. */
+	memo_action(&r, &w.coord, &m, "close");
+	expect_error(&r, 409, "invalid_state");
+	call(&r, "POST", path("/api/v1/memos/%s/replies", m.id), w.coord.token,
+	    note_body(&m, MEMO_REPLY_KIND_REPLY, 1, "Our answer."));
+	expect_status(&r, 200);
+	reply_free(&r);
 	memo_action(&r, &w.coord, &m, "close");
 	expect_status(&r, 200);
 	reply_free(&r);
 	call(&r, "POST", path("/api/v1/memos/%s/replies", m.id), w.coord.token,
-	    note_body(&m, MEMO_REPLY_KIND_REPLY, 1, "Too late."));
+	    note_body(&m, MEMO_REPLY_KIND_REPLY, 2, "Too late."));
 	expect_error(&r, 409, "invalid_state");
 	memo_action(&r, &w.coord, &m, "close");
 	expect_error(&r, 409, "invalid_state");
@@ -1519,6 +1610,55 @@ test_meetings_are_requested_by_drafters_and_managed_by_the_principal(
 	    note_body(&m, MEMO_REPLY_KIND_REPLY, 2, "The answer."));
 	expect_status(&r, 200);
 	reply_free(&r);
+}
+
+/* The error message of ${r}; the reply is freed. */
+static char *
+error_message(struct reply *r)
+{
+	const char *m = json_string_value(
+	    json_object_get(json_object_get(r->json, "error"), "message"));
+	char *out;
+
+	assert_non_null(m);
+	assert_non_null(out = strdup(m));
+	reply_free(r);
+	return (out);
+}
+
+static void
+test_an_unrelated_member_cannot_tell_a_meeting_exists(void **state)
+{
+	char *there, *missing;
+	struct reply r;
+	struct memo m;
+	json_int_t mid;
+
+	(void)state;
+	channel_key();
+	submitted_memo(&w.drafter, &m, "policy");
+	ack(&m);
+	distribute(&r, &m, 1, &w.pstd);
+	expect_status(&r, 200);
+	reply_free(&r);
+	request_meeting(&r, &w.drafter, &m, &w.pstd);
+	expect_status(&r, 201);
+	mid = num(json_object_get(r.json, "meeting"), "id");
+	reply_free(&r);
+	call(&r, "POST", path("/api/v1/meetings/%lld/schedule", (long long)mid),
+	    w.unrelated.token,
+	    json_pack("{s:I}", "at", (json_int_t)time(NULL) + 86400));
+	assert_int_equal(r.status, 404);
+	there = error_message(&r);
+	call(&r, "POST",
+	    path("/api/v1/meetings/%lld/schedule", (long long)mid + 1000),
+	    w.unrelated.token,
+	    json_pack("{s:I}", "at", (json_int_t)time(NULL) + 86400));
+	assert_int_equal(r.status, 404);
+	missing = error_message(&r);
+	assert_string_equal(there, missing);
+	free(there);
+	free(missing);
 }
 
 /* A complaint body with ${text}, sealed to the ${n} auditors given. */
@@ -1822,6 +1962,7 @@ grants_of(const struct member *m)
 
 	snprintf(dbpath, sizeof(dbpath), "%s/dissent.db", w.dir);
 	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_busy_timeout(db, 5000), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 			     "SELECT count(*) FROM memo_grants WHERE "
 			     "recipient = ?1",
@@ -2009,6 +2150,8 @@ main(void)
 	    T(test_ack_is_refused_to_non_coordinators_and_twice),
 	    T(test_unsubmitted_memo_is_invisible_to_the_channel),
 	    T(test_redirect_leaves_a_note_and_only_before_ack),
+	    T(test_reply_notifies_drafters_and_every_invitee_once),
+	    T(test_redirect_notifies_drafters_and_every_invitee_once),
 	    T(test_assign_refuses_anyone_outside_the_channel_org),
 	    T(test_distribution_beyond_the_standard_list_waits_for_the_director),
 	    T(test_distribution_refuses_members_without_the_principal_role),
@@ -2016,6 +2159,7 @@ main(void)
 	    T(test_reply_by_assignee_is_accepted_and_by_others_refused),
 	    T(test_close_then_reply_is_refused),
 	    T(test_meetings_are_requested_by_drafters_and_managed_by_the_principal),
+	    T(test_an_unrelated_member_cannot_tell_a_meeting_exists),
 	    T(test_complaints_are_read_by_auditors_only_without_the_complainant),
 	    T(test_stats_suppress_cells_of_fewer_than_five_authors),
 	    T(test_inbox_is_sorted_by_next_due_and_flags_overdue),

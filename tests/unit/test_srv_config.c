@@ -781,6 +781,35 @@ test_check_refuses_smtp_without_sender(void **state)
 }
 
 static void
+test_ring_keys_default_and_are_bounded(void **state)
+{
+	(void)state;
+	assert_int_equal(c.ring_max, 1024);
+	assert_int_equal(c.ring_min_warn, 50);
+	assert_int_equal(set("ring_max", "4096"), 0);
+	assert_int_equal(c.ring_max, 4096);
+	assert_int_equal(set("ring_max", "1"), -1);
+	assert_int_equal(set("ring_max", "8193"), -1);
+	assert_int_equal(c.ring_max, 4096);
+	assert_int_equal(set("ring_min_warn", "0"), 0);
+	assert_int_equal(c.ring_min_warn, 0);
+	assert_int_equal(set("ring_min_warn", "8193"), -1);
+	assert_int_equal(c.ring_min_warn, 0);
+}
+
+static void
+test_check_refuses_ring_min_warn_above_ring_max(void **state)
+{
+	(void)state;
+	assert_int_equal(set("data_dir", dir), 0);
+	assert_int_equal(set("ring_max", "40"), 0);
+	assert_int_equal(config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "ring_min_warn"));
+	assert_int_equal(set("ring_min_warn", "40"), 0);
+	assert_int_equal(config_check(&c, err, sizeof(err)), 0);
+}
+
+static void
 test_memo_keys_can_be_set_with_set_flag(void **state)
 {
 	enum config_action action;
@@ -859,6 +888,8 @@ main(void)
 	    T(test_scheduler_interval_is_bounded),
 	    T(test_test_clock_file_is_a_path),
 	    T(test_check_refuses_smtp_without_sender),
+	    T(test_ring_keys_default_and_are_bounded),
+	    T(test_check_refuses_ring_min_warn_above_ring_max),
 	    T(test_memo_keys_can_be_set_with_set_flag),
 	};
 #undef T

@@ -501,11 +501,111 @@ test_spec_valid_refuses_b64_size_mismatch(void **state)
 	assert_int_equal(jsonin_spec_valid(&spec), 0);
 }
 
+/* A list of 3-byte keys (JSONIN_B64S), 1 to 4 of them. */
+struct keys_in {
+	uint8_t keys[4][3];
+	size_t nkeys;
+};
+
+static const struct jsonin_field keys_fields[] = {
+    {.name = "keys",
+	.type = JSONIN_B64S,
+	.flags = JSONIN_REQUIRED,
+	.min = 1,
+	.max = 4,
+	JSONIN_AT(struct keys_in, keys),
+	JSONIN_COUNT(struct keys_in, nkeys)},
+};
+static const struct jsonin_spec keys_spec =
+    JSONIN_SPEC(struct keys_in, keys_fields);
+
+/* Parse ${s} against keys_spec into ${k}. */
+static int
+parse_keys(const char *s, struct keys_in *k)
+{
+
+	return (jsonin_parse(&keys_spec, s, strlen(s), k, &e));
+}
+
+static void
+test_b64_list_decodes_every_item_and_counts_them(void **state)
+{
+	struct keys_in k;
+
+	(void)state;
+	assert_int_equal(jsonin_spec_valid(&keys_spec), 1);
+	assert_int_equal(parse_keys("{\"keys\":[\"AAEC\",\"_-_-\"]}", &k), 0);
+	assert_int_equal(k.nkeys, 2);
+	assert_int_equal(k.keys[0][0], 0);
+	assert_int_equal(k.keys[0][2], 2);
+	assert_int_equal(k.keys[1][0], 0xff);
+	assert_int_equal(k.keys[1][2], 0xfe);
+}
+
+static void
+test_b64_list_refuses_bad_items_and_sizes_wiping_the_output(void **state)
+{
+	static const char *const bad[] = {
+	    "{\"keys\":[]}",
+	    "{\"keys\":[\"AAEC\",\"AAEC\",\"AAEC\",\"AAEC\",\"AAEC\"]}",
+	    "{\"keys\":[\"AAECAw\"]}",
+	    "{\"keys\":[\"AAE\"]}",
+	    "{\"keys\":[\"AAEC\",3]}",
+	    "{\"keys\":[\"AAEC\",\"AA=C\"]}",
+	    "{\"keys\":[\"AA\\u0000C\"]}",
+	    "{\"keys\":\"AAEC\"}",
+	};
+	struct keys_in k;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&k, 0x55, sizeof(k));
+		assert_int_equal(parse_keys(bad[i], &k), -1);
+		assert_int_equal(e.status, JSONIN_INVALID_FIELD);
+		assert_non_null(strstr(e.message, "\"keys\""));
+		assert_int_equal(k.nkeys, 0);
+		assert_int_equal(k.keys[0][0], 0);
+	}
+}
+
+static void
+test_spec_valid_refuses_b64_list_without_count_or_whole_items(void **state)
+{
+	static const struct jsonin_field no_count[] = {
+	    {.name = "keys",
+		.type = JSONIN_B64S,
+		.min = 1,
+		.max = 4,
+		JSONIN_AT(struct keys_in, keys)},
+	};
+	static const struct jsonin_field ragged[] = {
+	    {.name = "keys",
+		.type = JSONIN_B64S,
+		.min = 1,
+		.max = 5,
+		JSONIN_AT(struct keys_in, keys),
+		JSONIN_COUNT(struct keys_in, nkeys)},
+	};
+	static const struct jsonin_spec a =
+	    JSONIN_SPEC(struct keys_in, no_count);
+	static const struct jsonin_spec b = JSONIN_SPEC(struct keys_in, ragged);
+
+	(void)state;
+	assert_int_equal(jsonin_spec_valid(&a), 0);
+	assert_int_equal(jsonin_spec_valid(&b), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_accepts_every_type),
+	    cmocka_unit_test(test_b64_list_decodes_every_item_and_counts_them),
+	    cmocka_unit_test(
+		test_b64_list_refuses_bad_items_and_sizes_wiping_the_output),
+	    cmocka_unit_test(
+		test_spec_valid_refuses_b64_list_without_count_or_whole_items),
 	    cmocka_unit_test(test_absent_optional_fields_are_not_present),
 	    cmocka_unit_test(test_false_is_present),
 	    cmocka_unit_test(test_accepts_multibyte_utf8),

@@ -54,6 +54,7 @@
 #include "keys.h"
 #include "log.h"
 #include "memo.h"
+#include "ring.h"
 #include "routes.h"
 #include "server.h"
 #include "totp.h"
@@ -124,7 +125,10 @@ struct row {
 	const char *method;
 	const char *pattern;
 	int target;
-	/* Allowed (2xx) cells run on a fresh target (2: everyone signed). */
+	/*
+	 * Allowed (2xx) cells run on a fresh target (2: everyone signed; 3:
+	 * with an anonymous signature by the extra member).
+	 */
 	int fresh;
 	/*
 	 * The operation docs/API.md names for the route (0: the access class
@@ -148,6 +152,14 @@ struct row {
 	    "403", s, "401"
 /* Everyone related to a memo from T_ASG on, by relation or channel role. */
 #define META_ASG(s) s, s, s, s, "404", s, s, s, s, "404", s, "403", "401"
+/* Public, and refusing every session: only the anonymous column is let in. */
+#define UNIDENTIFIED(s)                                                        \
+	"400 identified_request", "400 identified_request",                    \
+	    "400 identified_request", "400 identified_request",                \
+	    "400 identified_request", "400 identified_request",                \
+	    "400 identified_request", "400 identified_request",                \
+	    "400 identified_request", "400 identified_request",                \
+	    "400 identified_request", "400 identified_request", s
 /* A memo before submission: the drafting relations only. */
 #define PRE(d, cd, inv, sg)                                                    \
 	d, cd, inv, sg, "404", "404", "404", "404", "404", "404", "404",       \
@@ -231,6 +243,8 @@ static const struct row rows[] = {
 	{META_ASG("200")}, NULL},
     {"GET", "/api/v1/memos/{id}", T_CLO, 0, ACCESS_OP_META, NONE, NONE,
 	{META_ASG("200")}, NULL},
+    {"GET", "/api/v1/memos/{id}/versions", T_OPEN, 0, ACCESS_OP_META, NONE,
+	NONE, {PRE("200", "200", "200", "200")}, NULL},
     {"GET", "/api/v1/memos/{id}/versions", T_ASG, 0, ACCESS_OP_META, NONE, NONE,
 	{META_ASG("200")}, NULL},
     {"POST", "/api/v1/memos/{id}/versions", T_OPEN, 1, ACCESS_OP_EDIT, NONE,
@@ -266,7 +280,7 @@ static const struct row rows[] = {
 	{"409 invalid_state", "409 invalid_state", "403", "403", "404", "403",
 	    "404", "403", "404", "404", "403", "403", "401"},
 	NULL},
-    {"POST", "/api/v1/memos/{id}/invitations", T_OPEN, 0,
+    {"POST", "/api/v1/memos/{id}/invitations", T_OPEN, 1,
 	ACCESS_OP_INVITE_SIGNER, NONE, NONE, {PRE("201", "201", "403", "403")},
 	NULL},
     {"GET", "/api/v1/invitations", T_NONE, 0, NONE, NONE, NONE,
@@ -287,6 +301,25 @@ static const struct row rows[] = {
 	NULL},
     {"DELETE", "/api/v1/memos/{id}/signatures/mine", T_OPEN, 2, ACCESS_OP_SIGN,
 	NONE, NONE, {PRE("200", "200", "200", "200")}, NULL},
+    {"GET", "/api/v1/memos/{id}/ring", T_OPEN, 0, ACCESS_OP_META, NONE, NONE,
+	{PRE("200", "200", "200", "200")}, NULL},
+    {"GET", "/api/v1/memos/{id}/ring", T_ASG, 0, ACCESS_OP_META, NONE, NONE,
+	{META_ASG("200")}, NULL},
+    {"GET", "/api/v1/memos/{id}/anonymous-signatures", T_OPEN, 0,
+	ACCESS_OP_META, NONE, NONE, {PRE("200", "200", "200", "200")}, NULL},
+    {"GET", "/api/v1/memos/{id}/anonymous-signatures", T_ASG, 0, ACCESS_OP_META,
+	NONE, NONE, {META_ASG("200")}, NULL},
+    {"POST", "/api/v1/memos/{id}/anonymous-signatures", T_OPEN, 1, NONE, NONE,
+	NONE, {UNIDENTIFIED("201")}, NULL},
+    {"POST", "/api/v1/memos/{id}/anonymous-signatures/withdraw", T_OPEN, 3,
+	NONE, NONE, NONE, {UNIDENTIFIED("200")}, NULL},
+    {"DELETE", "/api/v1/memos/{id}/signatures/{tag}", T_OPEN, 1, ACCESS_OP_EDIT,
+	NONE, NONE, {PRE("200", "200", "403", "403")}, NULL},
+    {"DELETE", "/api/v1/memos/{id}/signatures/{tag}", T_SUB, 0, ACCESS_OP_EDIT,
+	NONE, NONE,
+	{"409 invalid_state", "409 invalid_state", "403", "403", "404", "403",
+	    "404", "403", "404", "404", "403", "403", "401"},
+	NULL},
     {"POST", "/api/v1/memos/{id}/submit", T_OPEN, 1, ACCESS_OP_SUBMIT, NONE,
 	NONE, {PRE("200", "200", "403", "403")}, NULL},
     {"GET", "/api/v1/memos/{id}/receipt", T_ASG, 0, ACCESS_OP_META, NONE, NONE,
@@ -873,6 +906,68 @@ sign_body(const struct memo *m, const struct member *by)
 	    jb64(record, sizeof(record))));
 }
 
+/*
+ * The extra member's anonymous signature of ${m}'s current version, on
+ * the ring of the extra member and coord2 at the memo's snapshot, with
+ * fixed randomness (so that it can be made again to be withdrawn): the
+ * body of POST anonymous-signatures, or with ${withdrawal} that of its
+ * withdrawal.
+ */
+static json_t *
+anon_body(const struct memo *m, int withdrawal)
+{
+	static const uint8_t seed[RING_SEED_BYTES] = {0x42};
+	uint8_t ring[2][RING_PK_BYTES], t[RING_PK_BYTES];
+	uint8_t sig[RING_SIG_BYTES(2)], wsig[RING_SIG_BYTES(2)];
+	uint8_t binding[RING_BINDING_BYTES];
+	struct reply r;
+	uint64_t size;
+	size_t pos = 0;
+
+	call(&r, "GET", path("/api/v1/memos/%s/ring", m->id),
+	    w.mem[R_DRAFTER].token, NULL);
+	assert_int_equal(r.status, 200);
+	size = (uint64_t)num(r.json, "tree_size");
+	reply_free(&r);
+	memcpy(ring[0], w.extra.ks.pub.ring_pk, RING_PK_BYTES);
+	memcpy(ring[1], w.coord2.ks.pub.ring_pk, RING_PK_BYTES);
+	if (memcmp(ring[0], ring[1], RING_PK_BYTES) > 0) {
+		memcpy(t, ring[0], RING_PK_BYTES);
+		memcpy(ring[0], ring[1], RING_PK_BYTES);
+		memcpy(ring[1], t, RING_PK_BYTES);
+		pos = 1;
+	}
+	ring_binding_version(binding, m->hash);
+	assert_int_equal(ring_sign_with_seed(sig, sizeof(sig),
+			     (const uint8_t(*)[RING_PK_BYTES])ring, 2, pos,
+			     w.extra.ks.ring_sk, m->id, binding, size, seed),
+	    0);
+	if (!withdrawal)
+		return (json_pack("{s:I,s:o,s:[o,o],s:o}", "version",
+		    (json_int_t)m->version, "version_hash",
+		    jb64(m->hash, MEMO_HASH_BYTES), "ring",
+		    jb64(ring[0], RING_PK_BYTES), jb64(ring[1], RING_PK_BYTES),
+		    "signature", jb64(sig, sizeof(sig))));
+	assert_int_equal(
+	    ring_binding_withdrawal(binding, m->hash, sig, sizeof(sig)), 0);
+	assert_int_equal(ring_sign_with_seed(wsig, sizeof(wsig),
+			     (const uint8_t(*)[RING_PK_BYTES])ring, 2, pos,
+			     w.extra.ks.ring_sk, m->id, binding, size, seed),
+	    0);
+	return (json_pack("{s:[o,o],s:o}", "ring", jb64(ring[0], RING_PK_BYTES),
+	    jb64(ring[1], RING_PK_BYTES), "signature",
+	    jb64(wsig, sizeof(wsig))));
+}
+
+/* Post the extra member's anonymous signature of ${m} (anon_body()). */
+static void
+post_anon_signature(const struct memo *m)
+{
+
+	call_expect("POST", path("/api/v1/memos/%s/anonymous-signatures", m->id),
+	    NULL, anon_body(m, 0), 201);
+}
+
 /* The body of POST submit of ${m} to the channel's key. */
 static json_t *
 submit_body(const struct memo *m)
@@ -1340,10 +1435,25 @@ test_matrix_states_the_rules(void **state)
 		 * A memo (or a meeting on it) does not exist for an unrelated
 		 * member nor for a principal it was not distributed to.
 		 */
-		if (strncmp(r->pattern, "/api/v1/memos/{id}", 18) == 0 ||
-		    strncmp(r->pattern, "/api/v1/meetings/{mid}", 22) == 0) {
+		if (r->access != ACCESS_PUBLIC &&
+		    (strncmp(r->pattern, "/api/v1/memos/{id}", 18) == 0 ||
+			strncmp(r->pattern, "/api/v1/meetings/{mid}", 22) ==
+			    0)) {
 			assert_string_equal(rows[j].expect[R_UNRELATED], "404");
 			assert_string_equal(rows[j].expect[R_P2], "404");
+		}
+		/*
+		 * Anonymous signatures are posted without a session: whoever
+		 * sends one, the answer is the same, and any session is
+		 * refused as identifying.
+		 */
+		if (strstr(r->pattern, "/anonymous-signatures") != NULL &&
+		    strcmp(rows[j].method, "POST") == 0) {
+			assert_int_equal(r->access, ACCESS_PUBLIC);
+			for (rel = 0; rel < R_ANON; rel++)
+				assert_string_equal(rows[j].expect[rel],
+				    "400 identified_request");
+			assert_false(refused(rows[j].expect[R_ANON]));
 		}
 		/* An assignee never gets more than content: never approves. */
 		if (rows[j].op == ACCESS_OP_APPROVE)
@@ -1464,12 +1574,30 @@ subject(const struct row *rw, int fresh, struct subject *s)
 		if (fresh) {
 			build(&fm, rw->target, rw->fresh == 2);
 			s->m = &fm;
+			if (rw->fresh == 3)
+				post_anon_signature(&fm);
 		} else {
 			s->m = &w.memos[rw->target];
 		}
 	}
 	if (strncmp(rw->pattern, "/api/v1/log/", 12) == 0)
 		s->log_size = log_size();
+}
+
+/* The tag of the first signer record of ${m}, as its drafter lists them. */
+static const char *
+first_tag(const struct memo *m)
+{
+	static char tag[64];
+	struct reply r;
+
+	call(&r, "GET", path("/api/v1/memos/%s/signatures", m->id),
+	    w.mem[R_DRAFTER].token, NULL);
+	assert_int_equal(r.status, 200);
+	snprintf(tag, sizeof(tag), "%s",
+	    str(json_array_get(json_object_get(r.json, "records"), 0), "tag"));
+	reply_free(&r);
+	return (tag);
 }
 
 /* The path of row ${rw} on ${s}, with its query. */
@@ -1495,6 +1623,8 @@ expand(const struct row *rw, const struct subject *s, char *out, size_t cap)
 			v = "1";
 		else if (strncmp(p, "{member}", 8) == 0)
 			v = w.mem[R_P2].id;
+		else if (strncmp(p, "{tag}", 5) == 0)
+			v = first_tag(s->m);
 		else if (strncmp(p, "{mid}", 5) == 0) {
 			snprintf(
 			    digits, sizeof(digits), "%lld", (long long)s->mid);
@@ -1652,6 +1782,10 @@ body_for(const struct row *rw, const struct subject *s, int rel,
 		return (sign_body(s->m, me));
 	if (is(rw, "POST", "/api/v1/memos/{id}/submit"))
 		return (submit_body(s->m));
+	if (is(rw, "POST", "/api/v1/memos/{id}/anonymous-signatures"))
+		return (anon_body(s->m, 0));
+	if (is(rw, "POST", "/api/v1/memos/{id}/anonymous-signatures/withdraw"))
+		return (anon_body(s->m, 1));
 	if (is(rw, "POST", "/api/v1/channel/key")) {
 		crypto_box_keypair(pk, sk);
 		o = json_pack("{s:o,s:o}", "pk", jb64(pk, sizeof(pk)), "grant",
@@ -1749,6 +1883,39 @@ check_list(const struct row *rw, int rel, json_t *arr, const char *wrap,
 }
 
 /*
+ * Check that a memo route's answer to ${rel}, if not a drafter, names no
+ * member of the drafting side (drafter, co-drafter, invitee, signer) but
+ * the caller: drafters nearly always sign, so naming one names a signer.
+ * Meetings (requested by a drafter, shown to the principal and the
+ * channel) are not memo routes.
+ */
+static void
+check_drafting_side_hidden(const struct row *rw, int rel, const struct reply *r)
+{
+	static const int side[] = {R_DRAFTER, R_CODRAFTER, R_INVITEE, R_SIGNER};
+	static char text[HTTP_BODY_MAX];
+	size_t i, len;
+
+	/*
+	 * The ring snapshot is the directory's eligible set, drafters
+	 * included: it names everyone who could sign, no one as a signer.
+	 */
+	if (rel == R_DRAFTER || rel == R_CODRAFTER || r->json == NULL ||
+	    is(rw, "GET", "/api/v1/memos/{id}/ring") ||
+	    (strncmp(rw->pattern, "/api/v1/memos", 13) != 0 &&
+		!is(rw, "GET", "/api/v1/invitations") &&
+		!is(rw, "GET", "/api/v1/channel/inbox")))
+		return;
+	len = json_dumpb(r->json, text, sizeof(text) - 1, JSON_COMPACT);
+	assert_true(len > 0 && len < sizeof(text));
+	text[len] = '\0';
+	for (i = 0; i < sizeof(side) / sizeof(side[0]); i++)
+		if (side[i] != rel && strstr(text, w.mem[side[i]].id) != NULL)
+			mismatch(rw, rel, "the answer names the %s",
+			    rel_names[side[i]]);
+}
+
+/*
  * Check what an allowed caller was given, where the matrix promises more
  * than a status: signer records and roster grants to their audience only
  * (never the assignee), the assignee named only to the channel, and lists
@@ -1796,6 +1963,13 @@ check_content(const struct row *rw, int rel, const struct reply *r)
 		if (present(json_object_get(r->json, "records")) != signers)
 			mismatch(rw, rel, "signer records %s",
 			    signers ? "withheld" : "given");
+		/* The tags, to strike a record by, are for drafters. */
+		json_array_foreach(json_object_get(r->json, "records"), i, o)
+		{
+			if (present(json_object_get(o, "tag")) !=
+			    (rel == R_DRAFTER || rel == R_CODRAFTER))
+				mismatch(rw, rel, "record tags wrong");
+		}
 	} else if (is(rw, "GET", "/api/v1/memos/{id}/grants")) {
 		if (!present(json_object_get(r->json, "key")) && rel != R_COORD)
 			mismatch(rw, rel, "no memo key grant");
@@ -1807,6 +1981,18 @@ check_content(const struct row *rw, int rel, const struct reply *r)
 		if (present(json_object_get(r->json, "channel")) !=
 		    (rel == R_COORD))
 			mismatch(rw, rel, "channel grants wrong");
+	} else if (is(rw, "GET", "/api/v1/memos/{id}/versions")) {
+		/* Who wrote a version names a drafter: drafters' business. */
+		json_array_foreach(json_object_get(r->json, "versions"), i, o)
+		{
+			if (present(json_object_get(o, "author")) !=
+			    (rel == R_DRAFTER || rel == R_CODRAFTER))
+				mismatch(rw, rel, "version %zu's author %s",
+				    i + 1,
+				    present(json_object_get(o, "author"))
+					? "shown"
+					: "hidden");
+		}
 	} else if (is(rw, "GET", "/api/v1/memos/{id}") &&
 		   memo_state_of(rw->target) >= T_ASG) {
 		o = json_object_get(
@@ -1866,6 +2052,7 @@ run_row(const struct row *rw)
 			mismatch(rw, rel, "expected %s, got %u %s",
 			    rw->expect[rel], r.status, code);
 		else if (want < 300) {
+			check_drafting_side_hidden(rw, rel, &r);
 			check_content(rw, rel, &r);
 			after(rw, rel, &r, &next);
 		}

@@ -198,8 +198,10 @@ mpath(const struct memo_w *mw, const char *rest)
 	static char bufs[4][256];
 	static int next;
 	char *out = bufs[next++ % 4];
+	int n;
 
-	snprintf(out, sizeof(bufs[0]), "/api/v1/memos/%s%s", mw->id, rest);
+	n = snprintf(out, sizeof(bufs[0]), "/api/v1/memos/%s%s", mw->id, rest);
+	assert_true(n > 0 && (size_t)n < sizeof(bufs[0]));
 	return (out);
 }
 
@@ -898,13 +900,19 @@ test_signers_see_counts_but_not_records_unless_shown(void **state)
 	assert_int_equal(
 	    json_array_size(json_object_get(r.json, "records")), 1);
 	reply_free(&r);
-	/* Once names are shown, signers see the records too. */
+	/* Where names are shown (from before anyone signed), signers see the
+	 * records too. */
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	invite(&mw, &w.drafter, &w.bob, "signer", NULL);
 	call(&r, "PUT", mpath(&mw, "/settings"), w.drafter.token,
 	    json_pack("{s:b,s:b}", "show_signers", 1, "signers_may_invite", 0));
 	expect(&r, 200);
 	assert_true(json_is_true(
 	    json_object_get(json_object_get(r.json, "memo"), "show_signers")));
 	reply_free(&r);
+	open_memo(&mw);
+	assert_int_equal(sign(&mw, &w.alice, NULL), 201);
 	call(&r, "GET", mpath(&mw, "/signatures"), w.bob.token, NULL);
 	expect(&r, 200);
 	assert_int_equal(
@@ -953,6 +961,12 @@ test_new_version_makes_signatures_stale_until_resigned(void **state)
 	expect(&r, 200);
 	assert_int_equal(
 	    json_array_size(json_object_get(r.json, "versions")), 2);
+	/* Who wrote it would name a drafter: only drafters see it. */
+	assert_null(json_object_get(
+	    json_array_get(json_object_get(r.json, "versions"), 1), "author"));
+	reply_free(&r);
+	call(&r, "GET", mpath(&mw, "/versions"), w.drafter.token, NULL);
+	expect(&r, 200);
 	assert_string_equal(
 	    str(json_array_get(json_object_get(r.json, "versions"), 1),
 		"author"),
@@ -1386,6 +1400,289 @@ test_signers_may_invite_when_allowed(void **state)
 	expect_error(&r, 403, "forbidden");
 }
 
+/*
+ * ${m}'s grant of ${purpose} on ${mw} as the server holds it: 1 if it
+ * opens to ${want}, 0 if it opens to another key, -1 if there is none.
+ */
+static int
+grant_holds(const struct memo_w *mw, const struct member *m,
+    const char *purpose, const uint8_t want[32])
+{
+	uint8_t sealedb[GRANT_SEALED_MAX], got[32];
+	const char *field;
+	struct reply r;
+	json_t *v;
+	size_t len;
+	int ret;
+
+	field = strcmp(purpose, MEMO_GRANT_KEY) == 0 ? "key" : "roster";
+	call(&r, "GET", mpath(mw, "/grants"), m->token, NULL);
+	expect(&r, 200);
+	v = json_object_get(r.json, field);
+	if (v == NULL || json_is_null(v)) {
+		reply_free(&r);
+		return (-1);
+	}
+	assert_int_equal(
+	    b64_decode(sealedb, sizeof(sealedb), &len, json_string_value(v)),
+	    0);
+	assert_int_equal(
+	    grant_open(got, sealedb, len, purpose, mw->id, &m->ks), 0);
+	ret = sodium_memcmp(got, want, 32) == 0;
+	reply_free(&r);
+	return (ret);
+}
+
+/* ${by} invites ${m} to ${mw} as ${as} with grants of junk keys. */
+static unsigned int
+invite_junk(const struct memo_w *mw, const struct member *by,
+    const struct member *m, const char *as, struct reply *out)
+{
+	uint8_t junk[32];
+	struct reply r;
+	json_t *g;
+
+	randombytes_buf(junk, sizeof(junk));
+	g = json_pack("{s:s,s:s}", "key",
+	    sealed(junk, MEMO_GRANT_KEY, mw->id, m->ks.pub.box_pk), "roster",
+	    sealed(junk, MEMO_GRANT_ROSTER, mw->id, m->ks.pub.box_pk));
+	if (strcmp(as, "signer") == 0)
+		json_object_del(g, "roster");
+	call(&r, "POST", mpath(mw, "/invitations"), by->token,
+	    json_pack("{s:s,s:s,s:o}", "member", m->id, "as", as, "grants", g));
+	if (out != NULL)
+		*out = r;
+	else
+		reply_free(&r);
+	return (r.status);
+}
+
+static void
+test_invitee_cannot_overwrite_a_drafter_s_grants(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+
+	(void)state;
+	create_memo(&mw);
+	assert_int_equal(
+	    invite(&mw, &w.drafter, &w.bob, "codrafter", NULL), 201);
+	assert_int_equal(
+	    invite(&mw, &w.drafter, &w.alice, "signer", NULL), 201);
+	call(&r, "PUT", mpath(&mw, "/settings"), w.drafter.token,
+	    json_pack("{s:b,s:b}", "show_signers", 0, "signers_may_invite", 1));
+	expect(&r, 200);
+	reply_free(&r);
+	/*
+	 * Alice may invite signers, but inviting a drafter, a co-drafter or
+	 * an invitee changes nothing; her answer is the one any invitation
+	 * gets, so it does not tell her who drafts.
+	 */
+	assert_int_equal(
+	    invite_junk(&mw, &w.alice, &w.drafter, "signer", &r), 201);
+	assert_string_equal(
+	    str(json_object_get(r.json, "invitation"), "member"), w.drafter.id);
+	reply_free(&r);
+	assert_int_equal(
+	    invite_junk(&mw, &w.alice, &w.bob, "signer", NULL), 201);
+	assert_int_equal(
+	    grant_holds(&mw, &w.drafter, MEMO_GRANT_KEY, mw.key), 1);
+	assert_int_equal(
+	    grant_holds(&mw, &w.drafter, MEMO_GRANT_ROSTER, mw.roster_sk), 1);
+	assert_int_equal(grant_holds(&mw, &w.bob, MEMO_GRANT_KEY, mw.key), 1);
+	assert_int_equal(
+	    grant_holds(&mw, &w.bob, MEMO_GRANT_ROSTER, mw.roster_sk), 1);
+	/* Nor did the drafter become an invitee. */
+	call(&r, "GET", mpath(&mw, ""), w.drafter.token, NULL);
+	expect(&r, 200);
+	assert_int_equal(json_array_size(json_object_get(
+			     json_object_get(r.json, "memo"), "relations")),
+	    1);
+	reply_free(&r);
+}
+
+static void
+test_reinvitation_never_replaces_a_grant(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+
+	(void)state;
+	create_memo(&mw);
+	assert_int_equal(
+	    invite(&mw, &w.drafter, &w.bob, "codrafter", NULL), 201);
+	assert_int_equal(
+	    invite(&mw, &w.drafter, &w.alice, "signer", NULL), 201);
+	/* A co-drafter re-inviting the drafter, or anyone an invitee. */
+	assert_int_equal(
+	    invite_junk(&mw, &w.bob, &w.drafter, "codrafter", &r), 409);
+	expect_error(&r, 409, "already_invited");
+	assert_int_equal(
+	    invite_junk(&mw, &w.bob, &w.drafter, "signer", &r), 409);
+	expect_error(&r, 409, "already_invited");
+	assert_int_equal(
+	    invite_junk(&mw, &w.drafter, &w.bob, "codrafter", &r), 409);
+	expect_error(&r, 409, "already_invited");
+	assert_int_equal(
+	    invite_junk(&mw, &w.drafter, &w.alice, "signer", &r), 409);
+	expect_error(&r, 409, "already_invited");
+	assert_int_equal(
+	    grant_holds(&mw, &w.drafter, MEMO_GRANT_KEY, mw.key), 1);
+	assert_int_equal(
+	    grant_holds(&mw, &w.drafter, MEMO_GRANT_ROSTER, mw.roster_sk), 1);
+	assert_int_equal(grant_holds(&mw, &w.bob, MEMO_GRANT_KEY, mw.key), 1);
+	assert_int_equal(
+	    grant_holds(&mw, &w.bob, MEMO_GRANT_ROSTER, mw.roster_sk), 1);
+	assert_int_equal(grant_holds(&mw, &w.alice, MEMO_GRANT_KEY, mw.key), 1);
+}
+
+static void
+test_invitee_becomes_codrafter_keeping_the_key_grant(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+	json_t *rel;
+
+	(void)state;
+	create_memo(&mw);
+	assert_int_equal(
+	    invite(&mw, &w.drafter, &w.alice, "signer", NULL), 201);
+	/* The upgrade adds the missing roster grant, never another key. */
+	assert_int_equal(
+	    invite_junk(&mw, &w.drafter, &w.alice, "codrafter", &r), 201);
+	reply_free(&r);
+	assert_int_equal(grant_holds(&mw, &w.alice, MEMO_GRANT_KEY, mw.key), 1);
+	assert_int_equal(
+	    grant_holds(&mw, &w.alice, MEMO_GRANT_ROSTER, mw.key), 0);
+	call(&r, "GET", mpath(&mw, ""), w.alice.token, NULL);
+	expect(&r, 200);
+	rel = json_object_get(json_object_get(r.json, "memo"), "relations");
+	assert_string_equal(
+	    json_string_value(json_array_get(rel, 0)), "codrafter");
+	reply_free(&r);
+	/* Once a co-drafter, nothing more to add. */
+	assert_int_equal(
+	    invite(&mw, &w.drafter, &w.alice, "codrafter", &r), 409);
+	expect_error(&r, 409, "already_invited");
+}
+
+/*
+ * The tag of the record in ${mw}'s signer records (as the drafter lists
+ * them) that does not open with the roster key into ${tag}; return the
+ * number of records.
+ */
+static size_t
+bad_record_tag(const struct memo_w *mw, char tag[64])
+{
+	uint8_t rec[MEMO_RECORD_SEALED_BYTES];
+	struct memo_signature s;
+	struct reply r;
+	json_t *e;
+	size_t i, n;
+
+	tag[0] = '\0';
+	call(&r, "GET", mpath(mw, "/signatures"), w.drafter.token, NULL);
+	expect(&r, 200);
+	n = json_array_size(json_object_get(r.json, "records"));
+	json_array_foreach(json_object_get(r.json, "records"), i, e)
+	{
+		unb64(rec, sizeof(rec), str(e, "record"));
+		assert_int_equal(strlen(str(e, "tag")), 43);
+		if (memo_record_open(&s, rec, mw->roster_pk, mw->roster_sk) !=
+		    0)
+			snprintf(tag, 64, "%s", str(e, "tag"));
+	}
+	reply_free(&r);
+	return (n);
+}
+
+static void
+test_drafter_strikes_a_bad_record_before_submission(void **state)
+{
+	uint8_t junk[MEMO_RECORD_SEALED_BYTES], pk[32], sk[32];
+	char tag[64], p[256];
+	struct memo_w mw;
+	struct reply r;
+	json_t *b;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	invite(&mw, &w.drafter, &w.bob, "signer", NULL);
+	open_memo(&mw);
+	/* The server cannot open records: Alice's junk one is accepted. */
+	b = sign_body(&mw, &w.alice, (int64_t)time(NULL), mw.hash);
+	randombytes_buf(junk, sizeof(junk));
+	json_object_set_new(b, "record", json_string(b64(junk, sizeof(junk))));
+	call(&r, "POST", mpath(&mw, "/signatures"), w.alice.token, b);
+	expect(&r, 201);
+	reply_free(&r);
+	assert_int_equal(sign(&mw, &w.bob, NULL), 201);
+	assert_int_equal(bad_record_tag(&mw, tag), 2);
+	assert_true(tag[0] != '\0');
+	snprintf(p, sizeof(p), "/signatures/%s", tag);
+
+	/* Only a drafter strikes, and only a record that exists. */
+	call(&r, "DELETE", mpath(&mw, p), w.alice.token, NULL);
+	expect_error(&r, 403, "forbidden");
+	call(&r, "DELETE", mpath(&mw, "/signatures/AAAA"), w.drafter.token,
+	    NULL);
+	expect_error(&r, 404, "not_found");
+	call(&r, "DELETE", mpath(&mw, p), w.drafter.token, NULL);
+	expect(&r, 200);
+	assert_int_equal(num(json_object_get(r.json, "counts"), "named"), 1);
+	reply_free(&r);
+	call(&r, "DELETE", mpath(&mw, p), w.drafter.token, NULL);
+	expect_error(&r, 404, "not_found");
+	assert_int_equal(bad_record_tag(&mw, tag), 1);
+	assert_string_equal(tag, "");
+	/* Alice may sign again, properly. */
+	assert_int_equal(sign(&mw, &w.alice, NULL), 201);
+	expect_counts(&mw, &w.drafter, 2, 0);
+
+	/* Frozen at submission. */
+	create_channel_key(pk, sk);
+	call(&r, "POST", mpath(&mw, "/submit"), w.drafter.token,
+	    submit_body(&mw, pk));
+	expect(&r, 200);
+	reply_free(&r);
+	call(&r, "GET", mpath(&mw, "/signatures"), w.drafter.token, NULL);
+	expect(&r, 200);
+	snprintf(p, sizeof(p), "/signatures/%s",
+	    str(json_array_get(json_object_get(r.json, "records"), 0), "tag"));
+	reply_free(&r);
+	call(&r, "DELETE", mpath(&mw, p), w.drafter.token, NULL);
+	expect_error(&r, 409, "invalid_state");
+	expect_counts(&mw, &w.drafter, 2, 0);
+}
+
+static void
+test_record_tags_are_shown_to_drafters_only(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+	json_t *e;
+	size_t i;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	call(&r, "PUT", mpath(&mw, "/settings"), w.drafter.token,
+	    json_pack("{s:b,s:b}", "show_signers", 1, "signers_may_invite", 0));
+	expect(&r, 200);
+	reply_free(&r);
+	open_memo(&mw);
+	assert_int_equal(sign(&mw, &w.alice, NULL), 201);
+	/* Alice sees the records (names are shown), not their tags. */
+	call(&r, "GET", mpath(&mw, "/signatures"), w.alice.token, NULL);
+	expect(&r, 200);
+	assert_int_equal(
+	    json_array_size(json_object_get(r.json, "records")), 1);
+	json_array_foreach(json_object_get(r.json, "records"), i, e)
+	    assert_null(json_object_get(e, "tag"));
+	reply_free(&r);
+}
+
 static void
 test_duplicate_signature_is_already_signed(void **state)
 {
@@ -1522,6 +1819,68 @@ test_unknown_topic_or_org_is_refused(void **state)
 	call(&r, "GET", "/api/v1/memos", w.drafter.token, NULL);
 	expect(&r, 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "memos")), 0);
+	reply_free(&r);
+}
+
+static void
+test_invalid_roster_key_is_refused(void **state)
+{
+	/* The identity and a point of small order (order 8). */
+	static const uint8_t small[32] = {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41,
+	    0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda,
+	    0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16,
+	    0x5f, 0x49, 0xb8, 0x00};
+	static const uint8_t zero[32];
+	const uint8_t *bad[] = {zero, small};
+	struct memo_w mw;
+	struct reply r;
+	json_t *b;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		b = create_body(&mw, &w.drafter, "policy", "SBU",
+		    json_pack("[s]", "state"));
+		json_object_set_new(
+		    b, "roster_pk", json_string(b64(bad[i], 32)));
+		call(&r, "POST", "/api/v1/memos", w.drafter.token, b);
+		expect_error(&r, 400, "invalid_field");
+	}
+	call(&r, "GET", "/api/v1/memos", w.drafter.token, NULL);
+	expect(&r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "memos")), 0);
+	reply_free(&r);
+}
+
+static void
+test_names_cannot_be_shown_once_signed_under_a_count(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	open_memo(&mw);
+	assert_int_equal(sign(&mw, &w.alice, NULL), 201);
+	/* Alice signed when names were hidden: they stay hidden. */
+	call(&r, "PUT", mpath(&mw, "/settings"), w.drafter.token,
+	    json_pack("{s:b,s:b}", "show_signers", 1, "signers_may_invite", 0));
+	expect_error(&r, 409, "signatures_exist");
+	/* Other settings still change; hiding names is always allowed. */
+	call(&r, "PUT", mpath(&mw, "/settings"), w.drafter.token,
+	    json_pack("{s:b,s:b}", "show_signers", 0, "signers_may_invite", 1));
+	expect(&r, 200);
+	assert_false(json_is_true(
+	    json_object_get(json_object_get(r.json, "memo"), "show_signers")));
+	reply_free(&r);
+	/* With the signature withdrawn, names may be shown. */
+	call(&r, "DELETE", mpath(&mw, "/signatures/mine"), w.alice.token, NULL);
+	expect(&r, 200);
+	reply_free(&r);
+	call(&r, "PUT", mpath(&mw, "/settings"), w.drafter.token,
+	    json_pack("{s:b,s:b}", "show_signers", 1, "signers_may_invite", 0));
+	expect(&r, 200);
 	reply_free(&r);
 }
 
@@ -1670,7 +2029,7 @@ test_submit_freezes_signatures_and_returns_a_verifiable_receipt(void **state)
 		unb64(records[i], MEMO_RECORD_SEALED_BYTES,
 		    str(json_array_get(recs, i), "record"));
 	memo_package_hash(package, mw.id, mw.hash,
-	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])records, 2);
+	    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])records, 2, NULL, 0);
 	assert_memory_equal(package, ev.package_hash, MEMO_HASH_BYTES);
 	/* Each record opens with the roster key to a signer it names. */
 	for (i = 0; i < 2; i++) {
@@ -1889,6 +2248,7 @@ test_database_holds_no_signer_id_or_plaintext(void **state)
 	snprintf(path, sizeof(path), "%s/%s", w.dir, INSTANCE_DB_FILE);
 	assert_int_equal(
 	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_busy_timeout(db, 5000), SQLITE_OK);
 	/* The search finds what is there: a sealed record. */
 	assert_int_equal(
 	    tables_contain(db, "signature", record, sizeof(record), &nt), 1);
@@ -1934,11 +2294,18 @@ main(void)
 	    T(test_member_of_another_org_cannot_sign),
 	    T(test_invitation_refusals),
 	    T(test_signers_may_invite_when_allowed),
+	    T(test_invitee_cannot_overwrite_a_drafter_s_grants),
+	    T(test_reinvitation_never_replaces_a_grant),
+	    T(test_invitee_becomes_codrafter_keeping_the_key_grant),
+	    T(test_drafter_strikes_a_bad_record_before_submission),
+	    T(test_record_tags_are_shown_to_drafters_only),
 	    T(test_duplicate_signature_is_already_signed),
 	    T(test_unsign_removes_the_signature_once),
 	    T(test_invitations_list_what_awaits_a_signature),
 	    T(test_marking_above_accreditation_is_refused),
 	    T(test_unknown_topic_or_org_is_refused),
+	    T(test_invalid_roster_key_is_refused),
+	    T(test_names_cannot_be_shown_once_signed_under_a_count),
 	    T(test_bad_or_oversize_box_is_refused),
 	    T(test_submit_without_channel_key_is_refused),
 	    T(test_submit_with_a_stale_hash_is_refused),

@@ -329,6 +329,15 @@ test_every_documented_endpoint_has_its_class(void **state)
 	    {ROUTER_POST, "/api/v1/memos/{id}/signatures", ACCESS_CONTENT, 0},
 	    {ROUTER_DELETE, "/api/v1/memos/{id}/signatures/mine",
 		ACCESS_CONTENT, 0},
+	    {ROUTER_DELETE, "/api/v1/memos/{id}/signatures/{tag}",
+		ACCESS_CONTENT, 0},
+	    {ROUTER_GET, "/api/v1/memos/{id}/ring", ACCESS_CONTENT, 0},
+	    {ROUTER_GET, "/api/v1/memos/{id}/anonymous-signatures",
+		ACCESS_CONTENT, 0},
+	    {ROUTER_POST, "/api/v1/memos/{id}/anonymous-signatures",
+		ACCESS_PUBLIC, 1},
+	    {ROUTER_POST, "/api/v1/memos/{id}/anonymous-signatures/withdraw",
+		ACCESS_PUBLIC, 1},
 	    {ROUTER_POST, "/api/v1/memos/{id}/submit", ACCESS_CONTENT, 0},
 	    {ROUTER_GET, "/api/v1/memos/{id}/receipt", ACCESS_CONTENT, 0},
 	    {ROUTER_POST, "/api/v1/memos/{id}/withdraw", ACCESS_CONTENT, 0},
@@ -376,8 +385,8 @@ test_every_documented_endpoint_has_its_class(void **state)
 }
 
 /*
- * Only the routes whose bodies carry memo ciphertext take large bodies;
- * everything else keeps the small limit.
+ * Only the routes whose bodies carry memo ciphertext or a ring signature
+ * take large bodies; everything else keeps the small limit.
  */
 static void
 test_only_ciphertext_routes_take_large_bodies(void **state)
@@ -393,6 +402,8 @@ test_only_ciphertext_routes_take_large_bodies(void **state)
 	    {ROUTER_POST, "/api/v1/memos/{id}/replies"},
 	    {ROUTER_POST, "/api/v1/meetings/{mid}/outcome"},
 	    {ROUTER_POST, "/api/v1/complaints"},
+	    {ROUTER_POST, "/api/v1/memos/{id}/anonymous-signatures"},
+	    {ROUTER_POST, "/api/v1/memos/{id}/anonymous-signatures/withdraw"},
 	};
 	size_t i, j;
 	int want;
@@ -410,22 +421,43 @@ test_only_ciphertext_routes_take_large_bodies(void **state)
 	}
 }
 
-/* Nothing under the memo and channel paths is reachable by an admin. */
+/*
+ * Nothing under the memo and channel paths is reachable by an admin,
+ * except posting (and withdrawing) an anonymous signature: public, since
+ * it must be sent without a session, refusing every session, and
+ * answering counts only.
+ */
 static void
 test_every_memo_route_is_content_class(void **state)
 {
 	static const char *prefixes[] = {"/api/v1/memos", "/api/v1/channel",
 	    "/api/v1/invitations", "/api/v1/meetings", "/api/v1/complaints",
 	    "/api/v1/auditors", "/api/v1/stats", "/api/v1/standard-principals"};
-	size_t i, j;
+	static const char *anonymous[] = {
+	    "/api/v1/memos/{id}/anonymous-signatures",
+	    "/api/v1/memos/{id}/anonymous-signatures/withdraw"};
+	size_t i, j, k, npublic = 0;
+	int anon;
 
 	(void)state;
-	for (j = 0; j < routes_count; j++)
+	for (j = 0; j < routes_count; j++) {
+		anon = 0;
+		for (k = 0; k < sizeof(anonymous) / sizeof(anonymous[0]); k++)
+			if (routes_table[j].method == ROUTER_POST &&
+			    strcmp(routes_table[j].pattern, anonymous[k]) == 0)
+				anon = 1;
+		if (anon) {
+			assert_int_equal(routes_table[j].access, ACCESS_PUBLIC);
+			npublic++;
+			continue;
+		}
 		for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 			if (strncmp(routes_table[j].pattern, prefixes[i],
 				strlen(prefixes[i])) == 0)
 				assert_int_equal(
 				    routes_table[j].access, ACCESS_CONTENT);
+	}
+	assert_int_equal(npublic, 2);
 }
 
 int

@@ -621,8 +621,11 @@ test_schema_1_database_gains_the_log_and_keeps_its_rows(void **state)
 	store_free(f->s);
 	f->s = NULL;
 	/* Take the file back to schema 1, as a foundation release left it. */
-	raw_exec(f, "DROP TABLE log_key_events; DROP TABLE log_heads; "
+	raw_exec(f, "DROP TABLE memo_counts; "
+		    "DROP TABLE log_key_events; DROP TABLE log_heads; "
 		    "DROP TABLE log_nodes; DROP TABLE log_entries; "
+		    "DROP TABLE memo_anon_signatures; "
+		    "DROP TABLE memo_ring_members; "
 		    "DROP TABLE notifications; DROP TABLE channel_grants; "
 		    "DROP TABLE channel_key; DROP TABLE complaint_readers; "
 		    "DROP TABLE complaints; DROP TABLE meetings; "

@@ -1609,6 +1609,225 @@ test_signature_put_beyond_the_limit_is_conflict_but_resigning_is_not(
 	assert_int_equal(count, STORE_SIGNATURES_MAX);
 }
 
+/* Counters (migration 5). */
+
+/* Assert ${m}'s named signature counts: all, over version 1, over 2. */
+static void
+assert_sig_counts(
+    struct fx *f, const char *memo_id, uint32_t all, uint32_t v1, uint32_t v2)
+{
+	uint32_t n;
+	char sql[160];
+
+	assert_int_equal(store_signature_count(f->s, memo_id, 0, &n), STORE_OK);
+	assert_int_equal(n, all);
+	assert_int_equal(store_signature_count(f->s, memo_id, 1, &n), STORE_OK);
+	assert_int_equal(n, v1);
+	assert_int_equal(store_signature_count(f->s, memo_id, 2, &n), STORE_OK);
+	assert_int_equal(n, v2);
+	/* The counters agree with the rows. */
+	(void)snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM memo_signatures WHERE memo_id = '%s'",
+	    memo_id);
+	assert_int_equal(raw_int(f, sql), all);
+}
+
+static void
+test_signature_counts_follow_put_replace_delete_and_new_versions(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m, other;
+	struct store_memo_version v;
+	struct store_signature sig[3], elsewhere;
+
+	add_memo(f, &m);
+	add_memo(f, &other);
+	assert_sig_counts(f, m.id, 0, 0, 0);
+	make_signature(&elsewhere, 1);
+	assert_int_equal(
+	    store_signature_put(f->s, other.id, &elsewhere), STORE_OK);
+	for (size_t i = 0; i < 3; i++) {
+		make_signature(&sig[i], 1);
+		assert_int_equal(
+		    store_signature_put(f->s, m.id, &sig[i]), STORE_OK);
+	}
+	assert_sig_counts(f, m.id, 3, 3, 0);
+	/* A new version counts nothing until someone signs it. */
+	make_version(f, &v, 2, f->a);
+	assert_int_equal(store_memo_version_put(f->s, m.id, &v), STORE_OK);
+	assert_sig_counts(f, m.id, 3, 3, 0);
+	/* Re-signing over the new version moves the count. */
+	sig[0].version = 2;
+	assert_int_equal(store_signature_put(f->s, m.id, &sig[0]), STORE_OK);
+	assert_sig_counts(f, m.id, 3, 2, 1);
+	/* Replacing the record over the same version changes no count. */
+	randombytes_buf(sig[0].record, sizeof(sig[0].record));
+	assert_int_equal(store_signature_put(f->s, m.id, &sig[0]), STORE_OK);
+	assert_sig_counts(f, m.id, 3, 2, 1);
+	assert_int_equal(
+	    store_signature_delete(f->s, m.id, sig[1].tag), STORE_OK);
+	assert_int_equal(
+	    store_signature_delete(f->s, m.id, sig[1].tag), STORE_NOTFOUND);
+	assert_sig_counts(f, m.id, 2, 1, 1);
+	/* A refused signature counts nothing. */
+	make_signature(&sig[1], 3);
+	assert_int_equal(
+	    store_signature_put(f->s, m.id, &sig[1]), STORE_NOTFOUND);
+	assert_sig_counts(f, m.id, 2, 1, 1);
+	assert_sig_counts(f, other.id, 1, 1, 0);
+}
+
+static void
+test_counts_roll_back_with_their_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	struct store_signature keep, drop;
+	char(*ids)[DIRECTORY_MEMBER_ID_LEN + 1];
+	size_t n;
+
+	add_memo(f, &m);
+	make_signature(&keep, 1);
+	assert_int_equal(store_signature_put(f->s, m.id, &keep), STORE_OK);
+	assert_int_equal(store_begin(f->s), 0);
+	make_signature(&drop, 1);
+	assert_int_equal(store_signature_put(f->s, m.id, &drop), STORE_OK);
+	assert_int_equal(
+	    store_signature_delete(f->s, m.id, keep.tag), STORE_OK);
+	assert_int_equal(
+	    store_memo_relate(f->s, m.id, f->b, ACCESS_REL_INVITEE, f->a, NOW),
+	    STORE_OK);
+	store_rollback(f->s);
+	assert_sig_counts(f, m.id, 1, 1, 0);
+	assert_int_equal(
+	    store_memo_related(f->s, m.id, ACCESS_REL_INVITEE, &ids, &n),
+	    STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(raw_int(f, "SELECT coalesce(sum(n), 0) FROM "
+				    "memo_counts WHERE kind = 3 AND sub = 4"),
+	    0);
+}
+
+static void
+test_relation_counts_follow_relate_and_unrelate(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	char sql[160];
+
+	add_memo(f, &m);
+	(void)snprintf(sql, sizeof(sql),
+	    "SELECT n FROM memo_counts WHERE memo_id = '%s' AND kind = 3 AND "
+	    "sub = 4",
+	    m.id);
+	assert_int_equal(
+	    store_memo_relate(f->s, m.id, f->b, ACCESS_REL_INVITEE, f->a, NOW),
+	    STORE_OK);
+	assert_int_equal(
+	    store_memo_relate(f->s, m.id, f->b, ACCESS_REL_INVITEE, f->a, NOW),
+	    STORE_OK);
+	assert_int_equal(
+	    store_memo_relate(f->s, m.id, f->c, ACCESS_REL_INVITEE, f->a, NOW),
+	    STORE_OK);
+	assert_int_equal(raw_int(f, sql), 2);
+	assert_int_equal(
+	    store_memo_unrelate(f->s, m.id, f->b, ACCESS_REL_INVITEE),
+	    STORE_OK);
+	assert_int_equal(raw_int(f, sql), 1);
+	/* The drafter was counted when the memo was made. */
+	(void)snprintf(sql, sizeof(sql),
+	    "SELECT n FROM memo_counts WHERE memo_id = '%s' AND kind = 3 AND "
+	    "sub = 1",
+	    m.id);
+	assert_int_equal(raw_int(f, sql), 1);
+}
+
+static void
+test_migration_5_fills_the_counters_from_the_rows(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	struct store_memo_version v;
+	struct store_signature sig;
+	char(*ids)[DIRECTORY_MEMBER_ID_LEN + 1];
+	uint32_t count;
+	size_t i, n;
+
+	add_memo(f, &m);
+	make_version(f, &v, 2, f->a);
+	assert_int_equal(store_memo_version_put(f->s, m.id, &v), STORE_OK);
+	for (i = 0; i < 5; i++) {
+		make_signature(&sig, i < 2 ? 1 : 2);
+		assert_int_equal(
+		    store_signature_put(f->s, m.id, &sig), STORE_OK);
+	}
+	assert_int_equal(
+	    store_memo_relate(f->s, m.id, f->b, ACCESS_REL_INVITEE, f->a, NOW),
+	    STORE_OK);
+	store_free(f->s);
+	f->s = NULL;
+	/* Back to schema 4 with rows the counters never saw. */
+	raw_exec(f, "DROP TRIGGER memo_signatures_count_insert; "
+		    "DROP TRIGGER memo_signatures_count_delete; "
+		    "DROP TRIGGER memo_signatures_count_update; "
+		    "DROP TRIGGER memo_anon_signatures_count_insert; "
+		    "DROP TRIGGER memo_anon_signatures_count_delete; "
+		    "DROP TRIGGER memo_anon_signatures_count_update; "
+		    "DROP TRIGGER memo_members_count_insert; "
+		    "DROP TRIGGER memo_members_count_delete; "
+		    "DROP TRIGGER memo_members_count_update;");
+	raw_exec(f,
+	    "DROP TABLE memo_counts; "
+	    "DELETE FROM schema_migrations WHERE version >= 5; "
+	    "INSERT INTO memo_signatures (memo_id, tag, version, record) "
+	    "VALUES ('%s', randomblob(32), 2, zeroblob(%d)); "
+	    "PRAGMA user_version = 4;",
+	    m.id, MEMO_RECORD_SEALED_BYTES);
+	assert_int_equal(store_open(&f->s, f->path, NOW + 1), 0);
+	assert_sig_counts(f, m.id, 6, 2, 4);
+	assert_int_equal(
+	    store_memo_related(f->s, m.id, ACCESS_REL_INVITEE, &ids, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	free(ids);
+	/* And keeps them from then on. */
+	make_signature(&sig, 2);
+	assert_int_equal(store_signature_put(f->s, m.id, &sig), STORE_OK);
+	assert_int_equal(
+	    store_signature_count(f->s, m.id, 2, &count), STORE_OK);
+	assert_int_equal(count, 5);
+}
+
+static void
+test_a_memo_takes_its_full_signatures_one_at_a_time(void **state)
+{
+	struct fx *f = *state;
+	struct store_memo m;
+	struct store_signature sig;
+	uint32_t count;
+	size_t i;
+
+	/*
+	 * Every put reads the counter, not the rows: this is linear (it took
+	 * minutes when each put counted the memo's rows under a tight cap).
+	 */
+	add_memo(f, &m);
+	assert_int_equal(store_begin(f->s), 0);
+	for (i = 0; i < STORE_SIGNATURES_MAX; i++) {
+		make_signature(&sig, 1);
+		assert_int_equal(
+		    store_signature_put(f->s, m.id, &sig), STORE_OK);
+		assert_int_equal(
+		    store_signature_count(f->s, m.id, 0, &count), STORE_OK);
+		assert_int_equal(count, i + 1);
+	}
+	make_signature(&sig, 1);
+	assert_int_equal(store_signature_put(f->s, m.id, &sig), STORE_CONFLICT);
+	assert_int_equal(store_commit(f->s), 0);
+	assert_sig_counts(
+	    f, m.id, STORE_SIGNATURES_MAX, STORE_SIGNATURES_MAX, 0);
+}
+
 /* Return 1 if ${sql} prepares on the fixture's database, else 0. */
 static int
 raw_prepares(struct fx *f, const char *sql)
@@ -2548,6 +2767,11 @@ main(void)
 	    T(test_signature_list_is_ordered_by_tag_and_filters_by_version),
 	    T(test_signature_put_beyond_the_limit_is_conflict_but_resigning_is_not),
 	    T(test_signature_rows_hold_no_member_time_or_arrival_order),
+	    T(test_signature_counts_follow_put_replace_delete_and_new_versions),
+	    T(test_counts_roll_back_with_their_transaction),
+	    T(test_relation_counts_follow_relate_and_unrelate),
+	    T(test_migration_5_fills_the_counters_from_the_rows),
+	    T(test_a_memo_takes_its_full_signatures_one_at_a_time),
 	    T(test_access_put_and_list_oldest_first),
 	    T(test_access_put_refuses_bad_fields_and_unknown_memos),
 	    T(test_access_list_returns_the_newest_when_there_are_too_many),

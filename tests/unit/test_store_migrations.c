@@ -18,6 +18,9 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "access.h"
+#include "lifecycle.h"
+#include "memo.h"
 #include "store.h"
 
 #define NOW 1764400000
@@ -356,6 +359,8 @@ test_schema_2_database_gains_the_memo_tables_and_keeps_its_rows(void **state)
 	store_free(s);
 	/* Take the file back to schema 2, as the log release left it. */
 	raw_exec(f->path,
+	    "DROP TABLE memo_counts; "
+	    "DROP TABLE memo_anon_signatures; DROP TABLE memo_ring_members; "
 	    "DROP TABLE notifications; DROP TABLE channel_grants; "
 	    "DROP TABLE channel_key; DROP TABLE complaint_readers; "
 	    "DROP TABLE complaints; DROP TABLE meetings; "
@@ -386,6 +391,95 @@ test_schema_2_database_gains_the_memo_tables_and_keeps_its_rows(void **state)
 	    14);
 }
 
+/* SQL taking a database of schema 5 or later back to schema 4. */
+#define DROP_COUNTERS                                                          \
+	"DROP TABLE memo_counts; "                                             \
+	"DROP TRIGGER memo_signatures_count_insert; "                          \
+	"DROP TRIGGER memo_signatures_count_delete; "                          \
+	"DROP TRIGGER memo_signatures_count_update; "                          \
+	"DROP TRIGGER memo_anon_signatures_count_insert; "                     \
+	"DROP TRIGGER memo_anon_signatures_count_delete; "                     \
+	"DROP TRIGGER memo_anon_signatures_count_update; "                     \
+	"DROP TRIGGER memo_members_count_insert; "                             \
+	"DROP TRIGGER memo_members_count_delete; "                             \
+	"DROP TRIGGER memo_members_count_update; "
+
+static void
+test_schema_3_database_gains_the_anonymous_tables_and_keeps_its_memos(
+    void **state)
+{
+	struct fx *f = *state;
+	static uint8_t box[48];
+	struct store_memo_version v;
+	struct store_member m;
+	struct store_memo memo, back;
+	struct store_org org;
+	struct store *s;
+	uint64_t size;
+	int v4;
+
+	assert_int_equal(store_open(&s, f->url, NOW), 0);
+	memset(&org, 0, sizeof(org));
+	(void)snprintf(org.id, sizeof(org.id), "state");
+	(void)snprintf(org.name, sizeof(org.name), "State");
+	assert_int_equal(store_org_insert(s, &org), STORE_OK);
+	memset(&m, 0, sizeof(m));
+	directory_member_id_new(m.id);
+	(void)snprintf(m.handle, sizeof(m.handle), "alice");
+	(void)snprintf(m.display_name, sizeof(m.display_name), "Alice");
+	(void)snprintf(m.org_id, sizeof(m.org_id), "state");
+	m.roles = ROLE_MEMBER;
+	m.eligible = 1;
+	assert_int_equal(store_member_insert(s, &m), STORE_OK);
+	memset(&memo, 0, sizeof(memo));
+	memset(&v, 0, sizeof(v));
+	memo_id_new(memo.id);
+	memo.state = MEMO_STATE_OPEN;
+	(void)snprintf(memo.topic, sizeof(memo.topic), "policy");
+	(void)snprintf(memo.marking, sizeof(memo.marking), "SBU");
+	(void)snprintf(memo.org_id, sizeof(memo.org_id), "state");
+	(void)snprintf(
+	    memo.eligible_orgs[0], sizeof(memo.eligible_orgs[0]), "state");
+	memo.neligible_orgs = 1;
+	memo.version = 1;
+	memset(memo.version_hash, 7, sizeof(memo.version_hash));
+	v.version = 1;
+	memcpy(v.hash, memo.version_hash, sizeof(v.hash));
+	memcpy(v.author, m.id, sizeof(v.author));
+	v.box = box;
+	v.boxlen = sizeof(box);
+	assert_int_equal(store_memo_insert(s, &memo, &v, m.id), STORE_OK);
+	store_free(s);
+	/* Take the file back to schema 3, as the memo release left it. */
+	raw_exec(f->path, DROP_COUNTERS
+	    "DROP TABLE memo_anon_signatures; DROP TABLE memo_ring_members; "
+	    "ALTER TABLE memos DROP COLUMN ring_tree_size; "
+	    "DELETE FROM schema_migrations WHERE version >= 4; "
+	    "PRAGMA user_version = 3;");
+	assert_int_equal(store_open(&s, f->url, NOW + 5), 0);
+	assert_int_equal(store_schema_version(s, &v4), STORE_OK);
+	assert_int_equal(v4, store_schema_latest());
+	assert_true(v4 >= 4);
+	/* The memo is there, opened before snapshots: it has none. */
+	assert_int_equal(store_memo_get(s, memo.id, &back), STORE_OK);
+	assert_int_equal(back.state, MEMO_STATE_OPEN);
+	assert_int_equal(
+	    store_memo_ring_tree_size(s, memo.id, &size), STORE_NOTFOUND);
+	store_free(s);
+	assert_int_equal(
+	    raw_int(f->path, "SELECT applied_at FROM "
+			     "schema_migrations WHERE version = 4"),
+	    NOW + 5);
+	assert_int_equal(
+	    raw_int(f->path,
+		"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
+		"name IN ('memo_ring_members', 'memo_anon_signatures')"),
+	    2);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM memos WHERE "
+					  "ring_tree_size IS NULL"),
+	    1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -393,6 +487,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_latest_schema_version_is_positive),
+	    T(test_schema_3_database_gains_the_anonymous_tables_and_keeps_its_memos),
 	    T(test_fresh_database_reaches_the_latest_version),
 	    T(test_fresh_database_uses_wal_and_is_marked_as_dissent),
 	    T(test_reopening_is_idempotent),

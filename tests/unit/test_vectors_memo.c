@@ -27,6 +27,8 @@
 #define HEX_MAX 4096
 /* Most signatures or records the file may hold. */
 #define CASES_MAX 16
+/* Longest anonymous signature of a package vector. */
+#define ANON_SIG_MAX 256
 
 /* A sealed signer record, as memo_package_hash() takes them. */
 typedef const uint8_t record[MEMO_RECORD_SEALED_BYTES];
@@ -600,9 +602,11 @@ static void
 test_vectors_memo_packages(void **state)
 {
 	static uint8_t recs[CASES_MAX][MEMO_RECORD_SEALED_BYTES];
+	static uint8_t sigs[CASES_MAX][ANON_SIG_MAX];
+	struct memo_anon_ref anon[CASES_MAX];
 	json_t *root = load(), *c, *v, *list;
 	uint8_t vh[MEMO_HASH_BYTES], h[MEMO_HASH_BYTES];
-	size_t i, j;
+	size_t i, j, with_anon = 0;
 
 	(void)state;
 	json_array_foreach(arr_of(root, "packages"), i, c)
@@ -618,10 +622,24 @@ test_vectors_memo_packages(void **state)
 					     MEMO_RECORD_SEALED_BYTES),
 			    MEMO_RECORD_SEALED_BYTES);
 		}
+		list = member(c, "anonymous_hex");
+		assert_true(json_is_array(list));
+		assert_true(json_array_size(list) <= CASES_MAX);
+		json_array_foreach(list, j, v)
+		{
+			assert_true(json_is_string(v));
+			anon[j].sig = sigs[j];
+			anon[j].len =
+			    unhex(json_string_value(v), sigs[j], ANON_SIG_MAX);
+		}
+		if (json_array_size(list) > 0)
+			with_anon++;
 		memo_package_hash(h, str_of(c, "memo_id"), vh, (record *)recs,
+		    json_array_size(member(c, "records_hex")), anon,
 		    json_array_size(list));
 		assert_hex_field(c, "package_hash_hex", h, sizeof(h));
 	}
+	assert_true(with_anon >= 3);
 	json_decref(root);
 }
 

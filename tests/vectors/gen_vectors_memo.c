@@ -5,10 +5,10 @@
  * content boxes; encodings to refuse; reply boxes and their hashes; named
  * signatures; signer records sealed to a roster key; records to refuse;
  * grants of a memo's keys to the channel key; duplicate tags; package
- * hashes.  It uses libdissent itself and cross-checks each value against
- * the library's refusals and round trips.  tests/unit/test_vectors_memo.c
- * checks the file on every build; the browser implementation is held to
- * the same file.
+ * hashes over named records and anonymous signatures.  It uses libdissent
+ * itself and cross-checks each value against the library's refusals and round
+ * trips.  tests/unit/test_vectors_memo.c checks the file on every build; the
+ * browser implementation is held to the same file.
  *
  * Regenerate only when a format deliberately changes (and then bump the
  * version of the affected domain tags).  CMake does not build this
@@ -761,29 +761,58 @@ static void
 gen_packages(json_t *root, const uint8_t vh[MEMO_HASH_BYTES],
     uint8_t sealed[SIGNATURE_CASES][MEMO_RECORD_SEALED_BYTES])
 {
-	/* Orders of records 0 and 1 (both on MEMO_A version 2). */
+	/*
+	 * Records 0 and 1 (both on MEMO_A version 2) in both orders, one, and
+	 * none; then anonymous signatures: two of them in both orders (a ring
+	 * of two and one of three: 128 and 160 bytes, opaque to the hash),
+	 * one alone, and one without records.
+	 */
+	static const struct {
+		size_t nrec, order, nanon, anon_order;
+	} cases[] = {
+	    {2, 0, 0, 0},
+	    {2, 1, 0, 0},
+	    {1, 0, 0, 0},
+	    {0, 0, 0, 0},
+	    {2, 0, 2, 0},
+	    {2, 0, 2, 1},
+	    {1, 0, 1, 0},
+	    {0, 0, 1, 1},
+	};
 	static const size_t orders[][2] = {{0, 1}, {1, 0}};
-	static const size_t counts[] = {2, 2, 1, 0};
 	static uint8_t recs[2][MEMO_RECORD_SEALED_BYTES];
+	static uint8_t sigs[2][160];
+	static const size_t siglen[2] = {128, 160};
+	struct memo_anon_ref anon[2];
 	uint8_t h[MEMO_HASH_BYTES];
-	size_t i, j;
-	json_t *arr = json_array(), *c, *list;
+	size_t i, j, k;
+	json_t *arr = json_array(), *c, *list, *alist;
 
-	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+	pattern(sigs[0], siglen[0], 0x21, 3);
+	pattern(sigs[1], siglen[1], 0x85, 11);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		list = json_array();
-		for (j = 0; j < counts[i]; j++) {
-			memcpy(recs[j], sealed[orders[i < 2 ? i : 0][j]],
+		for (j = 0; j < cases[i].nrec; j++) {
+			memcpy(recs[j], sealed[orders[cases[i].order][j]],
 			    MEMO_RECORD_SEALED_BYTES);
 			append(list,
 			    hex_string(recs[j], MEMO_RECORD_SEALED_BYTES));
 		}
+		alist = json_array();
+		for (j = 0; j < cases[i].nanon; j++) {
+			k = orders[cases[i].anon_order][j];
+			anon[j].sig = sigs[k];
+			anon[j].len = siglen[k];
+			append(alist, hex_string(sigs[k], siglen[k]));
+		}
 		memo_package_hash(h, MEMO_A, vh,
 		    (const uint8_t(*)[MEMO_RECORD_SEALED_BYTES])recs,
-		    counts[i]);
+		    cases[i].nrec, anon, cases[i].nanon);
 		c = json_object();
 		set_str(c, "memo_id", MEMO_A);
 		set_hex(c, "version_hash_hex", vh, MEMO_HASH_BYTES);
 		json_object_set_new(c, "records_hex", list);
+		json_object_set_new(c, "anonymous_hex", alist);
 		set_hex(c, "package_hash_hex", h, sizeof(h));
 		append(arr, c);
 	}
@@ -831,9 +860,11 @@ main(int argc, char *argv[])
 	    "open but must be refused.  channel_grants: the memo key and "
 	    "roster secret key granted to the channel key (sealed grants as "
 	    "in grant.json).  signer_tags: keyed BLAKE2b-256 under tag_key of "
-	    "message.  packages: dhash(\"dissent/memo-package/v1\", "
-	    "str(memo_id) || version_hash || u32(n) || records), in the order "
-	    "listed.  Binary values are lowercase hex.");
+	    "message.  packages: dhash(\"dissent/memo-package/v2\", "
+	    "str(memo_id) || version_hash || u32(n) || records || u32(m) || "
+	    "var(anonymous signature) for each), records and anonymous "
+	    "signatures in the order listed.  Binary values are lowercase "
+	    "hex.");
 	pattern(key, sizeof(key), 0x40, 1);
 	set_hex(root, "key_hex", key, sizeof(key));
 	gen_syntax(root);

@@ -38,7 +38,7 @@ const TAG_BOX = 'dissent/memo-box/v1';
 const TAG_NAMED = 'dissent/named-signature/v1';
 const TAG_RECORD = 'dissent/signer-record/v1';
 const TAG_SIGNER = 'dissent/signer-tag/v1';
-const TAG_PACKAGE = 'dissent/memo-package/v1';
+const TAG_PACKAGE = 'dissent/memo-package/v2';
 
 // Whether `id` is a memo id: "d_" and 24 lowercase hex digits.
 export function memoIdValid(id) {
@@ -303,11 +303,14 @@ export function signerTag(key, memoId, signerId) {
   return sodium.crypto_generichash(HASH_BYTES, signerTagMessage(memoId, signerId), key);
 }
 
-// dhash("dissent/memo-package/v1", str memo_id || version_hash || u32 n ||
-// the sealed records in the order given).
-export function packageHash(memoId, versionHash, records) {
+// dhash("dissent/memo-package/v2", str memo_id || version_hash || u32 n ||
+// the sealed records || u32 m || var of each anonymous signature), records
+// and anonymous signatures in the order given (the server's: by tag).
+export function packageHash(memoId, versionHash, records, anonymous = []) {
   const e = new Encoder().str(memoId).fixed(versionHash, HASH_BYTES).u32(records.length);
   for (const r of records) e.fixed(r, RECORD_SEALED_BYTES);
+  e.u32(anonymous.length);
+  for (const s of anonymous) e.var(s);
   return dhash(TAG_PACKAGE, e.bytes());
 }
 

@@ -179,10 +179,24 @@ test('every memo.json duplicate tag is reproduced', () => {
 });
 
 test('every memo.json package hash is reproduced, and order matters', () => {
-  assert.ok(v.packages.length >= 4);
+  assert.ok(v.packages.length >= 8);
   for (const p of v.packages) {
-    const h = packageHash(p.memo_id, hex(p.version_hash_hex), p.records_hex.map(hex));
+    const h = packageHash(
+      p.memo_id,
+      hex(p.version_hash_hex),
+      p.records_hex.map(hex),
+      p.anonymous_hex.map(hex),
+    );
     assert.equal(toHex(h), p.package_hash_hex);
   }
   assert.notEqual(v.packages[0].package_hash_hex, v.packages[1].package_hash_hex);
+});
+
+test('a package hash covers its anonymous signatures and their order', () => {
+  const p = v.packages.filter((c) => c.anonymous_hex.length === 2);
+  assert.ok(p.length >= 2);
+  assert.notEqual(p[0].package_hash_hex, p[1].package_hash_hex);
+  const q = p[0];
+  const without = packageHash(q.memo_id, hex(q.version_hash_hex), q.records_hex.map(hex));
+  assert.notEqual(toHex(without), q.package_hash_hex);
 });
