@@ -31,6 +31,19 @@ const ADVICE = {
   too_large: 'That is too large to send.',
   internal: 'The server had a problem. Try again in a moment.',
   unavailable: 'The server is busy. Try again in a moment.',
+  invalid_state: 'The memo has moved on since you opened it: reload it to see what can be done now.',
+  stale_version: 'The memo has a newer version than the one you read. Reload it, read the new version and try again.',
+  already_signed: 'You have already signed this version.',
+  not_eligible: 'This member may not sign this memo: only eligible members of the memo\'s organisations may.',
+  marking_not_accredited: 'This server is not accredited for that marking. Choose a lower one, or do not use this system for this text.',
+  no_channel_key: 'The channel has no key yet: a coordinator must create it before memos can be submitted.',
+  conflict: 'Someone changed this at the same time. Reload and try again.',
+  bad_time: 'Your device\'s clock is more than ten minutes off. Correct it and try again.',
+  bad_signature: 'The server refused the signature. Log out, log in again and retry.',
+  no_auditors: 'There is no enrolled auditor to read a complaint. Ask your administrator.',
+  invalid_field: 'The server refused a value. Check the fields and try again.',
+  missing_field: 'A required value is missing. Fill in every field and try again.',
+  bad_request: 'The server refused the request. Check the fields and try again.',
 };
 
 // The sentence to show for the error `e` (an ApiError or anything else).
@@ -87,3 +100,15 @@ export async function call(method, path, body) {
 
 export const get = (path) => call('GET', path);
 export const post = (path, body) => call('POST', path, body);
+export const put = (path, body) => call('PUT', path, body);
+export const del = (path) => call('DELETE', path);
+
+// An error of this page's own checks (a grant that does not open, a hash
+// that does not match, a proof that does not verify): `message` says what
+// happened and what to do.
+export class IntegrityError extends ApiError {
+  constructor(code, message) {
+    super(0, code, message, null);
+    this.name = 'IntegrityError';
+  }
+}

@@ -4,8 +4,10 @@
 import * as account from './account.js';
 import * as api from './api.js';
 import * as enrollScreen from './screen-enroll.js';
+import * as logScreen from './screen-log.js';
 import * as loginScreen from './screen-login.js';
 import * as memosScreen from './screen-memos.js';
+import * as screens from './screens.js';
 import * as session from './session.js';
 import { announce, h, show } from './ui.js';
 
@@ -15,6 +17,13 @@ const state = { instance: null, notice: null, handle: null };
 function go(path) {
   if (location.hash === `#${path}`) route();
   else location.hash = path;
+}
+
+// The session has ended on the server: back to the login.
+function sessionExpired() {
+  session.end();
+  state.notice = 'Your session has ended. Log in again.';
+  go('/login');
 }
 
 // The header's account menu: who is signed in, and logout.
@@ -39,7 +48,8 @@ function renderNav() {
   });
   nav.replaceChildren(
     h('span', { class: 'who' }, `${s.member.display_name} (${s.member.handle})`),
-    h('a', { href: '#/memos' }, 'My memos'),
+    ...screens.navLinks(s.member, location.hash.slice(1)),
+    ...(s.member.roles?.includes('auditor') ? [h('a', { href: '#/log' }, 'Channel log')] : []),
     out,
   );
 }
@@ -50,6 +60,24 @@ function route() {
   // In-page links (the skip link) are not screens.
   if (hash && !hash.startsWith('#/')) return;
   const path = hash.slice(1) || '/login';
+  // The channel log, for any member signed in (it holds no content).
+  if (path === '/log' && session.get()) {
+    renderNav();
+    logScreen.render({ instance: state.instance, expired: sessionExpired });
+    return;
+  }
+  // The signed-in screens of screens.js.
+  const screen = screens.match(path);
+  if (screen) {
+    if (!session.get()) {
+      state.notice ??= 'Log in first.';
+      go('/login');
+      return;
+    }
+    renderNav();
+    screen({ go, expired: sessionExpired });
+    return;
+  }
   if (path === '/memos') {
     if (!session.get()) {
       state.notice ??= 'Log in to see your memos.';
@@ -67,7 +95,7 @@ function route() {
     return;
   }
   if (session.get()) {
-    go('/memos');
+    go(screens.home(session.get().member));
     return;
   }
   renderNav();
@@ -88,7 +116,7 @@ function route() {
     instance: state.instance,
     notice,
     handle: state.handle,
-    done: () => go('/memos'),
+    done: () => go(screens.home(session.get().member)),
   });
 }
 

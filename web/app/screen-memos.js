@@ -1,63 +1,52 @@
 // "My memos": the memos the member has a relation to, newest first, with
-// state, due dates and counts at a glance (docs/parts/api-memos-contract.md,
-// "GET /api/v1/memos").  Titles are inside the encrypted content and are
-// shown once a memo is opened, not in this list: fetching every memo's
-// key would record an access to each.
+// state, due dates and counts at a glance, a link to each and to its
+// submission receipt (docs/API.md, "GET /api/v1/memos"), and the memos
+// awaiting the member's signature ("GET /api/v1/invitations").  Titles
+// are inside the encrypted content and are shown once a memo is opened,
+// not in these lists: fetching every memo's key would record an access to
+// each.
 import * as api from './api.js';
-import { h, show, when } from './ui.js';
+import { countText, missedText, relationText, stateName } from './names.js';
+import { facts, h, section, show, statusLine, takeNotice, when } from './ui.js';
 
-const STATE_NAMES = {
-  draft: 'Draft',
-  open: 'Open for signatures',
-  submitted: 'Submitted',
-  acknowledged: 'Acknowledged',
-  redirected: 'Redirected',
-  assigned: 'Assigned',
-  replied: 'Replied',
-  closed: 'Closed',
-  withdrawn: 'Withdrawn',
-};
-
-const RELATION_NAMES = {
-  drafter: 'drafter',
-  codrafter: 'co-drafter',
-  invitee: 'invited',
-  signer: 'signer',
-  assignee: 'assignee',
-  principal: 'principal',
-};
-
-// One memo as a list item.
-function memoItem(m) {
-  const named = m.counts?.named ?? 0;
-  const anonymous = m.counts?.anonymous ?? 0;
-  const missed = Array.isArray(m.missed) ? m.missed : [];
-  const facts = [
-    ['State', STATE_NAMES[m.state] ?? m.state],
-    ['Topic', m.topic],
-    ['Marking', m.marking],
-    ['Version', String(m.version)],
-    ['Signatures', `${named} named, ${anonymous} anonymous`],
-    ['Your part', (m.relations ?? []).map((r) => RELATION_NAMES[r] ?? r).join(', ')],
-  ];
-  if (m.submitted_at) facts.push(['Submitted', when(m.submitted_at)]);
-  if (m.due?.ack) facts.push(['Acknowledgement due', when(m.due.ack)]);
-  if (m.due?.reply) facts.push(['Reply due', when(m.due.reply)]);
-  const headingId = `memo-${m.id}`;
+// One memo as a list item (`invited`: in the invitations list).
+export function memoItem(m, invited = false) {
+  const headingId = `${invited ? 'inv' : 'memo'}-${m.id}`;
+  const missed = missedText(m);
   return h('li', { class: 'memo' },
     h('article', { 'aria-labelledby': headingId },
-      h('h2', { id: headingId }, h('span', { class: 'marking' }, m.marking), ' ', `Memo ${m.id}`),
-      missed.length ? h('p', { class: 'overdue' }, `Overdue: ${missed.join(', ')}`) : null,
-      h('dl', { class: 'facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))));
+      h(invited ? 'h3' : 'h2', { id: headingId },
+        h('span', { class: 'marking' }, m.marking), ' ',
+        h('a', { href: `#/memo/${m.id}` }, `Memo ${m.id}`)),
+      missed ? h('p', { class: 'overdue' }, missed) : null,
+      facts([
+        ['State', stateName(m)],
+        ['Topic', m.topic],
+        ['Version', String(m.version)],
+        ['Signatures', countText(m.counts)],
+        ['Your part', relationText(m)],
+        ['Submitted', when(m.submitted_at)],
+        ['Acknowledgement due', m.state === 'submitted' ? when(m.due?.ack) : ''],
+        ['Reply due', ['submitted', 'acknowledged', 'assigned'].includes(m.state) ? when(m.due?.reply) : ''],
+      ]),
+      m.submitted_at ? h('p', {}, h('a', { href: `#/memo/${m.id}/receipt` }, `Submission receipt of memo ${m.id}`)) : null));
 }
 
 // Show the member's memos; `expired` runs if the session has ended.
 export async function render({ expired }) {
-  const status = h('p', { role: 'status', id: 'memos-status' }, 'Loading your memos…');
+  const status = statusLine('Loading your memos…');
   const list = h('ul', { class: 'memo-list', 'aria-labelledby': 'memos-title' });
+  const invStatus = statusLine('');
+  const invList = h('ul', { class: 'memo-list' });
   const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
   refresh.addEventListener('click', () => load());
-  show('My memos', h('h1', { id: 'memos-title' }, 'My memos'), status, list, refresh);
+  show('My memos',
+    h('h1', { id: 'memos-title' }, 'My memos'),
+    takeNotice(),
+    h('p', {}, h('a', { href: '#/memos/new', class: 'button primary' }, 'Write a new memo')),
+    status, list,
+    section('Awaiting your signature', invStatus, invList),
+    refresh);
 
   async function load() {
     status.textContent = 'Loading your memos…';
@@ -65,11 +54,15 @@ export async function render({ expired }) {
     try {
       const r = await api.get('/memos');
       const memos = Array.isArray(r?.memos) ? r.memos : [];
-      list.replaceChildren(...memos.map(memoItem));
+      list.replaceChildren(...memos.map((m) => memoItem(m)));
       status.textContent =
         memos.length === 0
           ? 'You have no memos yet.'
           : `${memos.length} ${memos.length === 1 ? 'memo' : 'memos'}.`;
+      const inv = await api.get('/invitations');
+      const items = Array.isArray(inv?.invitations) ? inv.invitations.map((i) => i?.memo).filter(Boolean) : [];
+      invList.replaceChildren(...items.map((m) => memoItem(m, true)));
+      invStatus.textContent = items.length === 0 ? 'Nothing awaits your signature.' : `${items.length} awaiting your signature.`;
     } catch (e) {
       if (e instanceof api.ApiError && e.status === 401) {
         expired();
