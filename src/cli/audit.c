@@ -45,9 +45,8 @@ struct logged {
 /* A memo's timeline. */
 struct memo {
 	char key[MEMO_ID_LEN + 1]; /* "" when free */
-	char topic[MEMO_TOPIC_MAX + 1];
-	uint8_t state;    /* enum memo_state */
-	uint8_t acked_by; /* AUDIT_ACKED_* */
+	uint8_t state;             /* enum memo_state */
+	uint8_t acked_by;          /* AUDIT_ACKED_* */
 	uint32_t replies;
 	uint32_t meetings;
 	uint64_t index; /* the submission's entry */
@@ -618,13 +617,6 @@ memo_rule(const struct audit *a, const struct event *ev, uint64_t index,
 	*fresh = m == NULL;
 	switch (ev->type) {
 	case EVENT_MEMO_SUBMITTED:
-		if (table_find(a, &a->orgs, ev->org_id) == NULL) {
-			(void)snprintf(why, cap,
-			    "memo %s is submitted from unknown organisation %s",
-			    ev->memo_id, ev->org_id);
-			return (why);
-		}
-		memcpy(rec->topic, ev->topic, sizeof(rec->topic));
 		rec->index = index;
 		rec->submitted_at = t;
 		if (compute_dues(a, rec) != 0) {
@@ -779,7 +771,7 @@ apply(
  * a rotation is of an active member to the next epoch; suspension is of a
  * member not suspended; reinstatement is of a suspended member (who
  * becomes active, or pending if never enrolled).  The memo rules: a memo
- * is submitted once, by a known organisation, unless withdrawn before;
+ * is submitted once, unless withdrawn before;
  * withdrawal, acknowledgement, redirection, assignment, distribution,
  * replies, closing and meetings are legal in the memo's state
  * (lifecycle_next(); a memo the log has not shown is a draft); a
@@ -1033,7 +1025,6 @@ audit_compliance(const struct audit *a, int64_t now, int64_t slack,
 		if (m->key[0] == '\0' || m->submitted_at == 0)
 			continue;
 		memcpy(p->id, m->key, sizeof(p->id));
-		memcpy(p->topic, m->topic, sizeof(p->topic));
 		p->state = m->state;
 		p->acked_by = m->acked_by;
 		p->index = m->index;
@@ -1116,10 +1107,9 @@ static json_t *
 memo_json(const struct memo *m)
 {
 
-	return (json_pack("{s:s,s:s,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,"
+	return (json_pack("{s:s,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,"
 			  "s:[I,I,I],s:[o,o,o]}",
-	    "topic", m->topic, "state",
-	    lifecycle_state_name((enum memo_state)m->state), "index",
+	    "state", lifecycle_state_name((enum memo_state)m->state), "index",
 	    (json_int_t)m->index, "submitted_at", (json_int_t)m->submitted_at,
 	    "acked_at", (json_int_t)m->acked_at, "acked_by",
 	    acked_names[m->acked_by], "replied_at", (json_int_t)m->replied_at,
@@ -1326,7 +1316,7 @@ memo_coherent(const struct memo *m)
 
 	if (m->submitted_at == 0) {
 		/* A draft withdrawn: nothing else happened to it. */
-		if (m->state != MEMO_STATE_WITHDRAWN || m->topic[0] != '\0' ||
+		if (m->state != MEMO_STATE_WITHDRAWN ||
 		    m->acked_by != AUDIT_ACKED_NONE || m->acked_at != 0 ||
 		    m->replied_at != 0 || m->replies != 0 || m->meetings != 0 ||
 		    m->index != 0 || m->ended_at == 0)
@@ -1336,8 +1326,7 @@ memo_coherent(const struct memo *m)
 				return (-1);
 		return (0);
 	}
-	if (!memo_topic_valid(m->topic) ||
-	    (m->acked_by == AUDIT_ACKED_NONE) != (m->acked_at == 0) ||
+	if ((m->acked_by == AUDIT_ACKED_NONE) != (m->acked_at == 0) ||
 	    (m->replied_at == 0) != (m->replies == 0) ||
 	    (m->acked_at != 0 && m->acked_at < m->submitted_at))
 		return (-1);
@@ -1375,7 +1364,6 @@ static int
 memo_from_json(struct audit *a, const char *id, const json_t *o)
 {
 	struct memo m;
-	const char *topic;
 	json_t *due, *logged;
 	int64_t v[8];
 	static const char *const fields[] = {"index", "submitted_at",
@@ -1385,16 +1373,14 @@ memo_from_json(struct audit *a, const char *id, const json_t *o)
 	size_t i;
 
 	memset(&m, 0, sizeof(m));
-	topic = json_string_value(json_object_get(o, "topic"));
 	st = lifecycle_state_parse(
 	    json_string_value(json_object_get(o, "state")));
 	by = name_index(json_string_value(json_object_get(o, "acked_by")),
 	    acked_names, NAMES(acked_names));
 	due = json_object_get(o, "due");
 	logged = json_object_get(o, "logged");
-	if (!json_is_object(o) || json_object_size(o) != 12 ||
+	if (!json_is_object(o) || json_object_size(o) != 11 ||
 	    !memo_id_valid(id) || table_find(a, &a->memos, id) != NULL ||
-	    topic == NULL || strlen(topic) > MEMO_TOPIC_MAX ||
 	    st < MEMO_STATE_SUBMITTED || by < 0 || !json_is_array(due) ||
 	    json_array_size(due) != AUDIT_KINDS || !json_is_array(logged) ||
 	    json_array_size(logged) != AUDIT_KINDS)
@@ -1404,7 +1390,6 @@ memo_from_json(struct audit *a, const char *id, const json_t *o)
 			i < 5 ? INT64_MAX : (int64_t)UINT32_MAX, &v[i]) != 0)
 			return (-1);
 	memcpy(m.key, id, MEMO_ID_LEN + 1);
-	memcpy(m.topic, topic, strlen(topic) + 1);
 	m.state = (uint8_t)st;
 	m.acked_by = (uint8_t)by;
 	m.index = (uint64_t)v[0];

@@ -27,7 +27,7 @@
  * The directory's timeline holds every organisation and every member with
  * its organisation, roles, eligibility, status and key epoch.  The memos'
  * timeline holds, for every memo the log shows submitted or withdrawn, a
- * fixed set of fields: its lifecycle state, topic, submission entry, the
+ * fixed set of fields: its lifecycle state, submission entry, the
  * times of submission, acknowledgement (or redirection), first reply and
  * end (closing or withdrawal), reply and meeting counts, its three due
  * times computed with deadline_compute() under the audit's policy, and
@@ -113,7 +113,6 @@ struct audit_deadline {
 /* A submitted memo's timeline and deadlines. */
 struct audit_memo_report {
 	char id[MEMO_ID_LEN + 1];
-	char topic[MEMO_TOPIC_MAX + 1];
 	int state;      /* enum memo_state */
 	int acked_by;   /* AUDIT_ACKED_* */
 	uint64_t index; /* the submission's entry */
@@ -182,7 +181,7 @@ int audit_root(const struct audit *a, uint8_t root[MERKLE_HASH_BYTES])
  * a rotation is of an active member to the next epoch; suspension is of a
  * member not suspended; reinstatement is of a suspended member (who
  * becomes active, or pending if never enrolled).  The memo rules: a memo
- * is submitted once, by a known organisation, unless withdrawn before;
+ * is submitted once, unless withdrawn before;
  * withdrawal, acknowledgement, redirection, assignment, distribution,
  * replies, closing and meetings are legal in the memo's state
  * (lifecycle_next(); a memo the log has not shown is a draft); a

@@ -1079,9 +1079,9 @@ memo_report_json(const struct audit_memo_report *r)
 {
 	static const char *const by[] = {NULL, "acknowledged", "redirected"};
 
-	return (json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:I,s:I,"
+	return (json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:I,s:I,"
 			  "s:o,s:o,s:o,s:b}",
-	    "memo_id", r->id, "topic", r->topic, "state",
+	    "memo_id", r->id, "state",
 	    lifecycle_state_name((enum memo_state)r->state), "index",
 	    (json_int_t)r->index, "submitted_at", (json_int_t)r->submitted_at,
 	    "answered",

@@ -2720,6 +2720,113 @@ yes_no(struct cli *c, const char *flag, const char *v, int *out)
 	return (CLI_PROCEED);
 }
 
+/* Most roster grants per POST /memos/{id}/roster-grants (the server's). */
+#define ROSTER_BATCH 256
+
+/*
+ * POST the roster grants in ${arr} (emptied afterwards) for memo ${m}.
+ */
+static int
+roster_post(struct cli *c, const struct memowire_memo *m, json_t *arr)
+{
+	char path[PATH_CAP];
+	json_t *req, *body = NULL;
+	int rc;
+
+	(void)snprintf(
+	    path, sizeof(path), "/api/v1/memos/%s/roster-grants", m->id);
+	if ((req = json_pack("{s:O}", "grants", arr)) == NULL)
+		return (nomem(c));
+	rc = cli_call(c, "POST", path, req, 201, &body);
+	json_decref(req);
+	json_decref(body);
+	if (json_array_clear(arr) != 0 && rc == CLI_PROCEED)
+		rc = nomem(c);
+	return (rc);
+}
+
+/*
+ * Memo ${m} shows its signers: seal its roster key (checked against its
+ * roster_pk) to every invitee who holds none, each invitee's keys checked
+ * against the log, and post the grants.  Store their number in ${given}.
+ */
+static int
+roster_to_invitees(struct cli *c, const struct memowire_memo *m, size_t *given)
+{
+	char path[PATH_CAP], mid[DIRECTORY_MEMBER_ID_LEN + 1];
+	struct memowire_keys k;
+	struct keys_public pub;
+	json_t *body = NULL, *missing, *arr = NULL, *v;
+	const char *id;
+	size_t i;
+	int rc;
+
+	*given = 0;
+	memset(&k, 0, sizeof(k));
+	(void)snprintf(
+	    path, sizeof(path), "/api/v1/memos/%s/roster-grants", m->id);
+	if ((rc = cli_call(c, "GET", path, NULL, 200, &body)) != CLI_PROCEED)
+		return (rc);
+	missing = json_object_get(body, "missing");
+	if (!json_is_array(missing)) {
+		rc = bad_answer(c, "memos/{id}/roster-grants");
+		goto done;
+	}
+	if (json_array_size(missing) == 0)
+		goto done;
+	if ((rc = cmd_memo_keys_checked(c, m->id, &k)) != CLI_PROCEED)
+		goto done;
+	if (!k.have_roster) {
+		rc = cli_fail(c, CLI_EXIT_FORBIDDEN, "no_key",
+		    "you hold no roster key for memo %s, which its invitees "
+		    "now need",
+		    m->id);
+		goto done;
+	}
+	if ((arr = json_array()) == NULL) {
+		rc = nomem(c);
+		goto done;
+	}
+	json_array_foreach(missing, i, v)
+	{
+		if ((id = json_string_value(v)) == NULL ||
+		    !directory_member_id_valid(id)) {
+			rc = bad_answer(c, "memos/{id}/roster-grants");
+			goto done;
+		}
+		if ((rc = cmd_memo_member_keys(c, id, mid, &pub)) !=
+		    CLI_PROCEED)
+			goto done;
+		if (strcmp(mid, id) != 0) {
+			rc = bad_answer(c, "members/{id}/keys");
+			goto done;
+		}
+		if (json_array_append_new(arr,
+			json_pack("{s:s,s:o}", "member", mid, "sealed",
+			    memowire_grant_json(k.roster_sk, MEMO_GRANT_ROSTER,
+				m->id, pub.box_pk))) != 0) {
+			rc = nomem(c);
+			goto done;
+		}
+		if (json_array_size(arr) == ROSTER_BATCH) {
+			if ((rc = roster_post(c, m, arr)) != CLI_PROCEED)
+				goto done;
+			*given += ROSTER_BATCH;
+		}
+	}
+	if (json_array_size(arr) > 0) {
+		i = json_array_size(arr);
+		if ((rc = roster_post(c, m, arr)) != CLI_PROCEED)
+			goto done;
+		*given += i;
+	}
+done:
+	memowire_keys_wipe(&k);
+	json_decref(arr);
+	json_decref(body);
+	return (rc);
+}
+
 /* `dissent memo settings ID [--show-signers yes|no] [--signers-may-invite
  * yes|no]` */
 static int
@@ -2733,7 +2840,7 @@ memo_settings(struct cli *c, int argc, char **argv)
 	struct memowire_memo m;
 	char path[PATH_CAP];
 	json_t *mbody = NULL, *req = NULL, *body = NULL;
-	size_t npos;
+	size_t npos, given;
 	int rc, s = 0, i = 0;
 
 	if ((rc = cli_args(c, argc, argv, spec, 2, pos, 1, 1, &npos)) !=
@@ -2768,6 +2875,20 @@ memo_settings(struct cli *c, int argc, char **argv)
 	output_text(&c->out, "Memo %s: signers %s; signers %s invite others.\n",
 	    m.id, s ? "see each other's names" : "see a count only",
 	    i ? "may" : "may not");
+	/* Invitees from before names were shown need the roster key. */
+	if (s) {
+		if ((rc = roster_to_invitees(c, &m, &given)) != CLI_PROCEED)
+			goto done;
+		if (given > 0)
+			output_text(&c->out,
+			    "Gave the roster key to %zu invitee%s.\n", given,
+			    given == 1 ? "" : "s");
+		if (json_object_set_new(body, "roster_granted",
+			json_integer((json_int_t)given)) != 0) {
+			rc = nomem(c);
+			goto done;
+		}
+	}
 	rc = cli_emit(c, body);
 done:
 	json_decref(body);

@@ -253,7 +253,6 @@ memo_fields_json(json_t *o, const struct event *ev)
 		bad |= set_u64(o, "anonymous", ev->anonymous);
 		bad |= set_b64(o, "package_hash", ev->package_hash,
 		    sizeof(ev->package_hash));
-		bad |= json_object_set_new(o, "topic", json_string(ev->topic));
 		break;
 	case EVENT_MEMO_REDIRECTED:
 	case EVENT_COMPLAINT_FILED:
@@ -299,8 +298,8 @@ memo_fields_json(json_t *o, const struct event *ev)
  * Return {"index", "type", "time", and the fields ${ev}'s type carries,
  * named as in struct event: "member_id", "org_id", "roles" (names),
  * "eligible", "epoch", "keys_hash", "memo_id", "memo_version", "hash",
- * "named", "anonymous", "package_hash", "topic", "member2_id" (null when
- * empty), "n", "kind" (its name, logwire_kind_name()), "at", "commit"},
+ * "named", "anonymous", "package_hash", "member2_id" (null when empty),
+ * "n", "kind" (its name, logwire_kind_name()), "at", "commit"},
  * binary values in base64url, or NULL if out of memory.
  */
 json_t *
@@ -381,13 +380,11 @@ memo_event_text(char buf[LOGWIRE_EVENT_TEXT_MAX], const struct event *ev)
 	switch (ev->type) {
 	case EVENT_MEMO_SUBMITTED:
 		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX,
-		    "%s version %u hash %s named %u anonymous %u package %s "
-		    "topic %s org %s",
+		    "%s version %u hash %s named %u anonymous %u package %s",
 		    ev->memo_id, ev->memo_version,
 		    hash_hex(h1, ev->hash, sizeof(ev->hash)), ev->named,
 		    ev->anonymous,
-		    hash_hex(h2, ev->package_hash, sizeof(ev->package_hash)),
-		    ev->topic, ev->org_id);
+		    hash_hex(h2, ev->package_hash, sizeof(ev->package_hash)));
 		break;
 	case EVENT_MEMO_REDIRECTED:
 		(void)snprintf(buf, LOGWIRE_EVENT_TEXT_MAX, "%s note %s",
@@ -460,8 +457,8 @@ memo_event_text(char buf[LOGWIRE_EVENT_TEXT_MAX], const struct event *ev)
  * Write a one-line description of the fields of ${ev} into ${buf}
  * (LOGWIRE_EVENT_TEXT_MAX bytes): "m_... org state roles
  * member,coordinator eligible yes", "d_... version 2 hash 1a2b3c4d5e6f7a8b
- * named 10 anonymous 0 package ... topic policy org state", "d_... ack due
- * 2026-12-03 04:59:59 UTC", ...  Hashes and commitments show their first
+ * named 10 anonymous 0 package ...", "d_... ack due 2026-12-03 04:59:59
+ * UTC", ...  Hashes and commitments show their first
  * 8 bytes in hex ("none" if all zero), kinds their names, times UTC.
  */
 void

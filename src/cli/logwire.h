@@ -83,8 +83,8 @@ const char *logwire_kind_name(uint16_t type, uint8_t kind);
  * Return {"index", "type", "time", and the fields ${ev}'s type carries,
  * named as in struct event: "member_id", "org_id", "roles" (names),
  * "eligible", "epoch", "keys_hash", "memo_id", "memo_version", "hash",
- * "named", "anonymous", "package_hash", "topic", "member2_id" (null when
- * empty), "n", "kind" (its name, logwire_kind_name()), "at", "commit"},
+ * "named", "anonymous", "package_hash", "member2_id" (null when empty),
+ * "n", "kind" (its name, logwire_kind_name()), "at", "commit"},
  * binary values in base64url, or NULL if out of memory.
  */
 json_t *logwire_event_json(uint64_t index, const struct event *ev);
@@ -94,8 +94,8 @@ json_t *logwire_event_json(uint64_t index, const struct event *ev);
  * Write a one-line description of the fields of ${ev} into ${buf}
  * (LOGWIRE_EVENT_TEXT_MAX bytes): "m_... org state roles
  * member,coordinator eligible yes", "d_... version 2 hash 1a2b3c4d5e6f7a8b
- * named 10 anonymous 0 package ... topic policy org state", "d_... ack due
- * 2026-12-03 04:59:59 UTC", ...  Hashes and commitments show their first
+ * named 10 anonymous 0 package ...", "d_... ack due 2026-12-03 04:59:59
+ * UTC", ...  Hashes and commitments show their first
  * 8 bytes in hex ("none" if all zero), kinds their names, times UTC.
  */
 void logwire_event_text(

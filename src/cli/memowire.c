@@ -872,8 +872,8 @@ set_hash(json_t *o, const char *key, const uint8_t h[MEMO_HASH_BYTES])
  * Return the summary of the verified receipt ${rc}: {"memo", "event"
  * (type name), "time", "index", "tree_size", "tree_timestamp",
  * "instance_id", and the fields of its type: "version", "version_hash",
- * "named", "anonymous", "package_hash", "topic", "org", "member", "n",
- * "hash"}, or NULL if out of memory.
+ * "named", "anonymous", "package_hash", "member", "n", "hash"}, or NULL
+ * if out of memory.
  */
 json_t *
 memowire_receipt_json(const struct memowire_receipt *rc)
@@ -900,8 +900,6 @@ memowire_receipt_json(const struct memowire_receipt *rc)
 		bad |= json_object_set_new(
 		    o, "anonymous", json_integer((json_int_t)ev->anonymous));
 		bad |= set_hash(o, "package_hash", ev->package_hash);
-		bad |= json_object_set_new(o, "topic", json_string(ev->topic));
-		bad |= json_object_set_new(o, "org", json_string(ev->org_id));
 		break;
 	case EVENT_MEMO_REDIRECTED:
 		bad |= set_hash(o, "hash", ev->hash);

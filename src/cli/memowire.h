@@ -302,8 +302,8 @@ int memowire_channel_key_check(const struct treehead *head, uint64_t index,
  * Return the summary of the verified receipt ${rc}: {"memo", "event"
  * (type name), "time", "index", "tree_size", "tree_timestamp",
  * "instance_id", and the fields of its type: "version", "version_hash",
- * "named", "anonymous", "package_hash", "topic", "org", "member", "n",
- * "hash"}, or NULL if out of memory.
+ * "named", "anonymous", "package_hash", "member", "n", "hash"}, or NULL
+ * if out of memory.
  */
 json_t *memowire_receipt_json(const struct memowire_receipt *rc);
 

@@ -32,7 +32,6 @@ enum field {
 	FLD_KEYS,         /* fixed keys_hash[32] */
 	FLD_MEMO,         /* str(memo_id) */
 	FLD_MEMBER2,      /* str(member2_id), possibly empty */
-	FLD_TOPIC,        /* str(topic) */
 	FLD_MEMO_VERSION, /* u32 memo_version */
 	FLD_NAMED,        /* u32 named */
 	FLD_ANONYMOUS,    /* u32 anonymous */
@@ -45,7 +44,7 @@ enum field {
 };
 
 /* Most fields of one type. */
-#define FIELDS_MAX 8
+#define FIELDS_MAX 6
 
 struct event_type {
 	const char *name;
@@ -72,7 +71,7 @@ static const struct event_type types[] = {
 	{FLD_MEMBER, FLD_ELIGIBLE}},
     {"memo_submitted", EVENT_MEMO_SUBMITTED, 0,
 	{FLD_MEMO, FLD_MEMO_VERSION, FLD_HASH, FLD_NAMED, FLD_ANONYMOUS,
-	    FLD_PACKAGE, FLD_TOPIC, FLD_ORG}},
+	    FLD_PACKAGE}},
     {"memo_withdrawn", EVENT_MEMO_WITHDRAWN, 0, {FLD_MEMO}},
     {"memo_acknowledged", EVENT_MEMO_ACKNOWLEDGED, 0, {FLD_MEMO}},
     {"memo_redirected", EVENT_MEMO_REDIRECTED, 0, {FLD_MEMO, FLD_HASH}},
@@ -151,9 +150,6 @@ field_valid(const struct event_type *t, enum field f, const struct event *ev)
 		return (terminated(ev->member2_id, sizeof(ev->member2_id)) &&
 			(ev->member2_id[0] == '\0' ||
 			    directory_member_id_valid(ev->member2_id)));
-	case FLD_TOPIC:
-		return (terminated(ev->topic, sizeof(ev->topic)) &&
-			memo_topic_valid(ev->topic));
 	case FLD_MEMO_VERSION:
 		return (ev->memo_version >= 1);
 	case FLD_N:
@@ -282,8 +278,6 @@ encode_field(struct binenc *e, enum field f, const struct event *ev)
 	case FLD_MEMBER2:
 		binenc_str(e, ev->member2_id);
 		break;
-	case FLD_TOPIC:
-		binenc_str(e, ev->topic);
 		break;
 	case FLD_MEMO_VERSION:
 		binenc_u32(e, ev->memo_version);
@@ -392,8 +386,6 @@ decode_field(struct bindec *d, enum field f, struct event *ev)
 		return (read_str(d, ev->memo_id, MEMO_ID_LEN));
 	case FLD_MEMBER2:
 		return (read_str(d, ev->member2_id, DIRECTORY_MEMBER_ID_LEN));
-	case FLD_TOPIC:
-		return (read_str(d, ev->topic, MEMO_TOPIC_MAX));
 	case FLD_MEMO_VERSION:
 		return (bindec_u32(d, &ev->memo_version));
 	case FLD_NAMED:

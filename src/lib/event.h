@@ -48,8 +48,9 @@
 /*
  * Their fields, in encoding order:
  *   memo_submitted       memo_id, memo_version u32, hash (the version
- *                        hash), named u32, anonymous u32, package_hash,
- *                        topic, org_id (the drafter's)
+ *                        hash), named u32, anonymous u32, package_hash
+ *                        (no organisation and no topic: they could point
+ *                        at the drafter)
  *   memo_withdrawn       memo_id
  *   memo_acknowledged    memo_id
  *   memo_redirected      memo_id, hash (the note box's hash)
@@ -120,7 +121,6 @@ struct event {
 	/* Memo and channel events. */
 	char memo_id[MEMO_ID_LEN + 1];                /* "" when unused */
 	char member2_id[DIRECTORY_MEMBER_ID_LEN + 1]; /* "" when unused */
-	char topic[MEMO_TOPIC_MAX + 1];
 	uint32_t memo_version; /* the memo's version (not the format's) */
 	uint32_t named;
 	uint32_t anonymous;

@@ -559,6 +559,28 @@ void routes_invitations_create(struct route_ctx *ctx);
 void routes_invitations_list(struct route_ctx *ctx);
 
 /*
+ * Most roster grants in one POST /api/v1/memos/{id}/roster-grants: with
+ * grants of the usual 80 bytes, 256 of them fit the 64 KiB body limit.
+ */
+#define ROUTES_ROSTER_GRANTS_MAX 256
+extern const struct jsonin_spec routes_invitations_roster_spec;
+
+/**
+ * routes_invitations_roster_list(ctx):
+ * GET /api/v1/memos/{id}/roster-grants: the invitees of a memo that shows
+ * its signers who hold no roster grant (drafters and co-drafters).
+ */
+void routes_invitations_roster_list(struct route_ctx *ctx);
+
+/**
+ * routes_invitations_roster_grant(ctx):
+ * POST /api/v1/memos/{id}/roster-grants: record the roster grants a
+ * drafter or co-drafter sealed to invitees who hold none, all or nothing,
+ * while the memo shows its signers.
+ */
+void routes_invitations_roster_grant(struct route_ctx *ctx);
+
+/*
  * Anonymous co-signatures (routes_anon.c; docs/API.md, "Anonymous
  * signatures").
  */

@@ -315,3 +315,236 @@ fail:
 	free(ms);
 	routes_internal(ctx, "invitation list");
 }
+
+struct roster_grant_in {
+	char member[DIRECTORY_MEMBER_ID_LEN + 1];
+	char sealed[MEMOCTX_SEALED_TEXT_MAX + 1];
+};
+
+static const struct jsonin_field roster_grant_fields[] = {
+    {.name = "member",
+	.type = JSONIN_STRING,
+	.flags = JSONIN_REQUIRED,
+	.min = 1,
+	.max = DIRECTORY_MEMBER_ID_LEN,
+	JSONIN_AT(struct roster_grant_in, member)},
+    {.name = "sealed",
+	.type = JSONIN_STRING,
+	.flags = JSONIN_REQUIRED,
+	.min = 1,
+	.max = MEMOCTX_SEALED_TEXT_MAX,
+	JSONIN_AT(struct roster_grant_in, sealed)},
+};
+static const struct jsonin_spec roster_grant_spec =
+    JSONIN_SPEC(struct roster_grant_in, roster_grant_fields);
+
+struct roster_grants_in {
+	struct roster_grant_in grants[ROUTES_ROSTER_GRANTS_MAX];
+	size_t ngrants;
+};
+
+static const struct jsonin_field roster_grants_fields[] = {
+    {.name = "grants",
+	.type = JSONIN_OBJECTS,
+	.flags = JSONIN_REQUIRED,
+	.min = 1,
+	.max = ROUTES_ROSTER_GRANTS_MAX,
+	.sub = &roster_grant_spec,
+	JSONIN_AT(struct roster_grants_in, grants),
+	JSONIN_COUNT(struct roster_grants_in, ngrants)},
+};
+const struct jsonin_spec routes_invitations_roster_spec =
+    JSONIN_SPEC(struct roster_grants_in, roster_grants_fields);
+
+/*
+ * Load memo ${id} for a drafter or co-drafter into ${mc} and check that
+ * roster grants may be made: the memo is in draft or open and shows its
+ * signers.  Return 0, or -1 after replying.
+ */
+static int
+roster_load(struct route_ctx *ctx, const char *id, struct memoctx *mc)
+{
+	const char *state;
+
+	if (memoctx_load(ctx, id, ACCESS_OP_SETTINGS, mc) != 0)
+		return (-1);
+	if (mc->memo.state != MEMO_STATE_DRAFT &&
+	    mc->memo.state != MEMO_STATE_OPEN) {
+		state = lifecycle_state_name(mc->memo.state);
+		http_reply_error(ctx->req, 409, "invalid_state",
+		    "roster grants cannot be made to a memo that is %s",
+		    state != NULL ? state : "in an unknown state");
+		return (-1);
+	}
+	if (!(mc->memo.flags & ACCESS_MEMO_SHOW_SIGNERS)) {
+		http_reply_error(ctx->req, 409, "names_hidden",
+		    "signers of this memo do not see each other's names");
+		return (-1);
+	}
+	return (0);
+}
+
+/* What roster_state() finds. */
+#define ROSTER_NOT_INVITEE 0
+#define ROSTER_MISSING 1
+#define ROSTER_HELD 2
+
+/*
+ * Inside the caller's transaction: store in ${st} whether the member
+ * ${member} of ${memo_id} is no invitee (ROSTER_NOT_INVITEE), an invitee
+ * holding no roster grant (ROSTER_MISSING) or one holding one
+ * (ROSTER_HELD).  Return 0 or -1.
+ */
+static int
+roster_state(
+    struct route_ctx *ctx, const char *memo_id, const char *member, int *st)
+{
+	struct store_grant g;
+	unsigned int rel;
+	int rc;
+
+	*st = ROSTER_NOT_INVITEE;
+	if (store_memo_relations(ctx->store, memo_id, member, &rel) != STORE_OK)
+		return (-1);
+	if (!(rel & ACCESS_REL_INVITEE))
+		return (0);
+	rc =
+	    store_grant_get(ctx->store, memo_id, member, MEMO_GRANT_ROSTER, &g);
+	sodium_memzero(&g, sizeof(g));
+	if (rc == STORE_NOTFOUND)
+		*st = ROSTER_MISSING;
+	else if (rc == STORE_OK)
+		*st = ROSTER_HELD;
+	else
+		return (-1);
+	return (0);
+}
+
+/**
+ * routes_invitations_roster_list(ctx):
+ * GET /api/v1/memos/{id}/roster-grants: the invitees of a memo that shows
+ * its signers who hold no roster grant (drafters and co-drafters).
+ */
+void
+routes_invitations_roster_list(struct route_ctx *ctx)
+{
+	char(*ids)[DIRECTORY_MEMBER_ID_LEN + 1] = NULL;
+	struct memoctx mc;
+	json_t *arr = NULL;
+	size_t n = 0, i;
+	int st;
+
+	if (roster_load(ctx, ctx->params[0], &mc) != 0)
+		return;
+	if (store_memo_related(ctx->store, mc.memo.id, ACCESS_REL_INVITEE, &ids,
+		&n) != STORE_OK) {
+		routes_internal(ctx, "invitee list");
+		return;
+	}
+	if ((arr = json_array()) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (roster_state(ctx, mc.memo.id, ids[i], &st) != 0)
+			goto fail;
+		if (st == ROSTER_MISSING &&
+		    json_array_append_new(arr, json_string(ids[i])) != 0)
+			goto fail;
+	}
+	free(ids);
+	(void)http_reply_json(
+	    ctx->req, 200, json_pack("{s:o}", "missing", arr));
+	return;
+
+fail:
+	json_decref(arr);
+	free(ids);
+	routes_internal(ctx, "roster grants");
+}
+
+/**
+ * routes_invitations_roster_grant(ctx):
+ * POST /api/v1/memos/{id}/roster-grants: record the roster grants a
+ * drafter or co-drafter sealed to invitees who hold none, all or nothing,
+ * while the memo shows its signers.
+ */
+void
+routes_invitations_roster_grant(struct route_ctx *ctx)
+{
+	const struct roster_grants_in *in = ctx->body;
+	uint8_t sealed[STORE_GRANT_MAX];
+	char field[48];
+	struct memoctx mc;
+	size_t len, i, j;
+	int st;
+
+	if (roster_load(ctx, ctx->params[0], &mc) != 0)
+		return;
+	for (i = 0; i < in->ngrants; i++) {
+		if (!directory_member_id_valid(in->grants[i].member)) {
+			http_reply_error(ctx->req, 400, "invalid_field",
+			    "field \"grants[%zu].member\" names no member", i);
+			return;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(in->grants[j].member,
+				in->grants[i].member) == 0) {
+				http_reply_error(ctx->req, 400, "invalid_field",
+				    "field \"grants[%zu].member\" is named "
+				    "twice",
+				    i);
+				return;
+			}
+	}
+	if (store_begin(ctx->store) != 0) {
+		routes_internal(ctx, "begin");
+		return;
+	}
+	if (memoctx_recheck(ctx, &mc) != 0) {
+		store_rollback(ctx->store);
+		return;
+	}
+	for (i = 0; i < in->ngrants; i++) {
+		(void)snprintf(field, sizeof(field), "grants[%zu].sealed", i);
+		if (memoctx_sealed(
+			ctx, field, in->grants[i].sealed, sealed, &len) != 0)
+			goto refused;
+		if (roster_state(ctx, mc.memo.id, in->grants[i].member, &st) !=
+		    0)
+			goto fail;
+		if (st == ROSTER_NOT_INVITEE) {
+			http_reply_error(ctx->req, 400, "invalid_field",
+			    "field \"grants[%zu].member\" names no invitee of "
+			    "this memo",
+			    i);
+			goto refused;
+		}
+		if (st == ROSTER_HELD) {
+			http_reply_error(ctx->req, 409, "already_granted",
+			    "field \"grants[%zu].member\" names an invitee "
+			    "who holds the roster key already; a grant is "
+			    "never replaced",
+			    i);
+			goto refused;
+		}
+		if (memoctx_grant(ctx, mc.memo.id, in->grants[i].member,
+			MEMO_GRANT_ROSTER, sealed, len) != 0)
+			goto fail;
+	}
+	if (store_commit(ctx->store) != 0) {
+		store_rollback(ctx->store);
+		routes_internal(ctx, "commit");
+		goto done;
+	}
+	(void)http_reply_json(ctx->req, 201,
+	    json_pack("{s:I}", "granted", (json_int_t)in->ngrants));
+	goto done;
+
+fail:
+	store_rollback(ctx->store);
+	routes_internal(ctx, "roster grants");
+	goto done;
+refused:
+	store_rollback(ctx->store);
+done:
+	sodium_memzero(sealed, sizeof(sealed));
+}

@@ -1037,8 +1037,6 @@ log_submitted(
 	ev.named = m->named_count;
 	ev.anonymous = m->anon_count;
 	memcpy(ev.package_hash, m->package_hash, sizeof(ev.package_hash));
-	memcpy(ev.topic, m->topic, sizeof(ev.topic));
-	memcpy(ev.org_id, m->org_id, sizeof(ev.org_id));
 	return (routes_log_append(ctx, &ev, index));
 }
 

@@ -92,7 +92,7 @@ grep -q "^$MID .* 2030-01-15 10:30:00$" "$T_DIR/meetings.txt" ||
 ok "meeting times are read and shown in the instance's zone; a skipped or unreal time is refused"
 
 as aud log entries --count 1000 >"$T_DIR/entries.txt"
-grep -Eq "memo_submitted +$A version 1 hash [0-9a-f]{16} named 0 anonymous 0 package ([0-9a-f]{16}|none) topic policy org state$" \
+grep -Eq "memo_submitted +$A version 1 hash [0-9a-f]{16} named 0 anonymous 0 package ([0-9a-f]{16}|none)$" \
 	"$T_DIR/entries.txt" || fail "memo_submitted: $(grep memo_submitted "$T_DIR/entries.txt")"
 grep -Eq "memo_distributed +$A principal m_[0-9a-f]{24} approved by none \(standard list\)$" \
 	"$T_DIR/entries.txt" || fail "memo_distributed: $(grep memo_distributed "$T_DIR/entries.txt")"
@@ -101,7 +101,7 @@ grep -Eq "meeting_scheduled +$A principal m_[0-9a-f]{24} at 2030-01-15 15:30:00 
 grep -Eq "grant_created +$A kind memo-key commit [0-9a-f]{16}$" "$T_DIR/entries.txt" ||
 	fail "grant_created: $(grep grant_created "$T_DIR/entries.txt")"
 as aud log entries --count 1000 --json >"$T_DIR/entries.json"
-grep -Eq "\"type\":\"memo_submitted\",\"time\":[0-9]+,\"org_id\":\"state\",\"memo_id\":\"$A\",\"memo_version\":1,\"hash\":\"[A-Za-z0-9_-]{43}\",\"named\":0,\"anonymous\":0," \
+grep -Eq "\"type\":\"memo_submitted\",\"time\":[0-9]+,\"memo_id\":\"$A\",\"memo_version\":1,\"hash\":\"[A-Za-z0-9_-]{43}\",\"named\":0,\"anonymous\":0,\"package_hash\":\"[A-Za-z0-9_-]{43}\"\\}" \
 	"$T_DIR/entries.json" || fail "memo_submitted JSON"
 grep -Eq "\"type\":\"meeting_scheduled\",[^}]*\"memo_id\":\"$A\",\"at\":1894721400\\}" \
 	"$T_DIR/entries.json" || fail "meeting_scheduled JSON"

@@ -235,6 +235,29 @@ as alice memo status "$ID3" | grep -q "^State  *withdrawn" || fail "not withdraw
 expect_exit 6 as alice memo withdraw "$ID3" --yes
 ok "a memo redirected with a note the drafter reads; another withdrawn for good"
 
+# Names shown after the invitations: the drafter's client seals the roster
+# key to the invitees who hold none; invited later, one gets it at once.
+ID6=$(as alice memo new --title Sixth --topic policy --marking SBU --body-file "$T_DIR/body3.md")
+as alice memo open "$ID6" >/dev/null
+as alice memo invite "$ID6" carol >/dev/null
+as alice memo invite "$ID6" dave >/dev/null
+as dave memo signers "$ID6" | grep -q "names are not shown to you" ||
+	fail "dave sees names before they are shown"
+as alice memo settings "$ID6" --show-signers yes >"$T_DIR/settings6.txt"
+grep -q "^Gave the roster key to 2 invitees.$" "$T_DIR/settings6.txt" ||
+	fail "settings: $(cat "$T_DIR/settings6.txt")"
+as alice memo settings "$ID6" --show-signers yes --json >"$T_DIR/settings6.json"
+grep -q '"roster_granted":0' "$T_DIR/settings6.json" ||
+	fail "settings again: $(cat "$T_DIR/settings6.json")"
+as alice memo invite "$ID6" asg >/dev/null
+as carol memo sign "$ID6" --yes >/dev/null
+for who in dave asg; do
+	as "$who" memo signers "$ID6" --strict --json >"$T_DIR/signers6-$who.json"
+	grep -q '"handle":"carol"' "$T_DIR/signers6-$who.json" ||
+		fail "$who does not see carol: $(cat "$T_DIR/signers6-$who.json")"
+done
+ok "names shown after the invitations: the earlier invitees get the roster key and list the signers"
+
 printf 'I was moved after signing: %s.\n' "$COMPLAINT_MARK" >"$T_DIR/complaint.txt"
 as bob complaint file --file "$T_DIR/complaint.txt" >/dev/null
 as aud complaint list >"$T_DIR/complaints.txt"

@@ -656,8 +656,6 @@ test_memo_events_are_accepted_as_entries(void **state)
 		ev.time = 1764500000 + i;
 		memcpy(ev.memo_id, "d_00112233445566778899aabb", 27);
 		ev.memo_version = 1;
-		memcpy(ev.topic, "policy", 7);
-		memcpy(ev.org_id, "org", 4);
 		assert_int_equal(event_encode(buf, sizeof(buf), &len, &ev), 0);
 		append_ok(a, buf, len);
 		assert_int_equal(merkle_mem_append(mem, buf, len), 0);
@@ -712,8 +710,6 @@ memo_event(uint8_t buf[EVENT_MAX_BYTES], uint16_t type, int64_t dt,
 	ev.n = 1;
 	ev.kind = 1;
 	ev.at = MEMO_T + 1;
-	memcpy(ev.topic, "policy", 7);
-	memcpy(ev.org_id, "org", 4);
 	assert_int_equal(event_encode(buf, EVENT_MAX_BYTES, &len, &ev), 0);
 	return (len);
 }
@@ -877,24 +873,6 @@ test_refuses_memo_events_naming_unknown_members(void **state)
 }
 
 static void
-test_refuses_a_submission_from_an_unknown_organisation(void **state)
-{
-	uint8_t buf[EVENT_MAX_BYTES];
-	struct audit *a = with_active_member();
-	struct event ev;
-	size_t len;
-
-	(void)state;
-	assert_int_equal(
-	    event_decode(&ev, buf, memo_event(buf, EVENT_MEMO_SUBMITTED, 0, 0)),
-	    0);
-	memcpy(ev.org_id, "elsewhere", 10);
-	assert_int_equal(event_encode(buf, sizeof(buf), &len, &ev), 0);
-	assert_refused(a, buf, len, "unknown organisation elsewhere");
-	audit_free(a);
-}
-
-static void
 test_free_accepts_null(void **state)
 {
 
@@ -941,8 +919,6 @@ main(void)
 		test_refuses_a_submission_after_a_draft_was_withdrawn),
 	    cmocka_unit_test(test_refuses_an_answer_before_the_submission),
 	    cmocka_unit_test(test_refuses_memo_events_naming_unknown_members),
-	    cmocka_unit_test(
-		test_refuses_a_submission_from_an_unknown_organisation),
 	    cmocka_unit_test(test_free_accepts_null),
 	};
 

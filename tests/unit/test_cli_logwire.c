@@ -297,7 +297,6 @@ full_event(uint16_t type)
 	memcpy(ev.member_id, MEMBER, sizeof(MEMBER));
 	memcpy(ev.member2_id, MEMBER2, sizeof(MEMBER2));
 	memcpy(ev.org_id, "state", 6);
-	memcpy(ev.topic, "policy", 7);
 	ev.memo_version = 2;
 	ev.named = 10;
 	ev.anonymous = 3;
@@ -357,13 +356,13 @@ test_event_json_has_the_fields_of_a_submission(void **state)
 	    json_integer_value(json_object_get(j, "anonymous")), 3);
 	assert_string_equal(jstr(j, "package_hash"),
 	    "KysrKysrKysrKysrKysrKysrKysrKysrKysrKysrKys");
-	assert_string_equal(jstr(j, "topic"), "policy");
-	assert_string_equal(jstr(j, "org_id"), "state");
-	/* Only the fields the type carries. */
+	/* Only the fields the type carries: no organisation, no topic. */
+	assert_null(json_object_get(j, "topic"));
+	assert_null(json_object_get(j, "org_id"));
 	assert_null(json_object_get(j, "member_id"));
 	assert_null(json_object_get(j, "commit"));
 	assert_null(json_object_get(j, "kind"));
-	assert_int_equal(json_object_size(j), 11);
+	assert_int_equal(json_object_size(j), 9);
 	json_decref(j);
 }
 
@@ -418,7 +417,7 @@ static const struct {
     {EVENT_MEMBER_REINSTATED, 4},
     {EVENT_ROLES_CHANGED, 5},
     {EVENT_ELIGIBILITY_CHANGED, 5},
-    {EVENT_MEMO_SUBMITTED, 11},
+    {EVENT_MEMO_SUBMITTED, 9},
     {EVENT_MEMO_WITHDRAWN, 4},
     {EVENT_MEMO_ACKNOWLEDGED, 4},
     {EVENT_MEMO_REDIRECTED, 5},
@@ -477,7 +476,7 @@ test_event_text_describes_memo_events(void **state)
 	logwire_event_text(text, &ev);
 	assert_string_equal(text,
 	    MEMO " version 2 hash 1a1a1a1a1a1a1a1a named 10 anonymous 3 "
-		 "package 2b2b2b2b2b2b2b2b topic policy org state");
+		 "package 2b2b2b2b2b2b2b2b");
 	ev = full_event(EVENT_DEADLINE_MISSED);
 	ev.kind = DEADLINE_ACK;
 	logwire_event_text(text, &ev);

@@ -1069,8 +1069,6 @@ submitted_event(struct event *ev)
 	ev->named = 12;
 	ev->anonymous = 0;
 	memset(ev->package_hash, 0x44, sizeof(ev->package_hash));
-	(void)snprintf(ev->topic, sizeof(ev->topic), "policy");
-	(void)snprintf(ev->org_id, sizeof(ev->org_id), "state");
 }
 
 static void
@@ -1100,6 +1098,9 @@ test_receipt_verifies_offline(void **state)
 	assert_int_equal(json_integer_value(json_object_get(sum, "named")), 12);
 	assert_int_equal(
 	    json_integer_value(json_object_get(sum, "tree_size")), 5);
+	/* The event names neither the drafter's organisation nor a topic. */
+	assert_null(json_object_get(sum, "org"));
+	assert_null(json_object_get(sum, "topic"));
 	json_decref(sum);
 	json_decref(f.receipt);
 	keys_wipe(&f.server);

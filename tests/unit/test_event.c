@@ -83,8 +83,6 @@ sample(uint16_t type)
 		ev.named = 101;
 		ev.anonymous = 7;
 		fill(ev.package_hash, 0x50);
-		memcpy(ev.topic, "policy", 7);
-		memcpy(ev.org_id, "state", 6);
 		break;
 	case EVENT_MEMO_WITHDRAWN:
 	case EVENT_MEMO_ACKNOWLEDGED:
@@ -753,8 +751,6 @@ test_memo_submitted_has_the_documented_layout(void **state)
 	put_be(want, &o, 101, 4);
 	put_be(want, &o, 7, 4);
 	put(want, &o, ev.package_hash, 32);
-	put_str(want, &o, "policy");
-	put_str(want, &o, "state");
 	assert_int_equal(encode(buf, &ev), o);
 	assert_memory_equal(buf, want, o);
 	/* The fixed parts, literally. */
@@ -903,42 +899,46 @@ test_encode_refuses_malformed_member_of_memo_events(void **state)
 }
 
 static void
-test_memo_submitted_refuses_bad_topic_org_and_version(void **state)
+test_memo_submitted_refuses_version_zero(void **state)
 {
-	static const char *topics[] = {"", "Policy", "1policy", "-policy",
-	    "pol icy", "pol_icy", "abcdefghijklmnopqrstuvwxyz0123456"};
-	struct event ev;
-	size_t k;
+	struct event ev = sample(EVENT_MEMO_SUBMITTED);
 
 	(void)state;
-	for (k = 0; k < sizeof(topics) / sizeof(topics[0]); k++) {
-		ev = sample(EVENT_MEMO_SUBMITTED);
-		memcpy(ev.topic, topics[k], strlen(topics[k]) + 1);
-		assert_encode_refused(&ev);
-	}
-	ev = sample(EVENT_MEMO_SUBMITTED);
-	memset(ev.topic, 'a', sizeof(ev.topic));
-	assert_encode_refused(&ev);
-	/* The longest topic is fine. */
-	ev = sample(EVENT_MEMO_SUBMITTED);
-	memset(ev.topic, 'a', MEMO_TOPIC_MAX);
-	ev.topic[MEMO_TOPIC_MAX] = '\0';
-	{
-		uint8_t buf[EVENT_MAX_BYTES];
-		struct event back;
-		size_t len = encode(buf, &ev);
-
-		assert_int_equal(event_decode(&back, buf, len), 0);
-		assert_memory_equal(&back, &ev, sizeof(ev));
-	}
-	ev = sample(EVENT_MEMO_SUBMITTED);
-	ev.org_id[0] = '\0';
-	assert_encode_refused(&ev);
-	memcpy(ev.org_id, "State", 6);
-	assert_encode_refused(&ev);
-	ev = sample(EVENT_MEMO_SUBMITTED);
 	ev.memo_version = 0;
 	assert_encode_refused(&ev);
+}
+
+static void
+test_memo_submitted_carries_no_organisation_or_topic(void **state)
+{
+	uint8_t a[EVENT_MAX_BYTES], b[EVENT_MAX_BYTES];
+	struct event ev = sample(EVENT_MEMO_SUBMITTED), noisy, back;
+	size_t len;
+
+	(void)state;
+	noisy = ev;
+	memcpy(noisy.org_id, "state", 6);
+	len = encode(a, &ev);
+	/* Header, memo id, version, hash, named, anonymous, package hash. */
+	assert_int_equal(len, 11 + 4 + 26 + 4 + 32 + 4 + 4 + 32);
+	assert_int_equal(encode(b, &noisy), len);
+	assert_memory_equal(a, b, len);
+	assert_int_equal(event_decode(&back, b, len), 0);
+	assert_string_equal(back.org_id, "");
+}
+
+static void
+test_memo_submitted_refuses_the_old_topic_and_org_suffix(void **state)
+{
+	uint8_t buf[EVENT_MAX_BYTES];
+	struct event ev = sample(EVENT_MEMO_SUBMITTED);
+	size_t len;
+
+	(void)state;
+	len = encode(buf, &ev);
+	put_str(buf, &len, "policy");
+	put_str(buf, &len, "state");
+	assert_decode_refused(buf, len);
 }
 
 static void
@@ -1052,8 +1052,6 @@ test_memo_encode_writes_only_the_fields_of_the_type(void **state)
 			memcpy(noisy.memo_id, MEMO, sizeof(MEMO));
 		if (ev.member2_id[0] == '\0')
 			memcpy(noisy.member2_id, MEMBER2, sizeof(MEMBER2));
-		if (ev.topic[0] == '\0')
-			memcpy(noisy.topic, "noise", 6);
 		if (ev.memo_version == 0)
 			noisy.memo_version = 5;
 		if (ev.named == 0)
@@ -1109,14 +1107,10 @@ test_decode_refuses_malformed_memo_fields(void **state)
 	buf[14] = 26;
 	assert_int_equal(event_decode(&ev, buf, len), 0);
 
-	/* memo_submitted: the topic precedes str("state") at the end. */
+	/* memo_submitted: a truncated package hash. */
 	ev = sample(EVENT_MEMO_SUBMITTED);
 	len = encode(buf, &ev);
-	assert_int_equal(buf[len - 9 - 6], 'p');
-	buf[len - 9 - 6] = 'P';
-	assert_decode_refused(buf, len);
-	buf[len - 9 - 6] = '\0';
-	assert_decode_refused(buf, len);
+	assert_decode_refused(buf, len - 1);
 
 	/* memo_replied: n is 0. */
 	ev = sample(EVENT_MEMO_REPLIED);
@@ -1268,7 +1262,6 @@ test_memo_event_vectors(void **state)
 		vcopy(c, "member_id", ev.member_id, sizeof(ev.member_id));
 		vcopy(c, "member2_id", ev.member2_id, sizeof(ev.member2_id));
 		vcopy(c, "org_id", ev.org_id, sizeof(ev.org_id));
-		vcopy(c, "topic", ev.topic, sizeof(ev.topic));
 		if (json_object_get(c, "memo_version") != NULL)
 			ev.memo_version = (uint32_t)vint(c, "memo_version");
 		if (json_object_get(c, "named") != NULL)
@@ -1429,8 +1422,11 @@ main(void)
 	    cmocka_unit_test(test_encode_refuses_malformed_memo_id),
 	    cmocka_unit_test(
 		test_encode_refuses_malformed_member_of_memo_events),
+	    cmocka_unit_test(test_memo_submitted_refuses_version_zero),
 	    cmocka_unit_test(
-		test_memo_submitted_refuses_bad_topic_org_and_version),
+		test_memo_submitted_carries_no_organisation_or_topic),
+	    cmocka_unit_test(
+		test_memo_submitted_refuses_the_old_topic_and_org_suffix),
 	    cmocka_unit_test(test_kinds_outside_their_ranges_are_refused),
 	    cmocka_unit_test(
 		test_distribution_approver_may_be_empty_but_not_malformed),

@@ -744,6 +744,8 @@ expect_on_every_route(const struct memo_w *mw, const char *token,
 	    {"GET", "/receipt", 0},
 	    {"POST", "/withdraw", 2},
 	    {"GET", "/accesses", 0},
+	    {"GET", "/roster-grants", 0},
+	    {"POST", "/roster-grants", 7},
 	};
 	uint8_t pk[32];
 	struct reply r;
@@ -779,6 +781,12 @@ expect_on_every_route(const struct memo_w *mw, const char *token,
 			break;
 		case 6:
 			b = submit_body(mw, pk);
+			break;
+		case 7:
+			b = json_pack("{s:[{s:s,s:s}]}", "grants", "member",
+			    w.mallory.id, "sealed",
+			    sealed(mw->roster_sk, MEMO_GRANT_ROSTER, mw->id,
+				w.mallory.ks.pub.box_pk));
 			break;
 		default:
 			b = NULL;
@@ -1884,6 +1892,210 @@ test_names_cannot_be_shown_once_signed_under_a_count(void **state)
 	reply_free(&r);
 }
 
+/* ${by} posts roster grants of ${mw} to ${m1} (and ${m2} if not NULL). */
+static void
+roster_grants(struct reply *r, const struct memo_w *mw, const struct member *by,
+    const struct member *m1, const struct member *m2)
+{
+	json_t *a;
+
+	a = json_pack("[{s:s,s:s}]", "member", m1->id, "sealed",
+	    sealed(
+		mw->roster_sk, MEMO_GRANT_ROSTER, mw->id, m1->ks.pub.box_pk));
+	if (m2 != NULL)
+		json_array_append_new(
+		    a, json_pack("{s:s,s:s}", "member", m2->id, "sealed",
+			   sealed(mw->roster_sk, MEMO_GRANT_ROSTER, mw->id,
+			       m2->ks.pub.box_pk)));
+	call(r, "POST", mpath(mw, "/roster-grants"), by->token,
+	    json_pack("{s:o}", "grants", a));
+}
+
+/* Turn ${mw}'s show_signers to ${on} (by the drafter). */
+static void
+show_signers(const struct memo_w *mw, int on)
+{
+	struct reply r;
+
+	call(&r, "PUT", mpath(mw, "/settings"), w.drafter.token,
+	    json_pack(
+		"{s:b,s:b}", "show_signers", on, "signers_may_invite", 0));
+	expect(&r, 200);
+	reply_free(&r);
+}
+
+static void
+test_roster_grants_reach_invitees_once_names_are_shown(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+	json_t *missing, *a;
+	size_t i, ngrants;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	invite(&mw, &w.drafter, &w.bob, "signer", NULL);
+	open_memo(&mw);
+	show_signers(&mw, 1);
+	assert_int_equal(
+	    grant_holds(&mw, &w.alice, MEMO_GRANT_ROSTER, mw.roster_sk), -1);
+	call(&r, "GET", mpath(&mw, "/roster-grants"), w.drafter.token, NULL);
+	expect(&r, 200);
+	missing = json_object_get(r.json, "missing");
+	assert_int_equal(json_array_size(missing), 2);
+	/* Both, in some order. */
+	assert_true(strcmp(json_string_value(json_array_get(missing, 0)),
+			w.alice.id) == 0 ||
+		    strcmp(json_string_value(json_array_get(missing, 1)),
+			w.alice.id) == 0);
+	assert_true(strcmp(json_string_value(json_array_get(missing, 0)),
+			w.bob.id) == 0 ||
+		    strcmp(json_string_value(json_array_get(missing, 1)),
+			w.bob.id) == 0);
+	reply_free(&r);
+	roster_grants(&r, &mw, &w.drafter, &w.alice, &w.bob);
+	expect(&r, 201);
+	assert_int_equal(num(r.json, "granted"), 2);
+	reply_free(&r);
+	assert_int_equal(
+	    grant_holds(&mw, &w.alice, MEMO_GRANT_ROSTER, mw.roster_sk), 1);
+	assert_int_equal(
+	    grant_holds(&mw, &w.bob, MEMO_GRANT_ROSTER, mw.roster_sk), 1);
+	call(&r, "GET", mpath(&mw, "/roster-grants"), w.drafter.token, NULL);
+	expect(&r, 200);
+	assert_int_equal(
+	    json_array_size(json_object_get(r.json, "missing")), 0);
+	reply_free(&r);
+	/* Two grants at creation, two invitations, two roster grants. */
+	call(&r, "GET", mpath(&mw, "/accesses"), w.drafter.token, NULL);
+	expect(&r, 200);
+	ngrants = 0;
+	json_array_foreach(json_object_get(r.json, "accesses"), i, a)
+	{
+		if (strcmp(str(a, "kind"), "grant") == 0)
+			ngrants++;
+	}
+	assert_int_equal(ngrants, 6);
+	reply_free(&r);
+}
+
+static void
+test_roster_grants_are_for_drafters_only(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	invite(&mw, &w.drafter, &w.bob, "signer", NULL);
+	show_signers(&mw, 1);
+	roster_grants(&r, &mw, &w.alice, &w.bob, NULL);
+	expect_error(&r, 403, "forbidden");
+	call(&r, "GET", mpath(&mw, "/roster-grants"), w.alice.token, NULL);
+	expect_error(&r, 403, "forbidden");
+	roster_grants(&r, &mw, &w.mallory, &w.bob, NULL);
+	expect_error(&r, 404, "not_found");
+	call(&r, "POST", mpath(&mw, "/roster-grants"), w.admin_token,
+	    json_pack("{s:[{s:s,s:s}]}", "grants", "member", w.bob.id, "sealed",
+		sealed(mw.roster_sk, MEMO_GRANT_ROSTER, mw.id,
+		    w.bob.ks.pub.box_pk)));
+	expect_error(&r, 403, "forbidden");
+	assert_int_equal(
+	    grant_holds(&mw, &w.bob, MEMO_GRANT_ROSTER, mw.roster_sk), -1);
+}
+
+static void
+test_roster_grants_need_names_shown(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	roster_grants(&r, &mw, &w.drafter, &w.alice, NULL);
+	expect_error(&r, 409, "names_hidden");
+	call(&r, "GET", mpath(&mw, "/roster-grants"), w.drafter.token, NULL);
+	expect_error(&r, 409, "names_hidden");
+	assert_int_equal(
+	    grant_holds(&mw, &w.alice, MEMO_GRANT_ROSTER, mw.roster_sk), -1);
+}
+
+static void
+test_roster_grants_never_replace_a_grant(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	invite(&mw, &w.drafter, &w.bob, "signer", NULL);
+	show_signers(&mw, 1);
+	roster_grants(&r, &mw, &w.drafter, &w.alice, NULL);
+	expect(&r, 201);
+	reply_free(&r);
+	/* All or nothing: Bob gets nothing with Alice refused. */
+	roster_grants(&r, &mw, &w.drafter, &w.bob, &w.alice);
+	expect_error(&r, 409, "already_granted");
+	assert_int_equal(
+	    grant_holds(&mw, &w.bob, MEMO_GRANT_ROSTER, mw.roster_sk), -1);
+	/* Nor twice in one call. */
+	roster_grants(&r, &mw, &w.drafter, &w.bob, &w.bob);
+	expect_error(&r, 400, "invalid_field");
+	assert_int_equal(
+	    grant_holds(&mw, &w.bob, MEMO_GRANT_ROSTER, mw.roster_sk), -1);
+}
+
+static void
+test_roster_grants_go_to_invitees_only(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	invite(&mw, &w.drafter, &w.bob, "codrafter", NULL);
+	show_signers(&mw, 1);
+	/* Carol was never invited; Bob co-drafts (holding the roster key). */
+	roster_grants(&r, &mw, &w.drafter, &w.alice, &w.carol);
+	expect_error(&r, 400, "invalid_field");
+	roster_grants(&r, &mw, &w.drafter, &w.bob, NULL);
+	expect_error(&r, 400, "invalid_field");
+	call(&r, "POST", mpath(&mw, "/roster-grants"), w.drafter.token,
+	    json_pack("{s:[{s:s,s:s}]}", "grants", "member", "m_nobody",
+		"sealed",
+		sealed(mw.roster_sk, MEMO_GRANT_ROSTER, mw.id,
+		    w.alice.ks.pub.box_pk)));
+	expect_error(&r, 400, "invalid_field");
+	call(&r, "POST", mpath(&mw, "/roster-grants"), w.drafter.token,
+	    json_pack("{s:[]}", "grants"));
+	expect_error(&r, 400, "invalid_field");
+	assert_int_equal(
+	    grant_holds(&mw, &w.alice, MEMO_GRANT_ROSTER, mw.roster_sk), -1);
+}
+
+static void
+test_roster_grants_refused_after_submission_state(void **state)
+{
+	struct memo_w mw;
+	struct reply r;
+
+	(void)state;
+	create_memo(&mw);
+	invite(&mw, &w.drafter, &w.alice, "signer", NULL);
+	show_signers(&mw, 1);
+	call(&r, "POST", mpath(&mw, "/withdraw"), w.drafter.token,
+	    json_object());
+	expect(&r, 200);
+	reply_free(&r);
+	roster_grants(&r, &mw, &w.drafter, &w.alice, NULL);
+	expect_error(&r, 409, "invalid_state");
+}
+
 static void
 test_bad_or_oversize_box_is_refused(void **state)
 {
@@ -2016,8 +2228,8 @@ test_submit_freezes_signatures_and_returns_a_verifiable_receipt(void **state)
 	assert_memory_equal(ev.hash, mw.hash, MEMO_HASH_BYTES);
 	assert_int_equal(ev.named, 2);
 	assert_int_equal(ev.anonymous, 0);
-	assert_string_equal(ev.topic, "policy");
-	assert_string_equal(ev.org_id, "state");
+	/* Neither the drafter's organisation nor the topic is logged. */
+	assert_string_equal(ev.org_id, "");
 
 	/* The package hash is over the frozen records in tag order. */
 	call(&r2, "GET", mpath(&mw, "/signatures"), w.drafter.token, NULL);
@@ -2306,6 +2518,12 @@ main(void)
 	    T(test_unknown_topic_or_org_is_refused),
 	    T(test_invalid_roster_key_is_refused),
 	    T(test_names_cannot_be_shown_once_signed_under_a_count),
+	    T(test_roster_grants_reach_invitees_once_names_are_shown),
+	    T(test_roster_grants_are_for_drafters_only),
+	    T(test_roster_grants_need_names_shown),
+	    T(test_roster_grants_never_replace_a_grant),
+	    T(test_roster_grants_go_to_invitees_only),
+	    T(test_roster_grants_refused_after_submission_state),
 	    T(test_bad_or_oversize_box_is_refused),
 	    T(test_submit_without_channel_key_is_refused),
 	    T(test_submit_with_a_stale_hash_is_refused),

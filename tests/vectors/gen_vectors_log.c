@@ -272,8 +272,6 @@ make_memo_events(struct event ev[MAX_MEMO_EVENTS],
 	ev[n - 1].named = 100;
 	ev[n - 1].anonymous = 12;
 	fill32(ev[n - 1].package_hash, 0x50);
-	memcpy(ev[n - 1].topic, "policy", 7);
-	memcpy(ev[n - 1].org_id, "usaid-2", 8);
 	NEXT(EVENT_MEMO_ACKNOWLEDGED, 1764500000);
 	MEMO_ID();
 	NEXT(EVENT_MEMO_ASSIGNED, 1764500100);
@@ -353,8 +351,6 @@ memo_event_case(const struct event *ev, const uint8_t *nonce,
 		set_str(c, "member2_id", ev->member2_id);
 	if (ev->org_id[0] != '\0')
 		set_str(c, "org_id", ev->org_id);
-	if (ev->topic[0] != '\0')
-		set_str(c, "topic", ev->topic);
 	switch (ev->type) {
 	case EVENT_MEMO_SUBMITTED:
 		set_int(c, "memo_version", ev->memo_version);
@@ -497,7 +493,7 @@ static const struct invalid_case memo_invalid_cases[] = {
     {"due time at or beyond 2^63", 18, 0, -8, 0x80},
     {"reply number 0", 12, 0, 44, 0},
     {"memo version 0", 6, 0, 44, 0},
-    {"topic with an uppercase letter", 6, 0, -17, 'P'},
+    {"one byte left over after memo_submitted", 6, 1, NO_OFFSET, 0},
     {"approver id with an uppercase letter", 10, 0, -1, 'B'},
     {"memo event truncated by one byte", 6, -1, NO_OFFSET, 0},
     {"one byte left over after a memo event", 22, 1, NO_OFFSET, 0},

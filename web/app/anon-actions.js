@@ -10,6 +10,7 @@
 // tree_size}, needed to re-sign after an edit (over the same ring) or to
 // withdraw, stays in this module's memory for the life of the tab, and is
 // offered as a file the signer keeps; it is never written to storage.
+// The file can be loaded back (parseSaved()) after a reload.
 import { actionForm } from './actionform.js';
 import * as api from './api.js';
 import * as b64 from './b64.js';
@@ -19,7 +20,7 @@ import * as logsync from './logsync.js';
 import * as mc from './memoclient.js';
 import { countText } from './names.js';
 import * as ring from './ring.js';
-import { facts, h, setNotice } from './ui.js';
+import { facts, field, h, setNotice } from './ui.js';
 
 // memo id -> the saved signature, for this tab only.
 const saved = new Map();
@@ -111,6 +112,72 @@ function downloadLink(sv) {
     'Download my anonymous signature (keep it to withdraw it later)');
 }
 
+// The largest saved-signature file read (a ring of 8192 keys is about
+// 700 KB in this form).
+export const SAVED_FILE_MAX = 4 * 1024 * 1024;
+const SAVED_KEYS = ['memo', 'version', 'version_hash', 'ring', 'signature', 'tree_size'];
+
+// Read the text `text` of a saved signature file of memo `m` strictly:
+// exactly the keys downloadLink() writes, of their types and lengths,
+// for this memo and a version it has, a ring sorted strictly, and a
+// signature that verifies for them.  Returns the saved signature; throws
+// a RangeError that says what is wrong.
+export async function parseSaved(text, m) {
+  const bad = (why) => new RangeError(`This is not a saved anonymous signature of this memo: ${why}. Choose the file anonymous-${m.id}.json you downloaded when you signed.`);
+  let o;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    throw bad('it is not JSON');
+  }
+  if (!o || typeof o !== 'object' || Array.isArray(o)) throw bad('it is not one JSON object');
+  const keys = Object.keys(o);
+  if (keys.length !== SAVED_KEYS.length || !SAVED_KEYS.every((k) => keys.includes(k))) throw bad('its fields are not the expected ones');
+  if (o.memo !== m.id) throw bad(typeof o.memo === 'string' && /^d_[0-9a-f]{24}$/.test(o.memo) ? `it is for memo ${o.memo}` : 'it names no memo');
+  if (!Number.isSafeInteger(o.version) || o.version < 1 || o.version > m.version) throw bad('it is on no version the memo has');
+  if (!Number.isSafeInteger(o.tree_size) || o.tree_size < 1) throw bad('it has no valid log size');
+  if (!Array.isArray(o.ring) || o.ring.length < ring.MIN || o.ring.length > dr.RING_MAX) throw bad('it has no valid ring');
+  let vh;
+  let sig;
+  let keysB;
+  try {
+    vh = b64.decode(o.version_hash, 32);
+    keysB = o.ring.map((k) => b64.decode(k, ring.PK_BYTES));
+    sig = b64.decode(o.signature, ring.sigBytes(o.ring.length));
+  } catch {
+    throw bad('a key, hash or signature in it is malformed');
+  }
+  if (!(await ring.verifyAsync(sig, keysB, m.id, ring.bindingVersion(vh), BigInt(o.tree_size), { max: dr.RING_MAX }))) {
+    throw bad('its signature does not verify');
+  }
+  return { memo: o.memo, version: o.version, version_hash: o.version_hash, ring: o.ring.slice(), signature: o.signature, tree_size: o.tree_size };
+}
+
+// The panel that loads a saved signature file into this tab's memory, so
+// that it can be withdrawn or replaced after a reload.
+function loadPanel(m, reload, expired) {
+  const file = field('Load my saved anonymous signature (anonymous-ID.json)',
+    { type: 'file', accept: 'application/json,.json', name: 'saved' },
+    `The file this browser offered when you signed (anonymous-${m.id}.json). It is read in this page only and never sent.`);
+  return actionForm({
+    title: 'Load my saved anonymous signature',
+    intro: 'To withdraw your anonymous signature, or to sign a new version over the same ring, after this page was reloaded or closed.',
+    fields: [file.wrap],
+    button: 'Load the signature',
+    busyText: 'Checking…',
+    expired,
+    run: async () => {
+      const f = file.input.files?.[0];
+      if (!f) throw new RangeError('Choose the file first.');
+      if (f.size > SAVED_FILE_MAX) throw new RangeError('This file is too large to be a saved anonymous signature (over 4 MiB). Choose the file you downloaded when you signed.');
+      const sv = await parseSaved(await f.text(), m);
+      saved.set(m.id, sv);
+      setNotice(`Your anonymous signature of version ${sv.version} is loaded in this tab.`);
+      reload();
+    },
+  }).panel;
+}
+
 function savedRing(sv) {
   return { ring: sv.ring.map((k) => b64.decode(k, ring.PK_BYTES)), treeSize: BigInt(sv.tree_size) };
 }
@@ -177,6 +244,8 @@ export function anonActions({ m, current, expired, reload }) {
     },
   });
   out.push(f.panel);
+
+  if (!prev) out.push(loadPanel(m, reload, expired));
 
   if (prev) {
     const withdraw = actionForm({

@@ -17,7 +17,6 @@ const TIME_MAX = (1n << 63n) - 1n;
 const MEMBER_ID_LEN = 26;
 const ORG_ID_MAX = 32;
 const MEMO_ID_LEN = 26;
-const TOPIC_MAX = 32;
 
 const TAG_EVENT_KEYS = 'dissent/event-keys/v1';
 const TAG_ACCESS_COMMIT = 'dissent/access-commit/v1';
@@ -52,7 +51,6 @@ export function roleNames(roles) {
 const isMemberId = (s) => /^m_[0-9a-f]{24}$/.test(s);
 const isOrgId = (s) => /^[a-z][a-z0-9-]{0,31}$/.test(s);
 const isMemoId = (s) => /^d_[0-9a-f]{24}$/.test(s);
-const isTopic = (s) => /^[a-z][a-z0-9-]{0,31}$/.test(s);
 
 // Every field: how it is read and written, and its rule (event.c's
 // field_valid()).  `t` is the event type's entry, for kinds and epochs.
@@ -81,7 +79,6 @@ const FIELDS = {
     write: (e, v) => e.str(v),
     valid: (v) => v === '' || isMemberId(v),
   },
-  topic: { read: (d) => d.str(TOPIC_MAX), write: (e, v) => e.str(v), valid: isTopic },
   memoVersion: { read: (d) => d.u32(), write: (e, v) => e.u32(v), valid: (v) => u32(v) && v >= 1 },
   named: { read: (d) => d.u32(), write: (e, v) => e.u32(v), valid: u32 },
   anonymous: { read: (d) => d.u32(), write: (e, v) => e.u32(v), valid: u32 },
@@ -117,7 +114,7 @@ export const TYPES = Object.freeze(
     [6, 'member_reinstated', ['memberId']],
     [7, 'roles_changed', ['memberId', 'roles']],
     [8, 'eligibility_changed', ['memberId', 'eligible']],
-    [100, 'memo_submitted', ['memoId', 'memoVersion', 'hash', 'named', 'anonymous', 'packageHash', 'topic', 'orgId']],
+    [100, 'memo_submitted', ['memoId', 'memoVersion', 'hash', 'named', 'anonymous', 'packageHash']],
     [101, 'memo_withdrawn', ['memoId']],
     [102, 'memo_acknowledged', ['memoId']],
     [103, 'memo_redirected', ['memoId', 'hash']],

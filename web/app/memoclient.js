@@ -29,9 +29,11 @@ export const GRANT_ROSTER = 'memo-roster';
 export const GRANT_CHANNEL = 'channel-key';
 
 // The largest box of a version the server accepts (memo.h MEMO_BOX_MAX),
-// and the largest request body (http.h HTTP_BODY_MAX).
+// and the largest body of POST /memos and POST /memos/{id}/versions
+// (http.h HTTP_BODY_LARGE_MAX): a version at every content limit of
+// memo.h (MEMO_BODY_MAX and the others), in base64url, fits in it.
 const BOX_MAX = 4 + 300 + 4 + 4000 + 4 + 256 * 1024 + 4 + 64 * 1024 + 4 + 32 + 4 + 16 + 1 + 40;
-export const BODY_MAX = 64 * 1024;
+export const BODY_MAX = 1024 * 1024;
 const GRANT_MIN = 80;
 const GRANT_MAX = 512;
 
@@ -269,7 +271,7 @@ export function sealVersion(content, memoId, version, prev, rosterPk, key) {
 function tooLarge(body) {
   if (JSON.stringify(body).length > BODY_MAX) {
     throw new api.ApiError(413, 'too_large',
-      'The memo is too long to send: shorten the body or the alternatives (about 45,000 characters in all).', null);
+      'The memo is too long to send (over 1 MiB once encrypted): shorten the body or the alternatives.', null);
   }
 }
 

@@ -23,7 +23,6 @@ const LABELS = {
   keysHash: 'Keys hash',
   memoId: 'Memo',
   member2Id: 'Approved by',
-  topic: 'Topic',
   memoVersion: 'Version',
   named: 'Named signatures',
   anonymous: 'Anonymous signatures',
@@ -35,7 +34,7 @@ const LABELS = {
   commit: 'Access commitment',
 };
 const TYPE_LABELS = {
-  memo_submitted: { hash: 'Version hash', orgId: 'Drafter\'s organisation' },
+  memo_submitted: { hash: 'Version hash' },
   memo_redirected: { hash: 'Note hash' },
   memo_assigned: { memberId: 'Assignee' },
   memo_distributed: { memberId: 'Principal' },

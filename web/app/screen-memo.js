@@ -5,6 +5,7 @@
 // its versions with a comparison; links to its receipt and its access
 // history.  The page title carries the memo's id, never its title (the
 // browser's history keeps titles).
+import { verifyPanel } from './anon-verify.js';
 import { channelActions } from './channel-actions.js';
 import { memoActions } from './memo-actions.js';
 import * as mc from './memoclient.js';
@@ -157,6 +158,7 @@ export async function render({ id, expired, go }) {
     panels.push(...channelActions({ m, keys, me, expired, reload }));
   }
   panels.push(signersPanel(m, keys, me, expired));
+  if (!problem) panels.push(verifyPanel({ m, keys, namesShown: mayNames(m, me), expired }));
   if (list.length) panels.push(versionsPanel(m, list, go));
   const links = [];
   if (m.submitted_at) links.push(h('li', {}, h('a', { href: `#/memo/${id}/receipt` }, 'The submission receipt')));

@@ -33,8 +33,6 @@ export async function render({ id, expired }) {
         ['Version hash', h('code', {}, encode(ev.hash))],
         ['Signatures', `${ev.named} named, ${ev.anonymous} anonymous`],
         ['Package hash', h('code', {}, encode(ev.packageHash))],
-        ['Topic', ev.topic],
-        ['Organisation', ev.orgId],
         ['Log entry', `${check.index} of a tree of ${check.head.size} entries`],
         ['Tree head signed', when(Number(check.head.timestamp))],
         ['Instance', inst.instance_id],

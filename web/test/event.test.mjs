@@ -28,7 +28,6 @@ const NAMES = {
   keys_hash_hex: 'keysHash',
   memo_id: 'memoId',
   member2_id: 'member2Id',
-  topic: 'topic',
   memo_version: 'memoVersion',
   named: 'named',
   anonymous: 'anonymous',
