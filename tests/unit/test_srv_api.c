@@ -406,6 +406,12 @@ test_instance_describes_the_instance(void **state)
 	assert_string_equal(str(r.json, "channel_org"), "state");
 	assert_string_equal(str(r.json, "policy_profile"), "state-dissent");
 	assert_string_equal(str(r.json, "time_zone"), "UTC");
+	assert_string_equal(str(r.json, "max_marking"), "SBU");
+	/* The default topics, in their configured order. */
+	assert_int_equal(json_array_size(json_object_get(r.json, "topics")), 6);
+	assert_string_equal(json_string_value(json_array_get(
+				json_object_get(r.json, "topics"), 0)),
+	    "policy");
 	assert_int_equal(strlen(str(r.json, "server_sign_pk")), 43);
 	kdf = json_object_get(r.json, "kdf_min");
 	assert_int_equal(json_integer_value(json_object_get(kdf, "opslimit")),

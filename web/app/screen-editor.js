@@ -5,13 +5,29 @@
 // as HTML).  The form's fields are not remembered by the browser.
 import * as api from './api.js';
 import { utf8 } from './bytes.js';
+import { instance } from './instance.js';
 import * as memo from './memo.js';
 import * as mc from './memoclient.js';
 import { report } from './names.js';
 import { busy, checkField, checkGroup, facts, field, h, messageBox, selectField, setNotice, show, statusLine, textField } from './ui.js';
 
-// The default topics of an instance (docs/OPERATIONS.md, `topics`).
-const TOPICS = ['policy', 'operations', 'management', 'human-rights', 'security', 'other'];
+// The default topics of an instance (docs/OPERATIONS.md, `topics`), used
+// only if GET /instance does not list the server's own.
+const DEFAULT_TOPICS = ['policy', 'operations', 'management', 'human-rights', 'security', 'other'];
+
+// The server's topics from its description, if well formed, else the
+// defaults.
+async function serverTopics() {
+  try {
+    const t = (await instance())?.topics;
+    if (Array.isArray(t) && t.length > 0 && t.length <= 64 && t.every((x) => typeof x === 'string' && memo.topicValid(x))) {
+      return t;
+    }
+  } catch {
+    // The defaults below; the server still checks the topic.
+  }
+  return DEFAULT_TOPICS;
+}
 
 // The first control character (but tab and line breaks when `multiline`)
 // of `s`, or null.
@@ -71,6 +87,7 @@ export async function render({ id, expired, go }) {
   // The keys are wiped when the person leaves the editor.
   window.addEventListener('hashchange', () => mc.wipeKeys(keys), { once: true });
   const c = current?.content ?? {};
+  const TOPICS = await serverTopics();
   const off = { autocomplete: 'off' };
   const titleF = field('Title', { ...off, name: 'title', required: true, value: c.title ?? '' }, 'One line, at most 300 bytes.');
   const topicF = field('Topic', { ...off, name: 'topic', required: true, list: 'topic-list', value: c.topic ?? '', autocapitalize: 'none' },
