@@ -541,3 +541,78 @@ routes_pop(struct keys_pop *out, const struct routes_pop_in *in)
 	memcpy(out->sig, in->sig, sizeof(out->sig));
 	memcpy(out->ring_proof, in->ring_proof, sizeof(out->ring_proof));
 }
+
+/**
+ * routes_parse_u64(s, min, max, out):
+ * Parse ${s} as a strict decimal integer from ${min} to ${max}: digits
+ * only, no sign, no leading zero (but "0"), at most 19 digits.  Return 0
+ * and the value in ${out}, or -1 (${out} untouched).
+ */
+int
+routes_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t len, i;
+
+	len = strnlen(s, 20);
+	if (len == 0 || len > 19 || (s[0] == '0' && len > 1))
+		return (-1);
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		/* 19 digits stay below 2^64: no overflow. */
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+/**
+ * routes_query_allowed(ctx, allowed, n):
+ * Refuse (400 unknown_field) query parameters other than the ${n}
+ * ${allowed} ones, or one given twice.  Return 0, or -1 after replying.
+ */
+int
+routes_query_allowed(
+    struct route_ctx *ctx, const char *const *allowed, size_t n)
+{
+	char bad[40];
+
+	if (http_query_check(ctx->req, allowed, n, bad, sizeof(bad)) != 0) {
+		http_reply_error(ctx->req, 400, "unknown_field",
+		    "unknown or repeated query parameter \"%s\"", bad);
+		return (-1);
+	}
+	return (0);
+}
+
+/**
+ * routes_query_u64(ctx, name, required, min, max, out):
+ * Read the query parameter ${name} as an integer from ${min} to ${max}
+ * into ${out}; if it is absent, leave ${out} as it is unless ${required}.
+ * Return 0, or -1 after replying 400 (missing_field or invalid_field).
+ */
+int
+routes_query_u64(struct route_ctx *ctx, const char *name, int required,
+    uint64_t min, uint64_t max, uint64_t *out)
+{
+	const char *v;
+
+	if ((v = http_query_get(ctx->req, name)) == NULL) {
+		if (!required)
+			return (0);
+		http_reply_error(ctx->req, 400, "missing_field",
+		    "query parameter \"%s\" is required", name);
+		return (-1);
+	}
+	if (routes_parse_u64(v, min, max, out) != 0) {
+		http_reply_error(ctx->req, 400, "invalid_field",
+		    "query parameter \"%s\" must be a decimal integer from "
+		    "%llu to %llu",
+		    name, (unsigned long long)min, (unsigned long long)max);
+		return (-1);
+	}
+	return (0);
+}

@@ -169,6 +169,33 @@ void routes_keys_public(
  */
 void routes_pop(struct keys_pop *out, const struct routes_pop_in *in);
 
+/**
+ * routes_parse_u64(s, min, max, out):
+ * Parse ${s} as a strict decimal integer from ${min} to ${max}: digits
+ * only, no sign, no leading zero (but "0"), at most 19 digits.  Return 0
+ * and the value in ${out}, or -1 (${out} untouched).
+ */
+int routes_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+    __attribute__((warn_unused_result));
+
+/**
+ * routes_query_allowed(ctx, allowed, n):
+ * Refuse (400 unknown_field) query parameters other than the ${n}
+ * ${allowed} ones, or one given twice.  Return 0, or -1 after replying.
+ */
+int routes_query_allowed(struct route_ctx *ctx, const char *const *allowed,
+    size_t n) __attribute__((warn_unused_result));
+
+/**
+ * routes_query_u64(ctx, name, required, min, max, out):
+ * Read the query parameter ${name} as an integer from ${min} to ${max}
+ * into ${out}; if it is absent, leave ${out} as it is unless ${required}.
+ * Return 0, or -1 after replying 400 (missing_field or invalid_field).
+ */
+int routes_query_u64(struct route_ctx *ctx, const char *name, int required,
+    uint64_t min, uint64_t max, uint64_t *out)
+    __attribute__((warn_unused_result));
+
 /* How long a directory change waits for a tree head covering its event. */
 #define ROUTES_LOG_WAIT_MS 10000
 

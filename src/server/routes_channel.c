@@ -741,28 +741,6 @@ inbox_visit(void *cookie, const struct store_memo *m)
 	return (0);
 }
 
-/* Parse a decimal query value in [min, max]; 0 or -1. */
-static int
-query_uint(const char *s, unsigned long long min, unsigned long long max,
-    unsigned long long *out)
-{
-	unsigned long long v = 0;
-
-	if (*s == '\0' || strlen(s) > 20)
-		return (-1);
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return (-1);
-		v = v * 10 + (unsigned long long)(*s - '0');
-		if (v > max)
-			return (-1);
-	}
-	if (v < min)
-		return (-1);
-	*out = v;
-	return (0);
-}
-
 /* The inbox entry of ${m}: its Memo object with "next_due" and "overdue". */
 static json_t *
 inbox_entry(struct route_ctx *ctx, const struct store_memo *m)
@@ -795,35 +773,19 @@ routes_channel_inbox(struct route_ctx *ctx)
 	static const int states[] = {MEMO_STATE_SUBMITTED,
 	    MEMO_STATE_ACKNOWLEDGED, MEMO_STATE_REDIRECTED, MEMO_STATE_ASSIGNED,
 	    MEMO_STATE_REPLIED};
-	unsigned long long offset = 0, limit = INBOX_LIMIT_MAX;
+	uint64_t offset = 0, limit = INBOX_LIMIT_MAX;
 	struct inbox_window w = {NULL, 0, 0, 0};
 	struct store_memo m;
-	const char *v;
-	char bad[40];
 	json_t *arr = NULL;
 	size_t i;
 
 	if (!role_allowed(ctx, ACCESS_OP_INBOX))
 		return;
-	if (http_query_check(ctx->req, allowed, 2, bad, sizeof(bad)) != 0) {
-		http_reply_error(ctx->req, 400, "unknown_field",
-		    "unknown or repeated query parameter \"%s\"", bad);
+	if (routes_query_allowed(ctx, allowed, 2) != 0 ||
+	    routes_query_u64(ctx, "offset", 0, 0, INBOX_OFFSET_MAX, &offset) !=
+		0 ||
+	    routes_query_u64(ctx, "limit", 0, 1, INBOX_LIMIT_MAX, &limit) != 0)
 		return;
-	}
-	if ((v = http_query_get(ctx->req, "offset")) != NULL &&
-	    query_uint(v, 0, INBOX_OFFSET_MAX, &offset) != 0) {
-		http_reply_error(ctx->req, 400, "invalid_field",
-		    "query parameter \"offset\" must be from 0 to %d",
-		    INBOX_OFFSET_MAX);
-		return;
-	}
-	if ((v = http_query_get(ctx->req, "limit")) != NULL &&
-	    query_uint(v, 1, INBOX_LIMIT_MAX, &limit) != 0) {
-		http_reply_error(ctx->req, 400, "invalid_field",
-		    "query parameter \"limit\" must be from 1 to %d",
-		    INBOX_LIMIT_MAX);
-		return;
-	}
 	/* Every inbox memo is seen; only the window up to the page is kept. */
 	w.cap = (size_t)(offset + limit);
 	if ((w.keys = calloc(w.cap, sizeof(*w.keys))) == NULL)

@@ -14,75 +14,6 @@
 /* Most entries one GET /log/entries returns. */
 #define ENTRIES_MAX STORE_LOG_RANGE_MAX
 
-/*
- * Parse ${s} as a strict decimal integer from ${min} to ${max}: digits
- * only, no sign, no leading zero (but "0"), at most 19 digits.  Return 0
- * or -1.
- */
-static int
-parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t len, i;
-
-	len = strnlen(s, 20);
-	if (len == 0 || len > 19 || (s[0] == '0' && len > 1))
-		return (-1);
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return (-1);
-		/* 19 digits stay below 2^64: no overflow. */
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v < min || v > max)
-		return (-1);
-	*out = v;
-	return (0);
-}
-
-/*
- * Refuse (400 unknown_field) query parameters other than the ${n}
- * ${allowed} ones, or one given twice.  Return 0 or -1 after replying.
- */
-static int
-query_allowed(struct route_ctx *ctx, const char *const *allowed, size_t n)
-{
-	char bad[40];
-
-	if (http_query_check(ctx->req, allowed, n, bad, sizeof(bad)) != 0) {
-		http_reply_error(ctx->req, 400, "unknown_field",
-		    "unknown or repeated query parameter \"%s\"", bad);
-		return (-1);
-	}
-	return (0);
-}
-
-/*
- * Read the required query parameter ${name} as an integer from ${min} to
- * ${max}.  Return 0, or -1 after replying 400 (missing_field or
- * invalid_field).
- */
-static int
-query_u64(struct route_ctx *ctx, const char *name, uint64_t min, uint64_t max,
-    uint64_t *out)
-{
-	const char *v;
-
-	if ((v = http_query_get(ctx->req, name)) == NULL) {
-		http_reply_error(ctx->req, 400, "missing_field",
-		    "query parameter \"%s\" is required", name);
-		return (-1);
-	}
-	if (parse_u64(v, min, max, out) != 0) {
-		http_reply_error(ctx->req, 400, "invalid_field",
-		    "query parameter \"%s\" must be a decimal integer from "
-		    "%llu to %llu",
-		    name, (unsigned long long)min, (unsigned long long)max);
-		return (-1);
-	}
-	return (0);
-}
-
 /* The latest signed head into ${th}; 0, or -1 after replying. */
 static int
 latest(struct route_ctx *ctx, struct treehead *th)
@@ -141,7 +72,7 @@ routes_log_head(struct route_ctx *ctx)
 {
 	struct treehead th;
 
-	if (query_allowed(ctx, NULL, 0) != 0 || latest(ctx, &th) != 0)
+	if (routes_query_allowed(ctx, NULL, 0) != 0 || latest(ctx, &th) != 0)
 		return;
 	(void)http_reply_json(ctx->req, 200, head_json(&th));
 }
@@ -157,9 +88,10 @@ routes_log_head_at(struct route_ctx *ctx)
 	uint64_t size;
 	int rc;
 
-	if (query_allowed(ctx, NULL, 0) != 0)
+	if (routes_query_allowed(ctx, NULL, 0) != 0)
 		return;
-	if (parse_u64(ctx->params[0], 0, STORE_LOG_SIZE_MAX, &size) != 0) {
+	if (routes_parse_u64(ctx->params[0], 0, STORE_LOG_SIZE_MAX, &size) !=
+	    0) {
 		http_reply_error(ctx->req, 400, "invalid_field",
 		    "the size must be a decimal integer from 0 to %llu",
 		    (unsigned long long)STORE_LOG_SIZE_MAX);
@@ -193,9 +125,10 @@ routes_log_entries(struct route_ctx *ctx)
 	char *text = NULL;
 	size_t n = 0, i, cap;
 
-	if (query_allowed(ctx, allowed, 2) != 0 ||
-	    query_u64(ctx, "start", 0, STORE_LOG_SIZE_MAX, &start) != 0 ||
-	    query_u64(ctx, "count", 1, ENTRIES_MAX, &count) != 0 ||
+	if (routes_query_allowed(ctx, allowed, 2) != 0 ||
+	    routes_query_u64(ctx, "start", 1, 0, STORE_LOG_SIZE_MAX, &start) !=
+		0 ||
+	    routes_query_u64(ctx, "count", 1, 1, ENTRIES_MAX, &count) != 0 ||
 	    latest(ctx, &th) != 0)
 		return;
 	if (start >= th.size) {
@@ -268,7 +201,7 @@ routes_log_inclusion(struct route_ctx *ctx)
 	size_t nh;
 	int rc;
 
-	if (query_allowed(ctx, allowed, 3) != 0)
+	if (routes_query_allowed(ctx, allowed, 3) != 0)
 		return;
 	hv = http_query_get(ctx->req, "leaf_hash");
 	if (hv != NULL && http_query_get(ctx->req, "index") != NULL) {
@@ -283,9 +216,10 @@ routes_log_inclusion(struct route_ctx *ctx)
 		    "32 bytes");
 		return;
 	}
-	if ((hv == NULL && query_u64(ctx, "index", 0, STORE_LOG_SIZE_MAX - 1,
-			       &index) != 0) ||
-	    query_u64(ctx, "size", 1, STORE_LOG_SIZE_MAX, &size) != 0 ||
+	if ((hv == NULL && routes_query_u64(ctx, "index", 1, 0,
+			       STORE_LOG_SIZE_MAX - 1, &index) != 0) ||
+	    routes_query_u64(ctx, "size", 1, 1, STORE_LOG_SIZE_MAX, &size) !=
+		0 ||
 	    latest(ctx, &th) != 0)
 		return;
 	if (size > th.size) {
@@ -332,9 +266,11 @@ routes_log_consistency(struct route_ctx *ctx)
 	uint64_t first, second;
 	size_t nh;
 
-	if (query_allowed(ctx, allowed, 2) != 0 ||
-	    query_u64(ctx, "first", 1, STORE_LOG_SIZE_MAX, &first) != 0 ||
-	    query_u64(ctx, "second", 1, STORE_LOG_SIZE_MAX, &second) != 0 ||
+	if (routes_query_allowed(ctx, allowed, 2) != 0 ||
+	    routes_query_u64(ctx, "first", 1, 1, STORE_LOG_SIZE_MAX, &first) !=
+		0 ||
+	    routes_query_u64(
+		ctx, "second", 1, 1, STORE_LOG_SIZE_MAX, &second) != 0 ||
 	    latest(ctx, &th) != 0)
 		return;
 	if (first > second || second > th.size) {

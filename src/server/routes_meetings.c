@@ -25,7 +25,6 @@
 /* Latest time a meeting may be scheduled for, from now: five years. */
 #define SCHEDULE_AHEAD_MAX (5 * 366 * 86400LL)
 /* Digits of the largest meeting id (INT64_MAX). */
-#define MEETING_ID_DIGITS_MAX 19
 
 struct request_in {
 	char principal[MEMBER_KEY_MAX + 1];
@@ -329,20 +328,14 @@ load_managed(
 	const char *s = ctx->params[0];
 	struct store_memo memo;
 	enum memo_state next;
-	int64_t id = 0;
-	size_t len, i;
+	uint64_t id;
 	int rc;
 
-	len = strnlen(s, MEETING_ID_DIGITS_MAX + 1);
-	if (len == 0 || len > MEETING_ID_DIGITS_MAX || s[0] == '0')
+	/* Meeting ids are from 1; anything else names no meeting. */
+	if (routes_parse_u64(s, 1, INT64_MAX, &id) != 0)
 		goto notfound;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9' ||
-		    id > (INT64_MAX - (s[i] - '0')) / 10)
-			goto notfound;
-		id = id * 10 + (s[i] - '0');
-	}
-	if ((rc = store_meeting_get(ctx->store, id, mt)) == STORE_NOTFOUND)
+	if ((rc = store_meeting_get(ctx->store, (int64_t)id, mt)) ==
+	    STORE_NOTFOUND)
 		goto notfound;
 	if (rc != STORE_OK) {
 		routes_internal(ctx, "meeting lookup");

@@ -133,28 +133,6 @@ eligible_allowed(struct route_ctx *ctx, unsigned int roles, int eligible)
 	return (1);
 }
 
-/* Parse a decimal query value in [min, max]; 0 or -1. */
-static int
-query_uint(const char *s, unsigned long long min, unsigned long long max,
-    unsigned long long *out)
-{
-	unsigned long long v = 0;
-
-	if (*s == '\0' || strlen(s) > 20)
-		return (-1);
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return (-1);
-		v = v * 10 + (unsigned long long)(*s - '0');
-		if (v > max)
-			return (-1);
-	}
-	if (v < min)
-		return (-1);
-	*out = v;
-	return (0);
-}
-
 /* No event was logged (an index never reached). */
 #define NO_EVENT UINT64_MAX
 
@@ -184,37 +162,23 @@ routes_members_list(struct route_ctx *ctx)
 {
 	static const char *const allowed[] = {"org", "offset", "limit"};
 	struct store_member *ms = NULL;
-	unsigned long long offset = 0, limit = LIST_LIMIT_DEFAULT;
-	const char *org, *v;
-	char bad[40];
+	uint64_t offset = 0, limit = LIST_LIMIT_DEFAULT;
+	const char *org;
 	json_t *arr;
 	size_t n = 0, total = 0, i;
 
-	if (http_query_check(ctx->req, allowed, 3, bad, sizeof(bad)) != 0) {
-		http_reply_error(ctx->req, 400, "unknown_field",
-		    "unknown or repeated query parameter \"%s\"", bad);
+	if (routes_query_allowed(ctx, allowed, 3) != 0)
 		return;
-	}
 	org = http_query_get(ctx->req, "org");
 	if (org != NULL && !directory_org_id_valid(org)) {
 		http_reply_error(ctx->req, 400, "invalid_field",
 		    "query parameter \"org\" is not an organisation id");
 		return;
 	}
-	if ((v = http_query_get(ctx->req, "offset")) != NULL &&
-	    query_uint(v, 0, LIST_OFFSET_MAX, &offset) != 0) {
-		http_reply_error(ctx->req, 400, "invalid_field",
-		    "query parameter \"offset\" must be from 0 to %llu",
-		    LIST_OFFSET_MAX);
+	if (routes_query_u64(ctx, "offset", 0, 0, LIST_OFFSET_MAX, &offset) !=
+		0 ||
+	    routes_query_u64(ctx, "limit", 0, 1, LIST_LIMIT_MAX, &limit) != 0)
 		return;
-	}
-	if ((v = http_query_get(ctx->req, "limit")) != NULL &&
-	    query_uint(v, 1, LIST_LIMIT_MAX, &limit) != 0) {
-		http_reply_error(ctx->req, 400, "invalid_field",
-		    "query parameter \"limit\" must be from 1 to %d",
-		    LIST_LIMIT_MAX);
-		return;
-	}
 	if (store_member_list(ctx->store, org, (size_t)offset, (size_t)limit,
 		&ms, &n, &total) != STORE_OK) {
 		routes_internal(ctx, "member list");

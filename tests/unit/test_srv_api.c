@@ -1503,6 +1503,33 @@ test_query_parameters_are_refused_where_none_are_taken(void **state)
 	reply_free(&r);
 }
 
+/*
+ * Every integer query parameter follows one strict rule (routes.h,
+ * routes_parse_u64): digits only, no sign, no leading zero, in range.
+ */
+static void
+test_integer_query_parameters_are_strict_decimals(void **state)
+{
+	static const char *const bad[] = {"/api/v1/members?offset=01",
+	    "/api/v1/members?offset=-1", "/api/v1/members?offset=%2B1",
+	    "/api/v1/members?limit=0", "/api/v1/members?limit=1x",
+	    "/api/v1/members?offset=99999999999999999999",
+	    "/api/v1/log/entries?start=00&count=1",
+	    "/api/v1/log/entries?start=0&count=01"};
+	struct reply r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		call(&r, "GET", bad[i], w.admin_token, NULL);
+		expect_error(&r, 400, "invalid_field");
+	}
+	call(&r, "GET", "/api/v1/members?offset=0&limit=10", w.admin_token,
+	    NULL);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+}
+
 static void
 test_routes_with_query_parameters_refuse_unknown_ones(void **state)
 {
@@ -2582,6 +2609,7 @@ main(void)
 	    T(test_totp_enable_needs_the_password),
 	    T(test_query_parameters_are_refused_where_none_are_taken),
 	    T(test_routes_with_query_parameters_refuse_unknown_ones),
+	    T(test_integer_query_parameters_are_strict_decimals),
 	    T(test_keys_rotate_refuses_a_wrong_password_and_counts_it),
 	    T(test_keys_rotate_ends_every_other_session),
 	    T(test_keys_rotate_to_the_next_epoch),

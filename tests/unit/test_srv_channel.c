@@ -2100,6 +2100,8 @@ test_inbox_pages_with_offset_and_limit(void **state)
 	expect_error(&r, 400, "invalid_field");
 	call(&r, "GET", "/api/v1/channel/inbox?limit=501", w.coord.token, NULL);
 	expect_error(&r, 400, "invalid_field");
+	call(&r, "GET", "/api/v1/channel/inbox?offset=01", w.coord.token, NULL);
+	expect_error(&r, 400, "invalid_field");
 	call(&r, "GET", "/api/v1/channel/inbox?offset=10001", w.coord.token,
 	    NULL);
 	expect_error(&r, 400, "invalid_field");
